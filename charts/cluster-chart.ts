@@ -1,0 +1,44 @@
+import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import type { Construct } from 'constructs';
+import { clusterPath, LABEL_TEAM } from '../platform/naming';
+import type { Environment, Platform } from '../platform/types';
+import { commonLabels } from './labels';
+import { PlatformChart } from './platform-chart';
+import { preventPrune, syncWave, SYNC_WAVE } from './sync-options';
+
+export interface ClusterChartProps {
+  readonly platform: Platform;
+  readonly env: Environment;
+}
+
+/**
+ * Cluster-scoped objects of one environment (synced by the sre project only): a Namespace per
+ * namespace of the model, carrying its mesh membership and Pod Security level.
+ */
+export class ClusterChart extends PlatformChart {
+  constructor(scope: Construct, id: string, props: ClusterChartProps) {
+    const { platform, env } = props;
+    super(scope, id, { outputDir: clusterPath(env), labels: commonLabels(platform, env) });
+
+    for (const team of platform.teams) {
+      for (const ns of team.namespaces) {
+        const namespace = new kplus.Namespace(this, `ns-${ns.name}`, {
+          metadata: {
+            name: ns.name,
+            labels: {
+              [LABEL_TEAM]: team.name,
+              'istio-injection': ns.mesh ? 'enabled' : 'disabled',
+              'pod-security.kubernetes.io/enforce': ns.podSecurity,
+              'pod-security.kubernetes.io/enforce-version': 'latest',
+              'pod-security.kubernetes.io/warn': 'restricted',
+            },
+          },
+        });
+        const obj = ApiObject.of(namespace);
+        syncWave(obj, SYNC_WAVE.namespaces);
+        preventPrune(obj);
+      }
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import * as kplus from 'cdk8s-plus-28';
+import type { Construct } from 'constructs';
+import { namespacePath } from '../platform/naming';
+import type { Environment, Namespace, Platform, Team } from '../platform/types';
+import { commonLabels } from './labels';
+import { PlatformChart } from './platform-chart';
+import { ServiceWorkload } from './service-workload';
+
+export interface NamespaceChartProps {
+  readonly platform: Platform;
+  readonly env: Environment;
+  readonly team: Team;
+  readonly namespace: Namespace;
+}
+
+/** Every namespaced object of one namespace in one environment: what its child Application syncs. */
+export class NamespaceChart extends PlatformChart {
+  constructor(scope: Construct, id: string, props: NamespaceChartProps) {
+    const { platform, env, team, namespace } = props;
+    super(scope, id, { outputDir: namespacePath(env, namespace), namespace: namespace.name, labels: commonLabels(platform, env, team) });
+
+    // Guard rail for Pods the model does not size itself (add-on charts): defaults, never unbounded.
+    new kplus.k8s.KubeLimitRange(this, 'limits', {
+      metadata: { name: 'container-defaults' },
+      spec: {
+        limits: [
+          {
+            type: 'Container',
+            default: { cpu: kplus.k8s.Quantity.fromString('500m'), memory: kplus.k8s.Quantity.fromString('512Mi') },
+            defaultRequest: { cpu: kplus.k8s.Quantity.fromString('100m'), memory: kplus.k8s.Quantity.fromString('128Mi') },
+          },
+        ],
+      },
+    });
+
+    for (const service of namespace.services) {
+      new ServiceWorkload(this, service.name, { platform, env, namespace, service });
+    }
+  }
+}

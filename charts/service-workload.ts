@@ -1,0 +1,183 @@
+import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { imageReference } from '../platform/images';
+import { configMapName, iamRoleArn, LABEL_COMPONENT, selectorLabels, serviceAccountName, serviceRoleName } from '../platform/naming';
+import type { Environment, Namespace, Platform, Service } from '../platform/types';
+
+export interface ServiceWorkloadProps {
+  readonly platform: Platform;
+  readonly env: Environment;
+  readonly namespace: Namespace;
+  readonly service: Service;
+  /**
+   * Seconds the preStop hook sleeps so endpoints and sidecars stop sending traffic before the app exits.
+   * @default 10
+   */
+  readonly preStopSleepSeconds?: number;
+  /**
+   * Seconds Kubernetes waits for the Pod to stop; must exceed preStopSleepSeconds.
+   * @default 45
+   */
+  readonly terminationGracePeriodSeconds?: number;
+  /**
+   * UID and GID the containers run as (never root).
+   * @default 10001
+   */
+  readonly runAsUser?: number;
+}
+
+/** Container name of every service's application container. */
+export const APP_CONTAINER = 'app';
+
+/**
+ * One service of the model as Kubernetes runs it (source 004 §24-25): ServiceAccount (bound to its
+ * IAM role when it has AWS grants), ConfigMap, Deployment, Service, HorizontalPodAutoscaler and
+ * PodDisruptionBudget.
+ */
+export class ServiceWorkload extends Construct {
+  public readonly deployment: kplus.Deployment;
+  public readonly serviceAccount: kplus.ServiceAccount;
+  public readonly configMap: kplus.ConfigMap;
+  public readonly kubeService: kplus.Service;
+
+  constructor(scope: Construct, id: string, props: ServiceWorkloadProps) {
+    super(scope, id);
+    const { platform, env, namespace, service } = props;
+    const preStop = props.preStopSleepSeconds ?? 10;
+    const grace = props.terminationGracePeriodSeconds ?? 45;
+    const uid = props.runAsUser ?? 10001;
+    if (grace <= preStop) {
+      throw new Error(`${namespace.name}/${service.name}: terminationGracePeriodSeconds (${grace}) must exceed preStopSleepSeconds (${preStop})`);
+    }
+    const ref = { namespace: namespace.name, service: service.name };
+    const selector = selectorLabels(service);
+    const minReplicas = Math.max(service.scaling.minReplicas, env.sizing.replicaFloor);
+    const maxReplicas = Math.max(service.scaling.maxReplicas, minReplicas);
+
+    this.serviceAccount = new kplus.ServiceAccount(this, 'service-account', {
+      metadata: {
+        name: serviceAccountName(service),
+        annotations: service.aws.length > 0 ? { 'eks.amazonaws.com/role-arn': iamRoleArn(env, serviceRoleName(platform, env, ref)) } : undefined,
+      },
+      // Neither the app nor the sidecar needs the Kubernetes API token (IRSA and Istio project their own).
+      automountToken: false,
+    });
+
+    this.configMap = new kplus.ConfigMap(this, 'config', { metadata: { name: configMapName(service) }, data: { ...service.config } });
+
+    const healthPort = service.ports.find((p) => p.name === service.health.port)!;
+    const probes = {
+      startup: { path: service.health.startup, periodSeconds: 2, failureThreshold: 60 },
+      liveness: { path: service.health.liveness, periodSeconds: 10, failureThreshold: 3 },
+      readiness: { path: service.health.readiness, periodSeconds: 5, failureThreshold: 2 },
+    };
+    // HTTP probes through cdk8s-plus; gRPC probes (the gRPC health protocol) are not in cdk8s-plus-28.
+    const httpProbe = (p: ProbeSettings) =>
+      healthPort.protocol === 'http'
+        ? kplus.Probe.fromHttpGet(p.path, { port: healthPort.port, periodSeconds: Duration.seconds(p.periodSeconds), failureThreshold: p.failureThreshold, timeoutSeconds: Duration.seconds(2) })
+        : undefined;
+
+    this.deployment = new kplus.Deployment(this, 'deployment', {
+      metadata: { name: service.name },
+      podMetadata: { labels: { ...selector, [LABEL_COMPONENT]: service.kind } },
+      select: false,
+      serviceAccount: this.serviceAccount,
+      automountServiceAccountToken: false,
+      terminationGracePeriod: Duration.seconds(grace),
+      strategy: kplus.DeploymentStrategy.rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.percent(25), maxUnavailable: kplus.PercentOrAbsolute.absolute(0) }),
+      securityContext: { ensureNonRoot: true, user: uid, group: uid, fsGroup: uid },
+      volumes: [],
+      containers: [
+        {
+          name: APP_CONTAINER,
+          image: imageReference(platform, env, ref, service),
+          imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+          ports: service.ports.map((p) => ({ number: p.port, name: p.name })),
+          resources: {
+            cpu: { request: cpu(service.resources.cpu), limit: cpu(service.resources.cpu) },
+            memory: { request: memory(service.resources.memory), limit: memory(service.resources.memory) },
+          },
+          securityContext: {
+            ensureNonRoot: true,
+            user: uid,
+            group: uid,
+            readOnlyRootFilesystem: true,
+            allowPrivilegeEscalation: false,
+            privileged: false,
+            seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+          },
+          envFrom: [kplus.Env.fromConfigMap(this.configMap)],
+          startup: httpProbe(probes.startup),
+          liveness: httpProbe(probes.liveness),
+          readiness: httpProbe(probes.readiness),
+          lifecycle: { preStop: kplus.Handler.fromCommand(['sleep', String(preStop)]) },
+          volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(64) }) }],
+        },
+      ],
+    });
+    this.deployment.select(kplus.LabelSelector.of({ labels: selector }));
+    if (healthPort.protocol === 'grpc') {
+      const grpc = (p: ProbeSettings) => ({ grpc: { port: healthPort.port }, periodSeconds: p.periodSeconds, failureThreshold: p.failureThreshold, timeoutSeconds: 2 });
+      ApiObject.of(this.deployment).addJsonPatch(
+        JsonPatch.add('/spec/template/spec/containers/0/startupProbe', grpc(probes.startup)),
+        JsonPatch.add('/spec/template/spec/containers/0/livenessProbe', grpc(probes.liveness)),
+        JsonPatch.add('/spec/template/spec/containers/0/readinessProbe', grpc(probes.readiness)),
+      );
+    }
+
+    const deployment = ApiObject.of(this.deployment);
+    const container = '/spec/template/spec/containers/0';
+    deployment.addJsonPatch(
+      // cdk8s-plus tags Pods with its construct address (a hash); selectors here use model labels only.
+      JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'),
+      JsonPatch.add(`${container}/securityContext/capabilities`, { drop: ['ALL'] }),
+      JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
+      JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [
+        { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: selector } },
+        { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } },
+      ]),
+    );
+
+    this.kubeService = new kplus.Service(this, 'service', {
+      metadata: { name: service.name },
+      type: kplus.ServiceType.CLUSTER_IP,
+      ports: service.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.port })),
+    });
+    for (const [key, value] of Object.entries(selector)) this.kubeService.selectLabel(key, value);
+    // appProtocol tells Istio which ports speak HTTP and which gRPC (cdk8s-plus has no field for it).
+    const svc = ApiObject.of(this.kubeService);
+    service.ports.forEach((p, i) => svc.addJsonPatch(JsonPatch.add(`/spec/ports/${i}/appProtocol`, p.protocol)));
+    svc.addJsonPatch(JsonPatch.remove('/spec/externalIPs'));
+
+    new kplus.HorizontalPodAutoscaler(this, 'hpa', {
+      metadata: { name: service.name },
+      target: this.deployment,
+      minReplicas,
+      maxReplicas,
+      metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(service.scaling.targetCpuUtilization))],
+    });
+
+    // At least one Pod survives a voluntary disruption: minReplicas >= 2 is enforced by the model.
+    new kplus.k8s.KubePodDisruptionBudget(this, 'pdb', {
+      metadata: { name: service.name },
+      spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+    });
+  }
+}
+
+interface ProbeSettings {
+  readonly path: string;
+  readonly periodSeconds: number;
+  readonly failureThreshold: number;
+}
+
+/** "250m" or "2" (the schema has already checked the format). */
+function cpu(quantity: string): kplus.Cpu {
+  return quantity.endsWith('m') ? kplus.Cpu.millis(Number(quantity.slice(0, -1))) : kplus.Cpu.units(Number(quantity));
+}
+
+function memory(quantity: string): Size {
+  const value = Number(quantity.slice(0, -2));
+  return quantity.endsWith('Gi') ? Size.gibibytes(value) : Size.mebibytes(value);
+}

@@ -1,0 +1,40 @@
+/**
+ * The least-privilege IAM statements behind each named AWS grant of the model (`Service.aws`).
+ * Pure data: the cluster stack turns these into inline policies of the service's IRSA role.
+ */
+import type { AwsGrant, Environment, Platform } from '../platform/types';
+import { cloudFrontDistributionsArn, awsPartition, sesIdentityArn, staticAssetsBucketName } from './names';
+
+/** One IAM policy statement (always Allow). */
+export interface PolicyStatement {
+  /** Statement id, unique within its policy (letters and digits only). */
+  readonly sid: string;
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+}
+
+/** Statements granting one named grant in one environment. */
+export function grantStatements(grant: AwsGrant, platform: Pick<Platform, 'name'>, env: Environment): PolicyStatement[] {
+  switch (grant) {
+    case 'email-send':
+      return [{ sid: 'SendEmailFromSiteDomain', actions: ['ses:SendEmail', 'ses:SendRawEmail'], resources: [sesIdentityArn(env)] }];
+    case 'cdn-invalidation':
+      // The distribution is created by the edge stack and its id is only known after apply, so the
+      // role cannot name it at synth time. Invalidation is the only action allowed, and only on the
+      // environment's own account (one account per environment), which holds no other site.
+      return [{ sid: 'InvalidateDistributions', actions: ['cloudfront:CreateInvalidation'], resources: [cloudFrontDistributionsArn(env)] }];
+    case 'static-assets-write':
+      return [
+        {
+          sid: 'WriteStaticAssets',
+          actions: ['s3:PutObject'],
+          resources: [`arn:${awsPartition(env.region)}:s3:::${staticAssetsBucketName(platform, env)}/*`],
+        },
+      ];
+  }
+}
+
+/** Every statement of a list of grants, in the order given (duplicates collapsed). */
+export function grantsStatements(grants: readonly AwsGrant[], platform: Pick<Platform, 'name'>, env: Environment): PolicyStatement[] {
+  return [...new Set(grants)].flatMap((grant) => grantStatements(grant, platform, env));
+}

@@ -1,0 +1,87 @@
+/**
+ * Pure IPv4 CIDR arithmetic for the network stack: no framework imports, so the subnet plan can be
+ * computed (and tested) without building any Terraform.
+ */
+
+/** A parsed IPv4 CIDR block. */
+export interface Ipv4Cidr {
+  /** Network address as an unsigned 32-bit integer. */
+  readonly network: number;
+  /** Prefix length, 0..32. */
+  readonly prefix: number;
+}
+
+const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+/** Parses "a.b.c.d/n"; throws when it is not an IPv4 CIDR or has host bits set. */
+export function parseCidr(cidr: string): Ipv4Cidr {
+  const match = IPV4_CIDR.exec(cidr);
+  if (!match) throw new Error(`"${cidr}" is not an IPv4 CIDR block`);
+  const octets = match.slice(1, 5).map(Number);
+  const prefix = Number(match[5]);
+  if (octets.some((o) => o > 255) || prefix > 32) throw new Error(`"${cidr}" is not an IPv4 CIDR block`);
+  const address = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
+  const network = (address & prefixMask(prefix)) >>> 0;
+  if (network !== address) throw new Error(`"${cidr}" has host bits set (network address is ${formatAddress(network)})`);
+  return { network, prefix };
+}
+
+export function formatCidr(cidr: Ipv4Cidr): string {
+  return `${formatAddress(cidr.network)}/${cidr.prefix}`;
+}
+
+function formatAddress(address: number): string {
+  return [24, 16, 8, 0].map((shift) => (address >>> shift) & 0xff).join('.');
+}
+
+function prefixMask(prefix: number): number {
+  return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+}
+
+/**
+ * The `index`-th sub-block of `cidr` that is `newBits` longer, like Terraform's `cidrsubnet()`:
+ * `subnetCidr("10.0.0.0/16", 2, 1)` is "10.0.64.0/18".
+ */
+export function subnetCidr(cidr: string, newBits: number, index: number): string {
+  const parent = parseCidr(cidr);
+  const prefix = parent.prefix + newBits;
+  if (!Number.isInteger(newBits) || newBits < 0 || prefix > 32) throw new Error(`${cidr} cannot be split into /${prefix} blocks`);
+  if (!Number.isInteger(index) || index < 0 || index >= 2 ** newBits) {
+    throw new Error(`${cidr} has only ${2 ** newBits} /${prefix} blocks; index ${index} is out of range`);
+  }
+  return formatCidr({ network: (parent.network + index * 2 ** (32 - prefix)) >>> 0, prefix });
+}
+
+/** Subnet tiers of the VPC, each with one subnet per availability zone. */
+export type SubnetTier = 'public' | 'private' | 'database';
+
+/** CIDR blocks of every tier, indexed like the environment's availability zones. */
+export type SubnetPlan = Readonly<Record<SubnetTier, readonly string[]>>;
+
+/**
+ * Most zones one plan supports. The layout reserves four quarters of the VPC; the private tier
+ * takes one quarter per zone and the last quarter holds the small tiers.
+ */
+export const MAX_ZONES = 3;
+
+/**
+ * Deterministic subnet plan of a VPC. Pods take VPC addresses (VPC CNI), so the private tier gets
+ * most of the space: for a /16 VPC, private subnets are /18s (16k addresses each) in the first
+ * three quarters, and the public and database subnets are /22s (1k each) packed into the last
+ * quarter (public first, then database), leaving the rest of that quarter free for later tiers.
+ * Adding a zone never moves an existing subnet.
+ */
+export function subnetPlan(vpcCidr: string, zoneCount: number): SubnetPlan {
+  if (!Number.isInteger(zoneCount) || zoneCount < 1 || zoneCount > MAX_ZONES) {
+    throw new Error(`a subnet plan needs 1 to ${MAX_ZONES} availability zones, got ${zoneCount}`);
+  }
+  const zones = [...Array(zoneCount).keys()];
+  const lastQuarter = subnetCidr(vpcCidr, 2, 3);
+  // The last quarter splits into 16 blocks (/22s for a /16 VPC): public takes 0..2 (the first /20),
+  // database 4..6 (the second /20), so each tier stays inside one aligned block.
+  return {
+    private: zones.map((i) => subnetCidr(vpcCidr, 2, i)),
+    public: zones.map((i) => subnetCidr(lastQuarter, 4, i)),
+    database: zones.map((i) => subnetCidr(lastQuarter, 4, 4 + i)),
+  };
+}

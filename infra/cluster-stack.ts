@@ -1,0 +1,296 @@
+/**
+ * `<env>-cluster`: the EKS cluster in the network stack's private subnets. API endpoint private,
+ * public only for the environment's allow-listed CIDRs; every control-plane log type (audit
+ * included) to a KMS-encrypted log group; Kubernetes Secrets envelope-encrypted with a KMS key;
+ * access entries (API authentication mode); IRSA through the cluster's OIDC provider; the managed
+ * add-ons vpc-cni, kube-proxy and CoreDNS at pinned versions; the managed "system" node group; and
+ * one IAM role per service that declares AWS grants.
+ */
+import { DataTerraformRemoteStateS3, Fn, TerraformLocal, TerraformOutput, type ITerraformDependable } from 'cdktf';
+import type { Construct } from 'constructs';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { Ec2Tag } from '@cdktf/provider-aws/lib/ec2-tag';
+import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
+import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
+import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { clusterName, karpenterDiscoveryTag, serviceAccountName, serviceRoleName } from '../platform/naming';
+import type { Environment } from '../platform/types';
+import { listServices } from '../platform/validate';
+import { grantsStatements } from './aws-grants';
+import { parseCidr } from './cidr';
+import { awsDnsSuffix, awsManagedPolicyArn, awsPartition, clusterLogGroupName, kmsAliasName, SYSTEM_NODE_LABELS, SYSTEM_NODE_TAINT } from './names';
+import { KmsKey } from './kms-key';
+import { NETWORK_OUTPUTS, NETWORK_STACK } from './network-stack';
+import { PlatformStack, type PlatformStackProps } from './platform-stack';
+import { ServiceAccountRole, type OidcProviderRef } from './service-account-role';
+import { stackRemoteState } from './state';
+import { amiTypeFor, SystemNodeGroup, type ShutdownGracePeriod } from './system-node-group';
+import { eksAddonVersions, type EksAddonName } from './versions';
+
+/** Short name of the stack (state key, dist directory). */
+export const CLUSTER_STACK = 'cluster';
+
+/** Names of the cluster stack's outputs, read by later stacks through its remote state. */
+export const CLUSTER_OUTPUTS = {
+  clusterName: 'cluster_name',
+  clusterEndpoint: 'cluster_endpoint',
+  clusterCertificateAuthority: 'cluster_certificate_authority',
+  clusterSecurityGroupId: 'cluster_security_group_id',
+  oidcIssuerUrl: 'cluster_oidc_issuer_url',
+  oidcProviderArn: 'oidc_provider_arn',
+  systemNodeGroupAsgName: 'system_node_group_asg_name',
+  systemNodeRoleArn: 'system_node_role_arn',
+  logsKmsKeyArn: 'logs_kms_key_arn',
+} as const;
+
+/** Every EKS control-plane log type. */
+export const CONTROL_PLANE_LOG_TYPES: readonly string[] = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
+
+/** ServiceAccount of the VPC CNI (its IRSA role replaces the CNI policy on the node role). */
+const VPC_CNI_SERVICE_ACCOUNT = { namespace: 'kube-system', service: 'aws-node' };
+
+export interface ClusterStackProps extends PlatformStackProps {
+  /**
+   * Retention of the control-plane log group, in days.
+   * @default 90
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Kubelet graceful shutdown of the system nodes.
+   * @default DEFAULT_SHUTDOWN_GRACE_PERIOD
+   */
+  readonly shutdownGracePeriod?: ShutdownGracePeriod;
+}
+
+export class ClusterStack extends PlatformStack {
+  public readonly cluster: EksCluster;
+  public readonly oidcProvider: IamOpenidConnectProvider;
+  public readonly systemNodes: SystemNodeGroup;
+  /** IRSA roles of the platform's services, keyed by "<namespace>/<service>". */
+  public readonly serviceRoles: ReadonlyMap<string, ServiceAccountRole>;
+
+  constructor(scope: Construct, props: ClusterStackProps) {
+    super(scope, CLUSTER_STACK, props);
+    const { platform, env } = this;
+    const problems = clusterProblems(env);
+    this.validateWith(() => problems);
+    const name = clusterName(platform, env);
+    const partition = awsPartition(env.region);
+
+    // The network stack's outputs, read from its state at the location its backend writes to.
+    const network = new DataTerraformRemoteStateS3(this, 'network', stackRemoteState(platform, env, NETWORK_STACK));
+    const privateSubnetIds = network.getList(NETWORK_OUTPUTS.privateSubnetIds);
+
+    // ---- Keys and logs ---------------------------------------------------------------------------
+    const secretsKey = new KmsKey(this, 'secrets-key', {
+      alias: kmsAliasName(platform, env, 'eks-secrets'),
+      description: `Envelope encryption of the Kubernetes Secrets of EKS cluster ${name}`,
+    });
+    const logsKeyPolicy = new DataAwsIamPolicyDocument(this, 'logs-key-policy', {
+      statement: [
+        {
+          sid: 'AccountAdministersKeyThroughIam',
+          effect: 'Allow',
+          actions: ['kms:*'],
+          resources: ['*'],
+          principals: [{ type: 'AWS', identifiers: [`arn:${partition}:iam::${env.account}:root`] }],
+        },
+        {
+          sid: 'CloudWatchLogsUsesKeyForAccountLogGroups',
+          effect: 'Allow',
+          actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+          resources: ['*'],
+          principals: [{ type: 'Service', identifiers: [`logs.${env.region}.${awsDnsSuffix(env.region)}`] }],
+          condition: [
+            { test: 'ArnLike', variable: 'kms:EncryptionContext:aws:logs:arn', values: [`arn:${partition}:logs:${env.region}:${env.account}:log-group:*`] },
+          ],
+        },
+      ],
+    });
+    const logsKey = new KmsKey(this, 'logs-key', {
+      alias: kmsAliasName(platform, env, 'logs'),
+      description: `CloudWatch Logs of environment ${env.name}`,
+      policy: logsKeyPolicy.json,
+    });
+    // Created before the cluster so EKS writes into this (encrypted, bounded) group, not its own.
+    const logGroup = new CloudwatchLogGroup(this, 'control-plane-logs', {
+      name: clusterLogGroupName(platform, env),
+      retentionInDays: props.logRetentionDays ?? 90,
+      kmsKeyId: logsKey.arn,
+    });
+
+    // ---- Cluster ---------------------------------------------------------------------------------
+    const clusterTrust = new DataAwsIamPolicyDocument(this, 'cluster-trust', {
+      statement: [
+        { sid: 'EksControlPlane', effect: 'Allow', actions: ['sts:AssumeRole', 'sts:TagSession'], principals: [{ type: 'Service', identifiers: ['eks.amazonaws.com'] }] },
+      ],
+    });
+    const clusterRole = new IamRole(this, 'cluster-role', { name: `${name}-cluster`, description: `EKS control plane of ${name}`, assumeRolePolicy: clusterTrust.json });
+    const clusterPolicy = new IamRolePolicyAttachment(this, 'cluster-role-AmazonEKSClusterPolicy', {
+      role: clusterRole.name,
+      policyArn: awsManagedPolicyArn(env, 'AmazonEKSClusterPolicy'),
+    });
+    const clusterKeyUse = new DataAwsIamPolicyDocument(this, 'cluster-secrets-key-use', {
+      statement: [
+        { sid: 'EnvelopeEncryptSecrets', effect: 'Allow', actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ListGrants', 'kms:DescribeKey'], resources: [secretsKey.arn] },
+      ],
+    });
+    const clusterKeyPolicy = new IamRolePolicy(this, 'cluster-role-secrets-key', { name: 'secrets-envelope-encryption', role: clusterRole.id, policy: clusterKeyUse.json });
+
+    const publicAccess = env.apiAccessCidrs.length > 0;
+    this.cluster = new EksCluster(this, 'cluster', {
+      name,
+      version: env.kubernetesVersion,
+      roleArn: clusterRole.arn,
+      vpcConfig: {
+        subnetIds: privateSubnetIds,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: publicAccess,
+        // AWS defaults an enabled public endpoint to 0.0.0.0/0; only the allow-list may reach it.
+        publicAccessCidrs: publicAccess ? [...env.apiAccessCidrs] : undefined,
+      },
+      enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
+      encryptionConfig: { resources: ['secrets'], provider: { keyArn: secretsKey.arn } },
+      accessConfig: {
+        authenticationMode: 'API',
+        // Whoever applies this (CI) gets cluster-admin through an access entry; other principals
+        // need access entries of their own.
+        bootstrapClusterCreatorAdminPermissions: true,
+      },
+      // Terraform installs vpc-cni, kube-proxy and CoreDNS as managed add-ons below; EKS must not
+      // install unmanaged copies first.
+      bootstrapSelfManagedAddons: false,
+      deletionProtection: env.deletionProtection,
+      dependsOn: [logGroup, clusterPolicy, clusterKeyPolicy],
+    });
+
+    // Karpenter discovers the security group of its nodes by tag: the cluster security group EKS
+    // creates (control plane <-> nodes, nodes <-> nodes).
+    const discovery = karpenterDiscoveryTag(platform, env);
+    new Ec2Tag(this, 'cluster-security-group-discovery-tag', {
+      resourceId: this.cluster.vpcConfig.clusterSecurityGroupId,
+      key: discovery.key,
+      value: discovery.value,
+    });
+
+    // ---- IRSA ------------------------------------------------------------------------------------
+    this.oidcProvider = new IamOpenidConnectProvider(this, 'oidc-provider', {
+      url: this.cluster.identity.get(0).oidc.get(0).issuer,
+      clientIdList: ['sts.amazonaws.com'],
+      tags: { Name: `${name}-irsa` },
+    });
+    const issuer = new TerraformLocal(this, 'oidc_issuer', Fn.replace(this.cluster.identity.get(0).oidc.get(0).issuer, 'https://', ''));
+    const oidc: OidcProviderRef = { arn: this.oidcProvider.arn, issuer: issuer.asString };
+
+    const cniRole = new ServiceAccountRole(this, 'vpc-cni-role', {
+      roleName: serviceRoleName(platform, env, VPC_CNI_SERVICE_ACCOUNT),
+      namespace: VPC_CNI_SERVICE_ACCOUNT.namespace,
+      serviceAccount: VPC_CNI_SERVICE_ACCOUNT.service,
+      oidcProvider: oidc,
+      managedPolicyArns: [awsManagedPolicyArn(env, 'AmazonEKS_CNI_Policy')],
+      description: 'Amazon VPC CNI (kube-system/aws-node)',
+    });
+
+    const roles = new Map<string, ServiceAccountRole>();
+    for (const { namespace, service } of listServices(platform)) {
+      if (service.aws.length === 0) continue;
+      const ref = { namespace: namespace.name, service: service.name };
+      roles.set(
+        `${ref.namespace}/${ref.service}`,
+        new ServiceAccountRole(this, `service-role-${ref.namespace}-${ref.service}`, {
+          roleName: serviceRoleName(platform, env, ref),
+          namespace: ref.namespace,
+          serviceAccount: serviceAccountName(service),
+          oidcProvider: oidc,
+          statements: grantsStatements(service.aws, platform, env),
+          description: `Service ${ref.namespace}/${ref.service}: ${[...new Set(service.aws)].join(', ')}`,
+        }),
+      );
+    }
+    this.serviceRoles = roles;
+
+    // ---- Add-ons and nodes -----------------------------------------------------------------------
+    const versions = eksAddonVersions(env.kubernetesVersion);
+    const addon = (addonName: EksAddonName, extra: { serviceAccountRoleArn?: string; configurationValues?: string; dependsOn?: ITerraformDependable[] } = {}) =>
+      new EksAddon(this, `addon-${addonName}`, {
+        clusterName: this.cluster.name,
+        addonName,
+        addonVersion: versions?.[addonName],
+        // Terraform is the source of truth of the add-on configuration.
+        resolveConflictsOnCreate: 'OVERWRITE',
+        resolveConflictsOnUpdate: 'OVERWRITE',
+        ...extra,
+      });
+    // Nodes only become Ready with a CNI: these two come before the node group ...
+    const vpcCni = addon('vpc-cni', { serviceAccountRoleArn: cniRole.arn });
+    const kubeProxy = addon('kube-proxy');
+
+    this.systemNodes = new SystemNodeGroup(this, 'system-nodes', {
+      env,
+      prefix: this.prefix,
+      clusterName: this.cluster.name,
+      subnetIds: privateSubnetIds,
+      shutdownGracePeriod: props.shutdownGracePeriod,
+      dependsOn: [vpcCni, kubeProxy],
+    });
+    // ... and CoreDNS after it (its Pods need nodes to become healthy).
+    addon('coredns', { configurationValues: JSON.stringify(corednsConfiguration(env)), dependsOn: [this.systemNodes.nodeGroup] });
+
+    // ---- Outputs ---------------------------------------------------------------------------------
+    const out = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
+    out(CLUSTER_OUTPUTS.clusterName, this.cluster.name, 'Name of the EKS cluster');
+    out(CLUSTER_OUTPUTS.clusterEndpoint, this.cluster.endpoint, 'Endpoint of the Kubernetes API');
+    out(CLUSTER_OUTPUTS.clusterCertificateAuthority, this.cluster.certificateAuthority.get(0).data, 'CA bundle of the Kubernetes API (base64)');
+    out(CLUSTER_OUTPUTS.clusterSecurityGroupId, this.cluster.vpcConfig.clusterSecurityGroupId, 'Cluster security group (control plane and nodes)');
+    out(CLUSTER_OUTPUTS.oidcIssuerUrl, this.cluster.identity.get(0).oidc.get(0).issuer, 'OIDC issuer of the cluster (IRSA)');
+    out(CLUSTER_OUTPUTS.oidcProviderArn, this.oidcProvider.arn, 'IAM OIDC provider of the cluster (IRSA trust policies)');
+    out(CLUSTER_OUTPUTS.systemNodeGroupAsgName, this.systemNodes.autoScalingGroupName, 'Auto Scaling group of the system node group (ALB target groups attach to it)');
+    out(CLUSTER_OUTPUTS.systemNodeRoleArn, this.systemNodes.role.arn, 'IAM role of the system nodes');
+    out(CLUSTER_OUTPUTS.logsKmsKeyArn, logsKey.arn, 'KMS key of the environment\'s CloudWatch log groups');
+  }
+}
+
+/**
+ * Configuration of the CoreDNS add-on (its `configuration_values` schema): at least two replicas
+ * (more in environments with a higher replica floor), on the system nodes, spread over zones, and a
+ * PodDisruptionBudget so node drains keep DNS up.
+ */
+export function corednsConfiguration(env: Pick<Environment, 'sizing'>): Record<string, unknown> {
+  return {
+    replicaCount: Math.max(2, env.sizing.replicaFloor),
+    nodeSelector: { ...SYSTEM_NODE_LABELS },
+    tolerations: [{ key: SYSTEM_NODE_TAINT.key, operator: 'Exists', effect: SYSTEM_NODE_TAINT.effect }],
+    topologySpreadConstraints: [
+      {
+        maxSkew: 1,
+        topologyKey: 'topology.kubernetes.io/zone',
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+      },
+    ],
+    podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+  };
+}
+
+/** What the cluster stack cannot build for an environment. */
+export function clusterProblems(env: Environment): string[] {
+  const problems: string[] = [];
+  if (!eksAddonVersions(env.kubernetesVersion)) {
+    problems.push(`environment ${env.name}: no pinned EKS add-on versions for Kubernetes ${env.kubernetesVersion} (add them to infra/versions.ts)`);
+  }
+  for (const cidr of env.apiAccessCidrs) {
+    try {
+      if (parseCidr(cidr).prefix === 0) problems.push(`environment ${env.name}: apiAccessCidrs must not open the API endpoint to the internet (${cidr})`);
+    } catch (err) {
+      problems.push(`environment ${env.name}: apiAccessCidrs: ${(err as Error).message}`);
+    }
+  }
+  if (!amiTypeFor(env.sizing.systemNodeInstanceTypes)) {
+    problems.push(`environment ${env.name}: sizing.systemNodeInstanceTypes must be non-empty and all of one architecture (x86 or Graviton), got ${env.sizing.systemNodeInstanceTypes.join(', ')}`);
+  }
+  return problems;
+}

@@ -1,0 +1,45 @@
+/**
+ * A customer-managed KMS key with yearly rotation and an alias.
+ */
+import { Construct } from 'constructs';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey as KmsKeyResource } from '@cdktf/provider-aws/lib/kms-key';
+
+export interface KmsKeyProps {
+  /** Alias, including the "alias/" prefix (see `kmsAliasName`). */
+  readonly alias: string;
+  /** What the key protects, shown in the console. */
+  readonly description: string;
+  /**
+   * Key policy JSON. Without one, AWS applies the default key policy (the account root, i.e. IAM
+   * policies, controls access).
+   * @default the default key policy
+   */
+  readonly policy?: string;
+  /**
+   * Days a scheduled deletion waits (7..30).
+   * @default 30
+   */
+  readonly deletionWindowInDays?: number;
+}
+
+export class KmsKey extends Construct {
+  public readonly key: KmsKeyResource;
+  public readonly alias: KmsAlias;
+
+  constructor(scope: Construct, id: string, props: KmsKeyProps) {
+    super(scope, id);
+    this.key = new KmsKeyResource(this, 'key', {
+      description: props.description,
+      enableKeyRotation: true,
+      deletionWindowInDays: props.deletionWindowInDays ?? 30,
+      policy: props.policy,
+    });
+    this.alias = new KmsAlias(this, 'alias', { name: props.alias, targetKeyId: this.key.keyId });
+  }
+
+  /** ARN of the key (what encryption settings take). */
+  public get arn(): string {
+    return this.key.arn;
+  }
+}

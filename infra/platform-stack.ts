@@ -1,0 +1,63 @@
+/**
+ * Base of every stack of the AWS layer: one stack = one Terraform state = one environment's slice
+ * of the platform. It owns the only AWS provider of the stack and the stack's S3 backend; the
+ * resources themselves live in the concrete stacks.
+ */
+import { S3Backend, TerraformElement, TerraformStack } from 'cdktf';
+import type { Construct, Node } from 'constructs';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { awsPrefix, terraformStackName } from '../platform/naming';
+import type { Environment, Platform } from '../platform/types';
+import { defaultTags } from './names';
+import { stackStateBackend } from './state';
+
+export interface PlatformStackProps {
+  /** The resolved, validated platform model. */
+  readonly platform: Platform;
+  /** The environment the stack belongs to (account, region, sizing ...). */
+  readonly env: Environment;
+}
+
+export abstract class PlatformStack extends TerraformStack {
+  /** Short name of the stack ("network"): its state key and its directory under dist/<env>/terraform/. */
+  public readonly stackName: string;
+  public readonly platform: Platform;
+  public readonly env: Environment;
+  /** Prefix of the environment's AWS names, e.g. "ec-dev". */
+  public readonly prefix: string;
+
+  protected constructor(scope: Construct, stackName: string, props: PlatformStackProps) {
+    super(scope, terraformStackName(props.env, stackName));
+    this.stackName = stackName;
+    this.platform = props.platform;
+    this.env = props.env;
+    this.prefix = awsPrefix(props.platform, props.env);
+
+    new AwsProvider(this, 'aws', {
+      region: props.env.region,
+      // Refuse to run with credentials of another environment's account.
+      allowedAccountIds: [props.env.account],
+      defaultTags: [{ tags: defaultTags(props.platform, props.env) }],
+    });
+    new S3Backend(this, stackStateBackend(props.platform, props.env, stackName));
+    this.addOverride('terraform.backend.s3.use_lockfile', true);
+  }
+
+  /**
+   * Terraform addresses are the construct path below the stack, joined by "_", with no hash suffix:
+   * readable in a plan and stable as long as the construct ids are. Duplicates fail validation.
+   */
+  protected allocateLogicalId(element: TerraformElement | Node): string {
+    const node = TerraformElement.isTerraformElement(element) ? element.node : element;
+    const scopes = node.scopes;
+    return scopes
+      .slice(scopes.indexOf(this) + 1)
+      .map((c) => c.node.id.replace(/[^A-Za-z0-9_-]/g, '_'))
+      .join('_');
+  }
+
+  /** Registers a validation on this stack: `check` returns the problems found (empty when fine). */
+  protected validateWith(check: () => string[]): void {
+    this.node.addValidation({ validate: check });
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Renders the Terraform JSON of one environment in memory: one `{ stack, json }` per stack, where
+ * `stack` is the short name ("network") and `json` what the caller writes to
+ * `dist/<env>/terraform/<stack>/cdk.tf.json`. Nothing is written to the repository, and the same
+ * model always gives the same bytes.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Aspects } from 'cdktf';
+import type { IConstruct } from 'constructs';
+import type { Environment, Platform } from '../platform/types';
+import { addEnvironmentStacks } from './stacks';
+
+export interface RenderedStack {
+  /** Short stack name, e.g. "network". */
+  readonly stack: string;
+  /** Terraform JSON (2-space indented, trailing newline). */
+  readonly json: string;
+}
+
+/** Thrown when a construct's validation fails; `problems` lists every message, each with its construct path. */
+export class InfraValidationError extends Error {
+  constructor(public readonly problems: readonly string[]) {
+    super(`The AWS layer cannot be rendered (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'InfraValidationError';
+  }
+}
+
+export function renderTerraform(platform: Platform, env: Environment): RenderedStack[] {
+  // An App creates its output directory (and "stacks/" in it) when constructed; point it at a
+  // throw-away directory so rendering never touches the working tree. Nothing is synthesized there.
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-render-'));
+  try {
+    const app = new App({ outdir, stackTraces: false, skipValidation: true });
+    const stacks = addEnvironmentStacks(app, platform, env);
+    invokeAspects(app);
+    for (const stack of stacks) stack.prepareStack();
+
+    const problems = app.node.findAll().flatMap((construct) => construct.node.validate().map((message) => `[${construct.node.path}] ${message}`));
+    if (problems.length > 0) throw new InfraValidationError(problems);
+
+    return stacks.map((stack) => ({ stack: stack.stackName, json: `${JSON.stringify(stack.toTerraform(), null, 2)}\n` }));
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Applies every Aspect to the constructs below it, as `app.synth()` would. */
+function invokeAspects(root: IConstruct, inherited: readonly { visit(node: IConstruct): void }[] = []): void {
+  const aspects = [...inherited, ...Aspects.of(root).all];
+  for (const aspect of aspects) aspect.visit(root);
+  for (const child of root.node.children) invokeAspects(child, aspects);
+}

@@ -1,0 +1,24 @@
+/**
+ * Every pinned version of the AWS layer, in one place. Bump here, re-render, review the diff.
+ */
+
+/** EKS managed add-ons this platform installs. */
+export type EksAddonName = 'vpc-cni' | 'kube-proxy' | 'coredns';
+
+/**
+ * Add-on versions per Kubernetes minor version (`aws eks describe-addon-versions
+ * --kubernetes-version <v> --addon-name <name>`). An environment whose `kubernetesVersion` has no
+ * row fails validation instead of silently getting EKS's default version.
+ */
+export const EKS_ADDON_VERSIONS: Readonly<Record<string, Readonly<Record<EksAddonName, string>>>> = {
+  '1.33': {
+    'vpc-cni': 'v1.20.0-eksbuild.1',
+    'kube-proxy': 'v1.33.5-eksbuild.2',
+    coredns: 'v1.12.4-eksbuild.1',
+  },
+};
+
+/** Add-on versions of a Kubernetes version, or undefined when none are pinned. */
+export function eksAddonVersions(kubernetesVersion: string): Readonly<Record<EksAddonName, string>> | undefined {
+  return Object.prototype.hasOwnProperty.call(EKS_ADDON_VERSIONS, kubernetesVersion) ? EKS_ADDON_VERSIONS[kubernetesVersion] : undefined;
+}

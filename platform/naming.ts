@@ -1,0 +1,121 @@
+/**
+ * Pure functions deriving every name more than one layer uses. The Kubernetes charts, the CDKTF
+ * stacks and the ArgoCD apps-of-apps all call these; nothing types a shared name twice.
+ */
+import type { Environment, Namespace, Platform, Service, Team } from './types';
+
+/** A service addressed within the platform. */
+export interface ServiceRef {
+  readonly namespace: string;
+  readonly service: string;
+}
+
+export const serviceKey = (ref: ServiceRef): string => `${ref.namespace}/${ref.service}`;
+
+export function parseServiceKey(key: string): ServiceRef {
+  const [namespace, service] = key.split('/');
+  return { namespace, service };
+}
+
+// ---- Kubernetes ---------------------------------------------------------------------------------
+
+export const serviceAccountName = (service: Pick<Service, 'name'>): string => service.name;
+export const configMapName = (service: Pick<Service, 'name'>): string => `${service.name}-config`;
+export const migrationJobName = (service: Pick<Service, 'name'>): string => `${service.name}-migrate`;
+
+/** Label every object carries; the selector labels are the stable subset. */
+export const LABEL_NAME = 'app.kubernetes.io/name';
+export const LABEL_PART_OF = 'app.kubernetes.io/part-of';
+export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
+export const LABEL_COMPONENT = 'app.kubernetes.io/component';
+export const LABEL_TEAM = 'platform.ec/team';
+export const LABEL_ENVIRONMENT = 'platform.ec/environment';
+
+export function selectorLabels(service: Pick<Service, 'name'>): Record<string, string> {
+  return { [LABEL_NAME]: service.name };
+}
+
+/** In-cluster DNS name of a service. */
+export const serviceHost = (ref: ServiceRef): string => `${ref.service}.${ref.namespace}.svc.cluster.local`;
+
+/** Istio/SPIFFE principal of a service's ServiceAccount (what AuthorizationPolicies match). */
+export const servicePrincipal = (ref: ServiceRef): string => `cluster.local/ns/${ref.namespace}/sa/${ref.service}`;
+
+// ---- AWS ----------------------------------------------------------------------------------------
+
+/** Prefix of every AWS name of one environment, e.g. "ec-dev". */
+export const awsPrefix = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>): string => `${platform.name}-${env.name}`;
+
+export const clusterName = awsPrefix;
+
+/** Tag Karpenter discovers subnets and security groups by (set by the network/cluster stacks). */
+export function karpenterDiscoveryTag(platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>): { key: string; value: string } {
+  return { key: 'karpenter.sh/discovery', value: clusterName(platform, env) };
+}
+
+/** IAM role of a service's ServiceAccount (IRSA). At most 64 characters: validate.ts checks it. */
+export const serviceRoleName = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>, ref: ServiceRef): string =>
+  `${awsPrefix(platform, env)}-${ref.namespace}-${ref.service}`;
+
+export const iamRoleArn = (env: Pick<Environment, 'account'>, roleName: string): string => `arn:aws:iam::${env.account}:role/${roleName}`;
+
+/** ECR repository of a service (one per account, so the same name in every environment). */
+export const ecrRepositoryName = (platform: Pick<Platform, 'name'>, ref: ServiceRef): string => `${platform.name}/${ref.namespace}/${ref.service}`;
+
+export const ecrRegistry = (env: Pick<Environment, 'account' | 'region'>): string => `${env.account}.dkr.ecr.${env.region}.amazonaws.com`;
+
+/** Secrets Manager secret holding a service's private settings (synced by External Secrets). */
+export const serviceSecretName = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>, ref: ServiceRef): string =>
+  `${platform.name}/${env.name}/${ref.namespace}/${ref.service}/app`;
+
+/** Secrets Manager secret holding a service's database schema, user, password and endpoint. */
+export const databaseSecretName = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>, ref: ServiceRef): string =>
+  `${platform.name}/${env.name}/${ref.namespace}/${ref.service}/database`;
+
+/** SSM parameter prefix for AWS-side settings known only after apply (distribution id, endpoints). */
+export const ssmParameterName = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>, key: string): string =>
+  `/${platform.name}/${env.name}/${key}`;
+
+// ---- Terraform state ----------------------------------------------------------------------------
+
+export const terraformStackName = (env: Pick<Environment, 'name'>, stack: string): string => `${env.name}-${stack}`;
+
+export function terraformBackend(platform: Pick<Platform, 'terraformStateBucketPrefix'>, env: Pick<Environment, 'name' | 'region'>, stack: string) {
+  return {
+    bucket: `${platform.terraformStateBucketPrefix}-${env.name}`,
+    key: `${stack}/terraform.tfstate`,
+    region: env.region,
+    encrypt: true,
+  };
+}
+
+// ---- ArgoCD and dist/ -------------------------------------------------------------------------
+
+export const ROOT_APPLICATION = 'root';
+/** AppProject holding the root and the parents (the platform repo only, ArgoCD's own namespace only). */
+export const PLATFORM_PROJECT = 'platform';
+export const teamProjectName = (team: Pick<Team, 'name'>): string => team.name;
+export const parentApplicationName = (team: Pick<Team, 'name'>): string => `team-${team.name}`;
+export const childApplicationName = (namespace: Pick<Namespace, 'name'>): string => `ns-${namespace.name}`;
+/** Child Application of the cluster-scoped objects (Namespaces, NodePools ...), in the sre project. */
+export const CLUSTER_APPLICATION = 'cluster';
+/** The team allowed to own cluster-scoped objects. */
+export const SRE_TEAM = 'sre';
+
+/** Folder of the rendered tree, relative to the repository root (ArgoCD source paths start here). */
+export const DIST_ROOT = 'dist';
+export const distEnvPath = (env: Pick<Environment, 'name'>): string => `${DIST_ROOT}/${env.name}`;
+export const clusterPath = (env: Pick<Environment, 'name'>): string => `${distEnvPath(env)}/cluster`;
+export const namespacePath = (env: Pick<Environment, 'name'>, namespace: Pick<Namespace, 'name'>): string =>
+  `${distEnvPath(env)}/namespaces/${namespace.name}`;
+export const argocdPath = (env: Pick<Environment, 'name'>): string => `${distEnvPath(env)}/argocd`;
+export const rootPath = (env: Pick<Environment, 'name'>): string => `${argocdPath(env)}/root`;
+/** Where the root Application points: AppProjects and parent Applications. */
+export const teamsPath = (env: Pick<Environment, 'name'>): string => `${argocdPath(env)}/teams`;
+/** Where a team's parent Application points: its child Applications. */
+export const childrenPath = (env: Pick<Environment, 'name'>, team: Pick<Team, 'name'>): string => `${argocdPath(env)}/children/${team.name}`;
+export const terraformPath = (env: Pick<Environment, 'name'>, stack: string): string => `${distEnvPath(env)}/terraform/${stack}`;
+export const contractPath = (env: Pick<Environment, 'name'>): string => `${distEnvPath(env)}/contract.json`;
+
+/** File name of one rendered object: `<kind>-<name>.yaml`, kind lower-cased. */
+export const objectFileName = (kind: string, name: string): string => `${kind.toLowerCase()}-${name}.yaml`;

@@ -1,0 +1,177 @@
+/**
+ * Shape of the model input, with every default resolved once here.
+ *
+ * `PlatformInput` is what a team writes (optional fields may be left out); parsing it yields a
+ * `Platform` (types.ts). A compile-time check at the bottom keeps the two in step.
+ */
+import { z } from 'zod';
+import type { Platform, Service, ServiceKind } from './types';
+
+/** RFC 1123 label: lower-case alphanumerics and '-', 1-63 characters (Kubernetes namespaces, Services). */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** IANA service name, as Kubernetes requires for port names. */
+const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
+const CPU = /^([1-9][0-9]*m|[0-9]+(\.[0-9]+)?)$/;
+const MEMORY = /^[1-9][0-9]*(Mi|Gi)$/;
+const HOST = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/;
+const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+const HTTP_PATH = /^\/[-A-Za-z0-9_./]*$/;
+
+const dnsLabel = (what: string) =>
+  z.string().max(63, `${what} must be at most 63 characters`).regex(DNS_LABEL, `${what} must be a DNS-1123 label (lower-case letters, digits, '-')`);
+
+const port = z.number().int().min(1).max(65535);
+
+const servicePort = z.strictObject({
+  name: z.string().max(15, 'port name must be at most 15 characters').regex(PORT_NAME, 'port name must be an IANA service name'),
+  port,
+  protocol: z.enum(['http', 'grpc']),
+});
+
+const health = z.strictObject({
+  port: z.string().optional(),
+  startup: z.string().regex(HTTP_PATH).optional(),
+  liveness: z.string().regex(HTTP_PATH).optional(),
+  readiness: z.string().regex(HTTP_PATH).optional(),
+});
+
+const resources = z.strictObject({
+  cpu: z.string().regex(CPU, 'cpu must be a positive quantity such as "250m" or "1"'),
+  memory: z.string().regex(MEMORY, 'memory must be a positive quantity in Mi or Gi such as "256Mi"'),
+});
+
+const scaling = z.strictObject({
+  minReplicas: z.number().int().min(2, 'minReplicas must be at least 2 so that one Pod survives a drain (PodDisruptionBudget)'),
+  maxReplicas: z.number().int().min(1, 'maxReplicas must be at least 1'),
+  targetCpuUtilization: z.number().int().min(10).max(100).default(70),
+});
+
+const secret = z.discriminatedUnion('from', [
+  z.strictObject({ name: z.string().regex(ENV_VAR, 'secret name must be an environment variable name'), from: z.literal('secrets-manager'), key: z.string().min(1) }),
+  z.strictObject({ name: z.string().regex(ENV_VAR, 'secret name must be an environment variable name'), from: z.literal('sops'), file: z.string().regex(/^[-\w./]+\.ya?ml$/, 'sops file must be a .yaml path') }),
+]);
+
+const database = z.strictObject({
+  schema: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'schema must be a MySQL identifier (lower-case, digits, _)').optional(),
+  migrationCommand: z.array(z.string().min(1)).min(1).optional(),
+});
+
+const dependency = z.union([
+  z.strictObject({ service: z.string().regex(/^[^/]+\/[^/]+$/, 'service dependency must be "<namespace>/<service>"') }),
+  z.strictObject({ external: z.string().regex(HOST, 'external dependency must be a host name'), port: port.default(443), protocol: z.enum(['https', 'tls']).default('https') }),
+]);
+
+const exposure = z.strictObject({
+  public: z
+    .array(z.strictObject({ host: z.enum(['web', 'api']), userAgent: z.string().min(1).optional(), pathPrefix: z.string().regex(HTTP_PATH).default('/') }))
+    .default([]),
+  internal: z.array(z.strictObject({ subdomain: dnsLabel('internal subdomain') })).default([]),
+});
+
+/** Health paths per kind when the service leaves them out (BFFs are Nginx: source 002 §6.1). */
+export const DEFAULT_HEALTH_PATHS: Readonly<Record<ServiceKind, { startup: string; liveness: string; readiness: string }>> = {
+  frontend: { startup: '/healthz', liveness: '/healthz', readiness: '/healthz' },
+  bff: { startup: '/healthcheck', liveness: '/healthcheck', readiness: '/healthcheck' },
+  microservice: { startup: '/healthz', liveness: '/healthz', readiness: '/readyz' },
+  tool: { startup: '/healthz', liveness: '/healthz', readiness: '/healthz' },
+};
+
+export const serviceSchema = z.strictObject({
+  name: dnsLabel('service name'),
+  kind: z.enum(['frontend', 'bff', 'microservice', 'tool']),
+  imageRepository: z.string().min(1).optional(),
+  ports: z.array(servicePort).min(1, 'a service needs at least one port'),
+  health: health.default({}),
+  resources,
+  scaling,
+  config: z.record(z.string().regex(ENV_VAR, 'config key must be an environment variable name'), z.string()).default({}),
+  secrets: z.array(secret).default([]),
+  database: database.optional(),
+  dependencies: z.array(dependency).default([]),
+  exposure: exposure.default({ public: [], internal: [] }),
+  dedicatedNodes: z.boolean().default(false),
+  aws: z.array(z.enum(['cdn-invalidation', 'static-assets-write', 'email-send'])).default([]),
+}).transform((s): Service => {
+  const paths = DEFAULT_HEALTH_PATHS[s.kind];
+  return {
+    ...s,
+    health: {
+      port: s.health.port ?? s.ports[0].name,
+      startup: s.health.startup ?? paths.startup,
+      liveness: s.health.liveness ?? paths.liveness,
+      readiness: s.health.readiness ?? paths.readiness,
+    },
+    database: s.database && { schema: s.database.schema ?? s.name.replace(/-/g, '_'), migrationCommand: s.database.migrationCommand },
+  };
+});
+
+const namespace = z.strictObject({
+  name: dnsLabel('namespace name'),
+  mesh: z.boolean().default(true),
+  podSecurity: z.enum(['restricted', 'baseline', 'privileged']).default('restricted'),
+  services: z.array(serviceSchema).default([]),
+});
+
+const team = z.strictObject({
+  name: dnsLabel('team name'),
+  owners: z.array(z.string().min(1)).min(1, 'a team needs at least one owner'),
+  repo: z.string().regex(/^(https:\/\/|git@)\S+$/, 'repo must be a git URL'),
+  namespaces: z.array(namespace).min(1, 'a team owns at least one namespace'),
+});
+
+const environment = z.strictObject({
+  name: dnsLabel('environment name'),
+  account: z.string().regex(/^\d{12}$/, 'account must be a 12-digit AWS account id'),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'region must be an AWS region such as ap-northeast-1'),
+  availabilityZones: z.array(z.string()).length(3, 'exactly three availability zones'),
+  vpcCidr: z.string().regex(CIDR, 'vpcCidr must be an IPv4 CIDR'),
+  kubernetesVersion: z.string().regex(/^1\.\d+$/),
+  domains: z.strictObject({ web: z.string().regex(HOST), api: z.string().regex(HOST), internal: z.string().regex(HOST) }),
+  apiAccessCidrs: z.array(z.string().regex(CIDR)).default([]),
+  sizing: z.strictObject({
+    replicaFloor: z.number().int().min(1),
+    natGateways: z.number().int().min(1).max(3),
+    systemNodeInstanceTypes: z.array(z.string()).min(1),
+    systemNodes: z.strictObject({ min: z.number().int().min(1), desired: z.number().int().min(1), max: z.number().int().min(1) }),
+    workloadInstanceCategories: z.array(z.string().regex(/^[a-z]+$/)).min(1),
+    auroraInstanceClass: z.string().regex(/^db\./),
+    auroraInstances: z.number().int().min(1).max(15),
+  }),
+  requireImageDigest: z.boolean(),
+  deletionProtection: z.boolean(),
+  targetRevision: z.string().min(1).default('main'),
+});
+
+const release = z.strictObject({
+  source: z.string().optional(),
+  environment: z.string(),
+  images: z.record(
+    z.string(),
+    z
+      .strictObject({ tag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'tag must be a valid image tag').optional(), digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'digest must be sha256:<64 hex>').optional() })
+      .refine((i) => (i.tag === undefined) !== (i.digest === undefined), 'give exactly one of tag or digest'),
+  ),
+});
+
+export const platformSchema = z.strictObject({
+  name: dnsLabel('platform name').max(8, 'platform name must be at most 8 characters (it prefixes AWS names)'),
+  repo: z.string().regex(/^(https:\/\/|git@)\S+$/),
+  argocdNamespace: dnsLabel('argocd namespace').default('argocd'),
+  terraformStateBucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/),
+  nodePorts: z.strictObject({ istioIngressHttp: z.number().int().min(30000).max(32767), ingressNginxHttp: z.number().int().min(30000).max(32767) }),
+  environments: z.array(environment).min(1),
+  teams: z.array(team).min(1),
+  releases: z.array(release).default([]),
+});
+
+export type PlatformInput = z.input<typeof platformSchema>;
+export type ServiceInput = z.input<typeof serviceSchema>;
+export type ReleaseInput = z.input<typeof release>;
+export type EnvironmentInput = z.input<typeof environment>;
+export type TeamInput = z.input<typeof team>;
+
+/** Compile-time guarantee that parsing yields the documented model (fails `tsc` if they drift). */
+type Parsed = z.output<typeof platformSchema>;
+type AssertAssignable<T extends U, U> = T;
+export type _ParsedIsPlatform = AssertAssignable<Parsed, Platform>;

@@ -1,0 +1,214 @@
+/**
+ * The typed platform model: plain data, no framework imports.
+ *
+ * Raw input (what teams write) is validated by `schema.ts` and cross-checked by `validate.ts`;
+ * `resolve.ts` turns it into the resolved model every renderer reads (defaults applied once).
+ */
+
+/** Names of the environments, in promotion order (test -> staging -> production, source 004 §23). */
+export type EnvironmentName = string;
+
+export interface EnvironmentSizing {
+  /** Lowest replica count any service may run with in this environment (HPA minReplicas floor). */
+  readonly replicaFloor: number;
+  /** NAT gateways (1 = cheap, one per AZ = resilient). */
+  readonly natGateways: number;
+  /** Instance types of the managed node group (Karpenter, gateways, system pods). */
+  readonly systemNodeInstanceTypes: readonly string[];
+  /** Managed node group size. */
+  readonly systemNodes: { readonly min: number; readonly desired: number; readonly max: number };
+  /** Instance categories Karpenter may launch for workloads (e.g. ["c", "m", "r"]). */
+  readonly workloadInstanceCategories: readonly string[];
+  /** Aurora instance class and count (writer + readers). */
+  readonly auroraInstanceClass: string;
+  readonly auroraInstances: number;
+}
+
+export interface EnvironmentDomains {
+  /** Public host of the site (PC and smartphone browsers). */
+  readonly web: string;
+  /** Public host of the partner API. */
+  readonly api: string;
+  /** Parent domain of internal hosts (dashboards, Keycloak admin, Temporal UI). */
+  readonly internal: string;
+}
+
+export interface Environment {
+  readonly name: EnvironmentName;
+  /** AWS account id (12 digits). */
+  readonly account: string;
+  readonly region: string;
+  /** Three availability zones of the region. */
+  readonly availabilityZones: readonly string[];
+  readonly vpcCidr: string;
+  readonly kubernetesVersion: string;
+  readonly domains: EnvironmentDomains;
+  /** CIDRs allowed to reach the public EKS API endpoint; empty = private endpoint only. */
+  readonly apiAccessCidrs: readonly string[];
+  readonly sizing: EnvironmentSizing;
+  /** Images must be pinned by digest (prd). */
+  readonly requireImageDigest: boolean;
+  /** Deletion protection on stateful AWS resources (stg, prd). */
+  readonly deletionProtection: boolean;
+  /** Git revision ArgoCD tracks for this environment's rendered tree. */
+  readonly targetRevision: string;
+}
+
+export interface Team {
+  readonly name: string;
+  readonly owners: readonly string[];
+  /** Git repository that holds the team's application code (admitted by its AppProject). */
+  readonly repo: string;
+  readonly namespaces: readonly Namespace[];
+}
+
+export interface Namespace {
+  readonly name: string;
+  /**
+   * Whether the namespace is in the Istio mesh (sidecar injection).
+   * @default true
+   */
+  readonly mesh: boolean;
+  /**
+   * Pod Security Standard enforced on the namespace. Anything weaker than "restricted" is an
+   * explicit, named choice (node agents such as Fluent Bit need "privileged").
+   * @default "restricted"
+   */
+  readonly podSecurity: PodSecurityLevel;
+  readonly services: readonly Service[];
+}
+
+export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
+
+export type ServiceKind = 'frontend' | 'bff' | 'microservice' | 'tool';
+export type PortProtocol = 'http' | 'grpc';
+
+export interface ServicePort {
+  readonly name: string;
+  readonly port: number;
+  readonly protocol: PortProtocol;
+}
+
+export interface HealthEndpoints {
+  /** Name of the port the probes use. @default the first port */
+  readonly port: string;
+  /** HTTP path (ignored for gRPC ports, which use the gRPC health protocol). */
+  readonly startup: string;
+  readonly liveness: string;
+  readonly readiness: string;
+}
+
+/** Guaranteed QoS: requests = limits. */
+export interface Resources {
+  /** CPU quantity, e.g. "250m". */
+  readonly cpu: string;
+  /** Memory quantity, e.g. "256Mi". */
+  readonly memory: string;
+}
+
+export interface Scaling {
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** HPA target CPU utilisation, percent. @default 70 */
+  readonly targetCpuUtilization: number;
+}
+
+export type Secret =
+  /** A key of the service's AWS Secrets Manager secret, synced by External Secrets. */
+  | { readonly name: string; readonly from: 'secrets-manager'; readonly key: string }
+  /** A SOPS-encrypted Secret manifest in the team's repo, passed through untouched. */
+  | { readonly name: string; readonly from: 'sops'; readonly file: string };
+
+export interface Database {
+  /** Schema (MySQL database) on the shared Aurora cluster. @default service name with "-" -> "_" */
+  readonly schema: string;
+  /** Command of the PreSync migration Job (same image). @default none: the service migrates itself on start */
+  readonly migrationCommand?: readonly string[];
+}
+
+export type Dependency =
+  /** Another service of the platform, "<namespace>/<service>". */
+  | { readonly service: string }
+  /** A host outside the cluster (external IdP, payment provider). */
+  | { readonly external: string; readonly port: number; readonly protocol: 'https' | 'tls' };
+
+export interface PublicRoute {
+  /** Which public host: the site or the partner API. */
+  readonly host: 'web' | 'api';
+  /** Route browsers whose User-Agent matches this regex (PC vs smartphone). */
+  readonly userAgent?: string;
+  /** Path prefix. @default "/" */
+  readonly pathPrefix: string;
+}
+
+export interface InternalRoute {
+  /** Sub-domain under the environment's internal domain, e.g. "keycloak". */
+  readonly subdomain: string;
+}
+
+export interface Exposure {
+  readonly public: readonly PublicRoute[];
+  readonly internal: readonly InternalRoute[];
+}
+
+/** Named, least-privilege AWS grants a service's IAM role receives. */
+export type AwsGrant = 'cdn-invalidation' | 'static-assets-write' | 'email-send';
+
+export interface Service {
+  readonly name: string;
+  readonly kind: ServiceKind;
+  /** Image repository; @default the ECR repository derived for the service */
+  readonly imageRepository?: string;
+  readonly ports: readonly ServicePort[];
+  readonly health: HealthEndpoints;
+  readonly resources: Resources;
+  readonly scaling: Scaling;
+  /** Public configuration, rendered as a ConfigMap. */
+  readonly config: Readonly<Record<string, string>>;
+  readonly secrets: readonly Secret[];
+  readonly database?: Database;
+  readonly dependencies: readonly Dependency[];
+  readonly exposure: Exposure;
+  /** High business impact: runs on a dedicated Karpenter NodePool. @default false */
+  readonly dedicatedNodes: boolean;
+  /** AWS access through the service's own IAM role (IRSA). @default none */
+  readonly aws: readonly AwsGrant[];
+}
+
+/** Image of one service in one environment. Exactly one of tag or digest. */
+export interface ImageRelease {
+  readonly tag?: string;
+  readonly digest?: string;
+}
+
+/** One release file: the images of every service in one environment. */
+export interface Release {
+  /** File the release was read from, for error messages. @default none (built in code) */
+  readonly source?: string;
+  readonly environment: EnvironmentName;
+  /** Keyed by "<namespace>/<service>". */
+  readonly images: Readonly<Record<string, ImageRelease>>;
+}
+
+export interface Platform {
+  /** Short name, prefix of every AWS name (e.g. "ec"). */
+  readonly name: string;
+  /** Git URL of this platform repository (the rendered tree ArgoCD pulls). */
+  readonly repo: string;
+  /** Namespace ArgoCD runs in. */
+  readonly argocdNamespace: string;
+  /** Bucket and lock table of the Terraform S3 backend (per account: suffixed with the env). */
+  readonly terraformStateBucketPrefix: string;
+  /** NodePorts the model fixes, shared by the gateway Services and the ALB target groups. */
+  readonly nodePorts: { readonly istioIngressHttp: number; readonly ingressNginxHttp: number };
+  readonly environments: readonly Environment[];
+  readonly teams: readonly Team[];
+  readonly releases: readonly Release[];
+}
+
+/** Where a model value came from, so an error names it. */
+export interface Problem {
+  /** e.g. "teams[order].namespaces[order-service].services[order].ports[0].port" or "releases/prd.yaml" */
+  readonly path: string;
+  readonly message: string;
+}

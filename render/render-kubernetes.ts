@@ -1,0 +1,92 @@
+/**
+ * Renders every Kubernetes object of every environment (workloads, cluster objects and the ArgoCD
+ * app-of-apps) into files, one object per file, in memory. Nothing is written here.
+ */
+import { App, type Chart } from 'cdk8s';
+import { ChildrenChart, RootChart, TeamsChart, type GroupKind } from '../apps-of-apps/app-of-apps';
+import { ClusterChart } from '../charts/cluster-chart';
+import { NamespaceChart } from '../charts/namespace-chart';
+import type { PlatformChart } from '../charts/platform-chart';
+import { apiGroup, CLUSTER_SCOPED_KINDS } from '../charts/scope';
+import { objectFileName } from '../platform/naming';
+import type { Environment, Platform } from '../platform/types';
+import { RenderError, type RenderedFile, toDistRelative, toYaml } from './rendered-file';
+
+export interface KubernetesObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [key: string]: unknown };
+  readonly [key: string]: unknown;
+}
+
+interface ChartOutput {
+  readonly chart: PlatformChart;
+  readonly objects: KubernetesObject[];
+}
+
+/** Synthesizes charts, collecting every validation error instead of stopping at the first. */
+function synthCharts(charts: readonly PlatformChart[], errors: string[]): ChartOutput[] {
+  const out: ChartOutput[] = [];
+  for (const chart of charts) {
+    try {
+      out.push({ chart, objects: (chart as Chart).toJson() as KubernetesObject[] });
+    } catch (err) {
+      errors.push(`${chart.node.path}: ${(err as Error).message}`);
+    }
+  }
+  return out;
+}
+
+function kindsOf(outputs: readonly ChartOutput[]): GroupKind[] {
+  const seen = new Map<string, GroupKind>();
+  for (const { objects } of outputs) {
+    for (const o of objects) seen.set(`${apiGroup(o.apiVersion)}/${o.kind}`, { group: apiGroup(o.apiVersion), kind: o.kind });
+  }
+  return [...seen.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, gk]) => gk);
+}
+
+/** Renders one environment's Kubernetes objects. Throws RenderError listing every problem. */
+export function renderEnvironmentKubernetes(platform: Platform, env: Environment): RenderedFile[] {
+  const app = new App({ outdir: '/nonexistent' }); // never synthesized to disk
+  const errors: string[] = [];
+
+  const cluster = synthCharts([new ClusterChart(app, `${env.name}-cluster`, { platform, env })], errors);
+  const namespaceCharts = new Map<string, ChartOutput[]>();
+  for (const team of platform.teams) {
+    const charts = team.namespaces.map((namespace) => new NamespaceChart(app, `${env.name}-ns-${namespace.name}`, { platform, env, team, namespace }));
+    namespaceCharts.set(team.name, synthCharts(charts, errors));
+  }
+  const namespacedKinds = new Map([...namespaceCharts].map(([team, outputs]) => [team, kindsOf(outputs)]));
+  const argocd = synthCharts(
+    [
+      new RootChart(app, `${env.name}-root`, { platform, env }),
+      new TeamsChart(app, `${env.name}-teams`, { platform, env, namespacedKinds, clusterKinds: kindsOf(cluster) }),
+      ...platform.teams.map((team) => new ChildrenChart(app, `${env.name}-children-${team.name}`, { platform, env, team })),
+    ],
+    errors,
+  );
+
+  const files: RenderedFile[] = [];
+  const byPath = new Map<string, string>();
+  const emit = (outputs: readonly ChartOutput[], scope: 'cluster' | 'namespaced') => {
+    for (const { chart, objects } of outputs) {
+      for (const obj of objects) {
+        const id = `${obj.kind}/${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`;
+        const clusterScoped = CLUSTER_SCOPED_KINDS.has(obj.kind);
+        if (scope === 'cluster' && (!clusterScoped || obj.metadata.namespace !== undefined)) errors.push(`${chart.outputDir}: ${id} is namespaced; cluster/ holds cluster-scoped objects only`);
+        if (scope === 'namespaced' && (clusterScoped || obj.metadata.namespace === undefined)) errors.push(`${chart.outputDir}: ${id} is cluster-scoped; it belongs under cluster/`);
+        const path = toDistRelative(`${chart.outputDir}/${objectFileName(obj.kind, obj.metadata.name)}`);
+        const previous = byPath.get(path);
+        if (previous) errors.push(`${path}: ${id} and ${previous} would be written to the same file`);
+        byPath.set(path, id);
+        files.push({ path, content: toYaml(obj) });
+      }
+    }
+  };
+  emit(cluster, 'cluster');
+  for (const outputs of namespaceCharts.values()) emit(outputs, 'namespaced');
+  emit(argocd, 'namespaced');
+
+  if (errors.length > 0) throw new RenderError(`Rendering ${env.name} failed`, errors);
+  return files;
+}

@@ -1,0 +1,37 @@
+/**
+ * The whole render: model -> every file of dist/, in memory. Nothing is written until every
+ * environment rendered without a problem (see write-tree.ts and main.ts).
+ */
+import { renderTerraform } from '../infra/render-terraform';
+import { contractPath, terraformPath } from '../platform/naming';
+import type { Platform } from '../platform/types';
+import { buildContract } from './contract';
+import { RenderError, type RenderedFile, toDistRelative, toJsonFile } from './rendered-file';
+import { renderEnvironmentKubernetes } from './render-kubernetes';
+
+export interface RenderOptions {
+  /** Render the Terraform JSON too. @default true */
+  readonly terraform?: boolean;
+}
+
+/** Renders every environment; throws RenderError listing the problems of all environments. */
+export function renderPlatform(platform: Platform, options: RenderOptions = {}): RenderedFile[] {
+  const files: RenderedFile[] = [];
+  const problems: string[] = [];
+  for (const env of platform.environments) {
+    try {
+      const kubernetes = renderEnvironmentKubernetes(platform, env);
+      files.push(...kubernetes);
+      if (options.terraform ?? true) {
+        const stacks = renderTerraform(platform, env);
+        for (const { stack, json } of stacks) files.push({ path: toDistRelative(`${terraformPath(env, stack)}/cdk.tf.json`), content: json });
+        files.push({ path: toDistRelative(contractPath(env)), content: toJsonFile(buildContract(platform, env, kubernetes, stacks)) });
+      }
+    } catch (err) {
+      if (err instanceof RenderError) problems.push(...err.problems.map((p) => `${env.name}: ${p}`));
+      else problems.push(`${env.name}: ${(err as Error).message}`);
+    }
+  }
+  if (problems.length > 0) throw new RenderError('Rendering failed', problems);
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

@@ -1,0 +1,132 @@
+import { examplePlatform, type Loose } from './support/example';
+import { objectAt, objectsWhere } from './support/rendered';
+
+const deployment = (env: string, ns: string, name = ns) => objectAt(`${env}/namespaces/${ns}/deployment-${name}.yaml`);
+const appContainer = (d: Loose): Loose => d.spec.template.spec.containers.find((c: Loose) => c.name === 'app');
+
+describe('service workloads', () => {
+  test('every service renders a Deployment, Service, ServiceAccount, ConfigMap, HPA and PDB in its namespace folder', () => {
+    for (const env of examplePlatform().environments) {
+      for (const team of examplePlatform().teams) {
+        for (const ns of team.namespaces) {
+          for (const s of ns.services) {
+            for (const file of [`deployment-${s.name}`, `service-${s.name}`, `serviceaccount-${s.name}`, `configmap-${s.name}-config`, `horizontalpodautoscaler-${s.name}`, `poddisruptionbudget-${s.name}`]) {
+              expect(objectAt(`${env.name}/namespaces/${ns.name}/${file}.yaml`).metadata.namespace).toBe(ns.name);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  test('containers have Guaranteed QoS: requests equal limits for cpu and memory', () => {
+    for (const { obj } of objectsWhere((o) => o.kind === 'Deployment')) {
+      for (const c of obj.spec.template.spec.containers) {
+        expect(c.resources.requests).toEqual(c.resources.limits);
+        expect(Object.keys(c.resources.limits).sort()).toEqual(['cpu', 'memory']);
+      }
+    }
+  });
+
+  test('containers run non-root with a read-only root filesystem, no privilege escalation, no capabilities and RuntimeDefault seccomp', () => {
+    for (const { obj } of objectsWhere((o) => o.kind === 'Deployment')) {
+      const c = appContainer(obj);
+      expect(c.securityContext).toMatchObject({
+        runAsNonRoot: true,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        privileged: false,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      expect(c.securityContext.runAsUser).toBeGreaterThan(0);
+    }
+  });
+
+  test('rollouts never take a Pod away before its replacement is ready', () => {
+    const d = deployment('prd', 'order-service');
+    expect(d.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } });
+  });
+
+  test('the preStop sleep is shorter than the termination grace period', () => {
+    for (const { obj } of objectsWhere((o) => o.kind === 'Deployment')) {
+      const sleep = Number(appContainer(obj).lifecycle.preStop.exec.command[1]);
+      expect(appContainer(obj).lifecycle.preStop.exec.command[0]).toBe('sleep');
+      expect(obj.spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThan(sleep);
+    }
+  });
+
+  test('Pods spread across zones and hosts by their own selector labels', () => {
+    const d = deployment('stg', 'payment-service');
+    const spread = d.spec.template.spec.topologySpreadConstraints;
+    expect(spread.map((s: { topologyKey: string }) => s.topologyKey)).toEqual(['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
+    for (const s of spread) expect(s.labelSelector.matchLabels).toEqual(d.spec.selector.matchLabels);
+  });
+
+  test('gRPC services are probed with the gRPC health protocol, HTTP services on their health paths', () => {
+    const grpc = appContainer(deployment('dev', 'order-service'));
+    expect(grpc.readinessProbe.grpc).toEqual({ port: 50051 });
+    expect(grpc.startupProbe.grpc).toEqual({ port: 50051 });
+    const http = appContainer(deployment('dev', 'pc-bff'));
+    expect(http.livenessProbe.httpGet).toMatchObject({ path: '/healthcheck', port: 8080 });
+    const keycloak = appContainer(deployment('dev', 'auth-service', 'keycloak'));
+    expect(keycloak.readinessProbe.httpGet).toMatchObject({ path: '/health/ready', port: 9000 });
+  });
+
+  test('images come from the release file: a digest in prd, a tag in dev, and IfNotPresent pulls', () => {
+    const prd = appContainer(deployment('prd', 'order-service'));
+    expect(prd.image).toMatch(/^333333333333\.dkr\.ecr\.ap-northeast-1\.amazonaws\.com\/ec\/order-service\/order-service@sha256:[a-f0-9]{64}$/);
+    expect(prd.imagePullPolicy).toBe('IfNotPresent');
+    expect(appContainer(deployment('dev', 'order-service')).image).toBe('111111111111.dkr.ecr.ap-northeast-1.amazonaws.com/ec/order-service/order-service:3.8.0-rc.1');
+    expect(appContainer(deployment('dev', 'auth-service', 'keycloak')).image).toBe('quay.io/keycloak/keycloak:26.4.2');
+  });
+
+  test('the HPA targets its Deployment and never goes below the environment replica floor', () => {
+    const hpa = objectAt('prd/namespaces/pc-frontend/horizontalpodautoscaler-pc-frontend.yaml');
+    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'pc-frontend' });
+    expect(hpa.spec.minReplicas).toBe(3); // model says 2, prd floor is 3
+    expect(objectAt('dev/namespaces/pc-frontend/horizontalpodautoscaler-pc-frontend.yaml').spec.minReplicas).toBe(2);
+  });
+
+  test('every PodDisruptionBudget and Service selects exactly its Deployment’s Pods', () => {
+    for (const { path, obj } of objectsWhere((o) => o.kind === 'PodDisruptionBudget' || o.kind === 'Service')) {
+      const dir = path.slice(0, path.lastIndexOf('/'));
+      const d = objectAt(`${dir}/deployment-${obj.metadata.name}.yaml`);
+      const selector = obj.kind === 'Service' ? obj.spec.selector : obj.spec.selector.matchLabels;
+      expect(selector).toEqual(d.spec.selector.matchLabels);
+      expect(d.spec.template.metadata.labels).toMatchObject(selector);
+    }
+  });
+
+  test('the PodDisruptionBudget lets at most one Pod go at a time', () => {
+    expect(objectAt('prd/namespaces/order-service/poddisruptionbudget-order-service.yaml').spec.maxUnavailable).toBe(1);
+  });
+
+  test('Service ports carry appProtocol so the mesh knows HTTP from gRPC', () => {
+    const svc = objectAt('dev/namespaces/order-service/service-order-service.yaml');
+    expect(svc.spec.ports).toEqual([
+      { name: 'grpc', port: 50051, targetPort: 50051, appProtocol: 'grpc' },
+      { name: 'http-metrics', port: 9464, targetPort: 9464, appProtocol: 'http' },
+    ]);
+  });
+
+  test('a ServiceAccount is bound to its IAM role only when the service has AWS grants, and never automounts a token', () => {
+    const withRole = objectAt('stg/namespaces/account-service/serviceaccount-account-service.yaml');
+    expect(withRole.metadata.annotations['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::222222222222:role/ec-stg-account-service-account-service');
+    expect(withRole.automountServiceAccountToken).toBe(false);
+    expect(objectAt('stg/namespaces/order-service/serviceaccount-order-service.yaml').metadata.annotations).toBeUndefined();
+  });
+
+  test('public config lands in the ConfigMap the container loads', () => {
+    const cm = objectAt('dev/namespaces/saga-service/configmap-saga-orchestrator-config.yaml');
+    expect(cm.data.TEMPORAL_ADDRESS).toBe('temporal.saga-service.svc.cluster.local:7233');
+    expect(appContainer(deployment('dev', 'saga-service', 'saga-orchestrator')).envFrom).toEqual([{ configMapRef: { name: 'saga-orchestrator-config' } }]);
+  });
+
+  test('no object carries a construct-address label or a hashed name', () => {
+    for (const { path, obj } of objectsWhere(() => true)) {
+      expect(JSON.stringify(obj)).not.toContain('cdk8s.io/metadata.addr');
+      expect(path).not.toMatch(/-[a-f0-9]{8}\.yaml$/);
+    }
+  });
+});
