@@ -47,21 +47,24 @@ function kindsOf(outputs: readonly ChartOutput[]): GroupKind[] {
 
 /** Renders one environment's Kubernetes objects. Throws RenderError listing every problem. */
 export function renderEnvironmentKubernetes(platform: Platform, env: Environment): RenderedFile[] {
-  const app = new App({ outdir: '/nonexistent' }); // never synthesized to disk
+  // One App per chart: cdk8s resolves dependencies across the whole App on every chart.toJson(),
+  // so a shared App makes rendering quadratic in the number of namespaces. Apps are never
+  // synthesized to disk.
+  const app = () => new App({ outdir: '/nonexistent' });
   const errors: string[] = [];
 
-  const cluster = synthCharts([new ClusterChart(app, `${env.name}-cluster`, { platform, env })], errors);
+  const cluster = synthCharts([new ClusterChart(app(), `${env.name}-cluster`, { platform, env })], errors);
   const namespaceCharts = new Map<string, ChartOutput[]>();
   for (const team of platform.teams) {
-    const charts = team.namespaces.map((namespace) => new NamespaceChart(app, `${env.name}-ns-${namespace.name}`, { platform, env, team, namespace }));
+    const charts = team.namespaces.map((namespace) => new NamespaceChart(app(), `${env.name}-ns-${namespace.name}`, { platform, env, team, namespace }));
     namespaceCharts.set(team.name, synthCharts(charts, errors));
   }
   const namespacedKinds = new Map([...namespaceCharts].map(([team, outputs]) => [team, kindsOf(outputs)]));
   const argocd = synthCharts(
     [
-      new RootChart(app, `${env.name}-root`, { platform, env }),
-      new TeamsChart(app, `${env.name}-teams`, { platform, env, namespacedKinds, clusterKinds: kindsOf(cluster) }),
-      ...platform.teams.map((team) => new ChildrenChart(app, `${env.name}-children-${team.name}`, { platform, env, team })),
+      new RootChart(app(), `${env.name}-root`, { platform, env }),
+      new TeamsChart(app(), `${env.name}-teams`, { platform, env, namespacedKinds, clusterKinds: kindsOf(cluster) }),
+      ...platform.teams.map((team) => new ChildrenChart(app(), `${env.name}-children-${team.name}`, { platform, env, team })),
     ],
     errors,
   );
