@@ -7,4 +7,5 @@ module.exports = {
   transform: { '^.+\\.ts$': '@sucrase/jest-plugin' },
   // Renders of the whole example platform take a few seconds on a 2-core machine.
   testTimeout: 60000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

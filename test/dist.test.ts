@@ -8,25 +8,13 @@ import { parse } from 'yaml';
 import { examplePlatform } from './support/example';
 import { exampleFiles } from './support/rendered';
 import { validateTree } from './support/schema';
+import { readTree } from './support/tree';
 
 const DIST = path.resolve(__dirname, '..', 'dist');
 
-function distFiles(): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string, rel: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(path.join(d, e.name), r);
-      else out.set(r, fs.readFileSync(path.join(d, e.name), 'utf8'));
-    }
-  };
-  walk(DIST, '');
-  return out;
-}
-
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = any;
-const files = distFiles();
+const files = readTree(DIST);
 const yamlObjects = [...files].filter(([p]) => p.endsWith('.yaml')).map(([p, c]) => ({ path: p, obj: parse(c) as Obj }));
 const terraform = (env: string, stack: string): Obj => JSON.parse(files.get(`${env}/terraform/${stack}/cdk.tf.json`)!);
 

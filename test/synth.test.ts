@@ -11,26 +11,13 @@ import { renderPlatform } from '../render/render';
 import { writeTree } from '../render/write-tree';
 import { mutated, serviceOf } from './support/example';
 import { exampleFiles } from './support/rendered';
+import { readTree } from './support/tree';
 
 const ROOT = path.resolve(__dirname, '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 function synth(args: string[], env: NodeJS.ProcessEnv = process.env) {
   return spawnSync(TSX, ['render/main.ts', ...args], { cwd: ROOT, env, encoding: 'utf8' });
-}
-
-/** Every file under a folder with its content, keyed by relative path. */
-function readTree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (d: string, rel: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(path.join(d, e.name), r);
-      else out.set(r, fs.readFileSync(path.join(d, e.name), 'utf8'));
-    }
-  };
-  if (fs.existsSync(dir)) walk(dir, '');
-  return out;
 }
 
 /** Files of the repository outside node_modules/.git/dist/cdk8s.out with their mtimes. */
