@@ -11,16 +11,6 @@ export interface ServiceWorkloadProps {
   readonly namespace: Namespace;
   readonly service: Service;
   /**
-   * Seconds the preStop hook sleeps so endpoints and sidecars stop sending traffic before the app exits.
-   * @default 10
-   */
-  readonly preStopSleepSeconds?: number;
-  /**
-   * Seconds Kubernetes waits for the Pod to stop; must exceed preStopSleepSeconds.
-   * @default 45
-   */
-  readonly terminationGracePeriodSeconds?: number;
-  /**
    * UID and GID the containers run as (never root).
    * @default 10001
    */
@@ -44,8 +34,7 @@ export class ServiceWorkload extends Construct {
   constructor(scope: Construct, id: string, props: ServiceWorkloadProps) {
     super(scope, id);
     const { platform, env, namespace, service } = props;
-    const preStop = props.preStopSleepSeconds ?? 10;
-    const grace = props.terminationGracePeriodSeconds ?? 45;
+    const { preStopSleepSeconds: preStop, terminationGracePeriodSeconds: grace } = service.shutdown;
     const uid = props.runAsUser ?? 10001;
     if (grace <= preStop) {
       throw new Error(`${namespace.name}/${service.name}: terminationGracePeriodSeconds (${grace}) must exceed preStopSleepSeconds (${preStop})`);

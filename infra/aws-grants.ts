@@ -3,7 +3,8 @@
  * Pure data: the cluster stack turns these into inline policies of the service's IRSA role.
  */
 import type { AwsGrant, Environment, Platform } from '../platform/types';
-import { cloudFrontDistributionsArn, awsPartition, sesIdentityArn, staticAssetsBucketName } from './names';
+import { staticAssetsBucketName } from '../platform/naming';
+import { awsPartition, cloudFrontDistributionsArn, sesIdentityArn } from './names';
 
 /** One IAM policy statement (always Allow). */
 export interface PolicyStatement {

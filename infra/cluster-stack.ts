@@ -21,8 +21,9 @@ import { clusterName, karpenterDiscoveryTag, serviceAccountName, serviceRoleName
 import type { Environment } from '../platform/types';
 import { listServices } from '../platform/validate';
 import { grantsStatements } from './aws-grants';
-import { parseCidr } from './cidr';
-import { awsDnsSuffix, awsManagedPolicyArn, awsPartition, clusterLogGroupName, kmsAliasName, SYSTEM_NODE_LABELS, SYSTEM_NODE_TAINT } from './names';
+import { parseCidr } from '../platform/network';
+import { kmsAliasName, SYSTEM_NODE_LABELS, SYSTEM_NODE_TAINT } from '../platform/naming';
+import { awsDnsSuffix, awsManagedPolicyArn, awsPartition, clusterLogGroupName } from './names';
 import { KmsKey } from './kms-key';
 import { NETWORK_OUTPUTS, NETWORK_STACK } from './network-stack';
 import { PlatformStack, type PlatformStackProps } from './platform-stack';

@@ -20,7 +20,7 @@ import { Vpc } from '@cdktf/provider-aws/lib/vpc';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { karpenterDiscoveryTag } from '../platform/naming';
-import { MAX_ZONES, parseCidr, subnetPlan, type SubnetPlan, type SubnetTier } from './cidr';
+import { MAX_ZONES, parseCidr, subnetPlan, type SubnetPlan, type SubnetTier } from '../platform/network';
 import { awsDnsSuffix } from './names';
 import { PlatformStack, type PlatformStackProps } from './platform-stack';
 

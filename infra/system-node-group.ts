@@ -12,7 +12,8 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import type { Environment } from '../platform/types';
-import { awsManagedPolicyArn, SYSTEM_NODE_GROUP, SYSTEM_NODE_LABELS, SYSTEM_NODE_TAINT } from './names';
+import { SYSTEM_NODE_GROUP, SYSTEM_NODE_LABELS, SYSTEM_NODE_TAINT } from '../platform/naming';
+import { awsManagedPolicyArn } from './names';
 
 /** Kubelet graceful node shutdown: total time, and the part reserved for system-critical Pods. */
 export interface ShutdownGracePeriod {

@@ -76,6 +76,61 @@ export const databaseSecretName = (platform: Pick<Platform, 'name'>, env: Pick<E
 export const ssmParameterName = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>, key: string): string =>
   `/${platform.name}/${env.name}/${key}`;
 
+/** KMS alias of one of the environment's keys, e.g. "alias/ec-dev-eks-secrets". */
+export const kmsAliasName = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>, purpose: string): string => `alias/${awsPrefix(platform, env)}-${purpose}`;
+
+/**
+ * S3 bucket of the static files behind CloudFront (created by the later data/edge stack;
+ * the `static-assets-write` grant is scoped to it). Bucket names are global, so the account id is
+ * part of it.
+ */
+export const staticAssetsBucketName = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name' | 'account'>): string =>
+  `${awsPrefix(platform, env)}-static-assets-${env.account}`;
+
+/**
+ * Label and taint of the managed "system" node group (Karpenter, the ingress gateways,
+ * CoreDNS). Pods that must run there select the label and tolerate the taint; everything else
+ * lands on Karpenter nodes.
+ */
+export const SYSTEM_NODE_GROUP = 'system';
+export const SYSTEM_NODE_LABELS: Readonly<Record<string, string>> = { 'platform.ec/node-group': SYSTEM_NODE_GROUP };
+export const SYSTEM_NODE_TAINT = { key: 'CriticalAddonsOnly', value: 'true', effect: 'NoSchedule' } as const;
+
+/** Host names of the environment. */
+export const publicHost = (env: Pick<Environment, 'domains'>, host: 'web' | 'api'): string => env.domains[host];
+export const internalHost = (env: Pick<Environment, 'domains'>, subdomain: string): string => `${subdomain}.${env.domains.internal}`;
+
+/** OIDC issuer of the platform IdP (Keycloak behind the web host under /auth, source 002 §7.6). */
+export const oidcIssuer = (platform: Pick<Platform, 'identity'>, env: Pick<Environment, 'domains'>): string =>
+  `https://${env.domains.web}/auth/realms/${platform.identity.realm}`;
+export const oidcJwksUri = (platform: Pick<Platform, 'identity'>, env: Pick<Environment, 'domains'>): string =>
+  `${oidcIssuer(platform, env)}/protocol/openid-connect/certs`;
+
+/** External Secrets store every ExternalSecret reads from (AWS Secrets Manager of the environment). */
+export const CLUSTER_SECRET_STORE = 'aws-secrets-manager';
+/** Kubernetes Secret an ExternalSecret materializes for a service. */
+export const appSecretName = (service: Pick<Service, 'name'>): string => `${service.name}-app`;
+export const databaseSecretK8sName = (service: Pick<Service, 'name'>): string => `${service.name}-database`;
+
+/** SSM parameter holding the CloudFront distribution id (read at run time by the CDN purge Job). */
+export const cdnDistributionIdParameter = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>): string =>
+  ssmParameterName(platform, env, 'cdn/distribution-id');
+/** Secrets Manager secret of the Aurora master user (managed by RDS; readable only by the DB bootstrap Job). */
+export const auroraMasterSecretParameter = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>): string =>
+  ssmParameterName(platform, env, 'aurora/master-secret-arn');
+/** MySQL port of the shared Aurora cluster. */
+export const AURORA_PORT = 3306;
+
+/** ALB target groups on the gateway NodePorts (names at most 32 characters). */
+export const targetGroupName = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>, gateway: 'istio' | 'nginx'): string =>
+  `${awsPrefix(platform, env)}-${gateway}`;
+
+/** Namespaces and names of the platform's gateways (Istio ingress/egress, ingress-nginx for internal tools). */
+export const ISTIO_SYSTEM_NAMESPACE = 'istio-system';
+export const ISTIO_INGRESS_NAMESPACE = 'istio-ingress';
+export const ISTIO_EGRESS_NAMESPACE = 'istio-egress';
+export const INGRESS_NGINX_NAMESPACE = 'ingress-infra';
+
 // ---- Terraform state ----------------------------------------------------------------------------
 
 export const terraformStackName = (env: Pick<Environment, 'name'>, stack: string): string => `${env.name}-${stack}`;

@@ -69,6 +69,24 @@ const exposure = z.strictObject({
   internal: z.array(z.strictObject({ subdomain: dnsLabel('internal subdomain') })).default([]),
 });
 
+const seconds = (max: number) => z.number().int().min(1).max(max);
+const traffic = z.strictObject({
+  timeoutSeconds: seconds(300).default(5),
+  retryAttempts: z.number().int().min(0).max(10).default(2),
+  perTryTimeoutSeconds: seconds(300).default(2),
+  retryOn: z.string().regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/).default('connect-failure,refused-stream,unavailable,cancelled,5xx'),
+  loadBalancer: z.enum(['ROUND_ROBIN', 'LEAST_REQUEST']).default('LEAST_REQUEST'),
+  maxConnections: z.number().int().min(1).default(100),
+  maxPendingRequests: z.number().int().min(1).default(100),
+  consecutive5xxErrors: z.number().int().min(1).default(5),
+  baseEjectionSeconds: seconds(3600).default(30),
+  maxEjectionPercent: z.number().int().min(1).max(100).default(50),
+});
+const shutdown = z.strictObject({
+  preStopSleepSeconds: z.number().int().min(0).max(120).default(10),
+  terminationGracePeriodSeconds: seconds(600).default(45),
+});
+
 /** Health paths per kind when the service leaves them out (BFFs are Nginx: source 002 §6.1). */
 export const DEFAULT_HEALTH_PATHS: Readonly<Record<ServiceKind, { startup: string; liveness: string; readiness: string }>> = {
   frontend: { startup: '/healthz', liveness: '/healthz', readiness: '/healthz' },
@@ -92,6 +110,9 @@ export const serviceSchema = z.strictObject({
   exposure: exposure.default({ public: [], internal: [] }),
   dedicatedNodes: z.boolean().default(false),
   aws: z.array(z.enum(['cdn-invalidation', 'static-assets-write', 'email-send'])).default([]),
+  endUserAuth: z.boolean().default(false),
+  traffic: traffic.default(traffic.parse({})),
+  shutdown: shutdown.default(shutdown.parse({})),
 }).transform((s): Service => {
   const paths = DEFAULT_HEALTH_PATHS[s.kind];
   return {
@@ -141,6 +162,10 @@ const environment = z.strictObject({
   requireImageDigest: z.boolean(),
   deletionProtection: z.boolean(),
   targetRevision: z.string().min(1).default('main'),
+  logRetentionDays: z.union([z.literal(1), z.literal(3), z.literal(5), z.literal(7), z.literal(14), z.literal(30), z.literal(60), z.literal(90), z.literal(120), z.literal(150), z.literal(180), z.literal(365), z.literal(400), z.literal(545), z.literal(731), z.literal(1827), z.literal(3653)]).default(90),
+  backupRetentionDays: z.number().int().min(1).max(35).default(7),
+  internalAllowCidrs: z.array(z.string().regex(CIDR)).default([]),
+  incidentEndpoint: z.string().regex(/^https:\/\/\S+$/, 'incidentEndpoint must be an https URL'),
 });
 
 const release = z.strictObject({
@@ -160,6 +185,7 @@ export const platformSchema = z.strictObject({
   argocdNamespace: dnsLabel('argocd namespace').default('argocd'),
   terraformStateBucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/),
   nodePorts: z.strictObject({ istioIngressHttp: z.number().int().min(30000).max(32767), ingressNginxHttp: z.number().int().min(30000).max(32767) }),
+  identity: z.strictObject({ service: z.string().regex(/^[^/]+\/[^/]+$/, 'identity.service must be "<namespace>/<service>"'), realm: dnsLabel('realm') }),
   environments: z.array(environment).min(1),
   teams: z.array(team).min(1),
   releases: z.array(release).default([]),

@@ -52,6 +52,14 @@ export interface Environment {
   readonly deletionProtection: boolean;
   /** Git revision ArgoCD tracks for this environment's rendered tree. */
   readonly targetRevision: string;
+  /** Days CloudWatch keeps logs (control plane, Fluent Bit, ...). @default 90 */
+  readonly logRetentionDays: number;
+  /** Days Aurora keeps automated backups. @default 7 */
+  readonly backupRetentionDays: number;
+  /** Source CIDRs allowed through the internal ALB's WAF (offices, VPN). @default none */
+  readonly internalAllowCidrs: readonly string[];
+  /** HTTPS endpoint of the incident channel the alerts SNS topic delivers to. */
+  readonly incidentEndpoint: string;
 }
 
 export interface Team {
@@ -154,6 +162,37 @@ export interface Exposure {
 /** Named, least-privilege AWS grants a service's IAM role receives. */
 export type AwsGrant = 'cdn-invalidation' | 'static-assets-write' | 'email-send';
 
+/** Resilience settings of calls *to* a service (Istio DestinationRule and VirtualService). */
+export interface Traffic {
+  /** Per-request timeout, seconds. @default 5 */
+  readonly timeoutSeconds: number;
+  /** Retries of a failed request. @default 2 */
+  readonly retryAttempts: number;
+  /** Timeout of each try, seconds. @default 2 */
+  readonly perTryTimeoutSeconds: number;
+  /** Conditions that trigger a retry (Envoy retry-on). @default "connect-failure,refused-stream,unavailable,cancelled,5xx" */
+  readonly retryOn: string;
+  /** Load-balancing algorithm. @default "LEAST_REQUEST" */
+  readonly loadBalancer: 'ROUND_ROBIN' | 'LEAST_REQUEST';
+  /** Connection pool: max TCP connections and max pending HTTP requests. @default 100 and 100 */
+  readonly maxConnections: number;
+  readonly maxPendingRequests: number;
+  /** Circuit breaker: eject a host after this many consecutive 5xx. @default 5 */
+  readonly consecutive5xxErrors: number;
+  /** Circuit breaker: how long an ejected host stays out, seconds. @default 30 */
+  readonly baseEjectionSeconds: number;
+  /** Circuit breaker: most of the pool that may be ejected, percent. @default 50 */
+  readonly maxEjectionPercent: number;
+}
+
+/** How a Pod stops: the preStop sleep drains traffic before the app gets SIGTERM. */
+export interface Shutdown {
+  /** @default 10 */
+  readonly preStopSleepSeconds: number;
+  /** Must exceed preStopSleepSeconds. @default 45 */
+  readonly terminationGracePeriodSeconds: number;
+}
+
 export interface Service {
   readonly name: string;
   readonly kind: ServiceKind;
@@ -173,6 +212,12 @@ export interface Service {
   readonly dedicatedNodes: boolean;
   /** AWS access through the service's own IAM role (IRSA). @default none */
   readonly aws: readonly AwsGrant[];
+  /** Calls reaching this service must carry a valid end-user token from the platform IdP. @default false */
+  readonly endUserAuth: boolean;
+  /** Resilience settings of calls to this service; every field has a default. */
+  readonly traffic: Traffic;
+  /** Pod shutdown timing; every field has a default. */
+  readonly shutdown: Shutdown;
 }
 
 /** Image of one service in one environment. Exactly one of tag or digest. */
@@ -201,6 +246,13 @@ export interface Platform {
   readonly terraformStateBucketPrefix: string;
   /** NodePorts the model fixes, shared by the gateway Services and the ALB target groups. */
   readonly nodePorts: { readonly istioIngressHttp: number; readonly ingressNginxHttp: number };
+  /** The platform IdP (source 002 §7.6: Keycloak, OIDC authorization code flow). */
+  readonly identity: {
+    /** The Keycloak service, "<namespace>/<service>". */
+    readonly service: string;
+    /** Realm whose tokens the services accept. */
+    readonly realm: string;
+  };
   readonly environments: readonly Environment[];
   readonly teams: readonly Team[];
   readonly releases: readonly Release[];

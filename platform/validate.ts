@@ -110,6 +110,9 @@ export function validatePlatform(platform: Platform): Problem[] {
   }
 
   const entries = listServices(platform);
+  const identity = entries.find((e) => serviceKey({ namespace: e.namespace.name, service: e.service.name }) === platform.identity.service);
+  if (!identity) add('identity.service', `unknown service "${platform.identity.service}"`);
+  else if (!identity.service.exposure.public.length) add('identity.service', `"${platform.identity.service}" must be exposed publicly so browsers can log in`);
   const byKey = new Map(entries.map((e) => [serviceKey({ namespace: e.namespace.name, service: e.service.name }), e]));
   for (const team of platform.teams) {
     for (const ns of team.namespaces) {
@@ -137,6 +140,12 @@ function validateService(platform: Platform, entry: ServiceEntry, byKey: Map<str
       add(`${path}.ports[${i}].port`, `port ${p.port} clashes with the Istio sidecar's reserved range ${ISTIO_RESERVED_PORTS.from}-${ISTIO_RESERVED_PORTS.to}`);
     }
   });
+  if (s.shutdown.terminationGracePeriodSeconds <= s.shutdown.preStopSleepSeconds) {
+    add(`${path}.shutdown`, `terminationGracePeriodSeconds (${s.shutdown.terminationGracePeriodSeconds}) must exceed preStopSleepSeconds (${s.shutdown.preStopSleepSeconds})`);
+  }
+  if (s.traffic.perTryTimeoutSeconds > s.traffic.timeoutSeconds) {
+    add(`${path}.traffic.perTryTimeoutSeconds`, `a try (${s.traffic.perTryTimeoutSeconds}s) cannot outlast the whole request timeout (${s.traffic.timeoutSeconds}s)`);
+  }
   if (!s.ports.some((p) => p.name === s.health.port)) add(`${path}.health.port`, `port "${s.health.port}" is not one of the service's ports`);
 
   if (s.scaling.minReplicas > s.scaling.maxReplicas) {

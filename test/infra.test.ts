@@ -11,7 +11,7 @@ import { loadPlatform } from '../platform/load';
 import { serviceAccountName, serviceRoleName } from '../platform/naming';
 import type { Environment, Platform } from '../platform/types';
 import { listServices } from '../platform/validate';
-import { parseCidr, subnetPlan } from '../infra/cidr';
+import { parseCidr, subnetPlan } from '../platform/network';
 import { renderTerraform, type RenderedStack } from '../infra/render-terraform';
 import { addEnvironmentStacks } from '../infra/stacks';
 

@@ -36,6 +36,10 @@ export const exampleEnvironments: EnvironmentInput[] = [
     },
     requireImageDigest: false,
     deletionProtection: false,
+    logRetentionDays: 30,
+    backupRetentionDays: 1,
+    internalAllowCidrs: ['203.0.113.0/24'],
+    incidentEndpoint: 'https://incidents.example.com/hooks/aws-dev',
   },
   {
     name: 'stg',
@@ -57,6 +61,10 @@ export const exampleEnvironments: EnvironmentInput[] = [
     },
     requireImageDigest: false,
     deletionProtection: true,
+    logRetentionDays: 90,
+    backupRetentionDays: 7,
+    internalAllowCidrs: ['203.0.113.0/24'],
+    incidentEndpoint: 'https://incidents.example.com/hooks/aws-stg',
   },
   {
     name: 'prd',
@@ -78,6 +86,10 @@ export const exampleEnvironments: EnvironmentInput[] = [
     },
     requireImageDigest: true,
     deletionProtection: true,
+    logRetentionDays: 365,
+    backupRetentionDays: 30,
+    internalAllowCidrs: ['203.0.113.0/24', '198.51.100.0/24'],
+    incidentEndpoint: 'https://incidents.example.com/hooks/aws-prd',
   },
 ];
 
@@ -103,6 +115,8 @@ const bff = (name: string, route: { host: 'web' | 'api'; userAgent?: string; pat
   config: { NGINX_WORKER_PROCESSES: '2' },
   dependencies: upstreams.map((service) => ({ service })),
   exposure: { public: [route] },
+  // Browsers and partners call the BFFs with a Keycloak access token (source 002 §7.6).
+  endUserAuth: true,
 });
 
 const microservice = (name: string, extra: Partial<ServiceInput> = {}): ServiceInput => ({
@@ -248,6 +262,7 @@ export const examplePlatformInput: Omit<PlatformInput, 'releases'> = {
   argocdNamespace: 'argocd',
   terraformStateBucketPrefix: 'example-shop-tfstate',
   nodePorts: { istioIngressHttp: 30080, ingressNginxHttp: 30081 },
+  identity: { service: 'auth-service/keycloak', realm: 'shop' },
   environments: exampleEnvironments,
   teams: exampleTeams,
 };
