@@ -131,6 +131,33 @@ export const ISTIO_INGRESS_NAMESPACE = 'istio-ingress';
 export const ISTIO_EGRESS_NAMESPACE = 'istio-egress';
 export const INGRESS_NGINX_NAMESPACE = 'ingress-infra';
 
+/**
+ * Platform components that call AWS, each through one IAM role trusting exactly one
+ * namespace/ServiceAccount pair (IRSA). The namespaces belong to the sre team (validate.ts).
+ */
+export const PLATFORM_IDENTITIES = {
+  karpenter: { namespace: 'karpenter-infra', serviceAccount: 'karpenter' },
+  externalSecrets: { namespace: 'secrets-infra', serviceAccount: 'external-secrets' },
+  fluentBit: { namespace: 'logging-infra', serviceAccount: 'fluent-bit' },
+  otelCollector: { namespace: 'tracing-infra', serviceAccount: 'otel-collector' },
+  /** Creates each service's schema and user with the Aurora master secret, which nothing else can read. */
+  dbBootstrap: { namespace: 'database-infra', serviceAccount: 'db-bootstrap' },
+} as const;
+export type PlatformIdentity = keyof typeof PLATFORM_IDENTITIES;
+
+/** IAM role of a platform component, e.g. "ec-dev-karpenter". */
+export const platformRoleName = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>, id: PlatformIdentity): string =>
+  `${awsPrefix(platform, env)}-${id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+/** IAM role (and instance profile) of the nodes Karpenter launches. */
+export const karpenterNodeRoleName = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>): string => `${awsPrefix(platform, env)}-karpenter-node`;
+/** SQS queue of spot interruption and rebalance events Karpenter watches. */
+export const karpenterInterruptionQueueName = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>): string => `${awsPrefix(platform, env)}-karpenter`;
+/** Label and taint of the dedicated Karpenter NodePool for high-impact services (source 004 §25-02). */
+export const DEDICATED_NODE_LABEL = 'platform.ec/dedicated';
+export const dedicatedNodePoolName = (namespace: Pick<Namespace, 'name'>, service: Pick<Service, 'name'>): string => `dedicated-${namespace.name}-${service.name}`;
+export const SHARED_NODE_POOL = 'shared';
+export const NODE_CLASS = 'default';
+
 // ---- Terraform state ----------------------------------------------------------------------------
 
 export const terraformStackName = (env: Pick<Environment, 'name'>, stack: string): string => `${env.name}-${stack}`;

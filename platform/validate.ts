@@ -4,7 +4,7 @@
  * team/namespace/service/field (or release file) it is about.
  */
 import type { z } from 'zod';
-import { serviceKey, serviceRoleName, SRE_TEAM } from './naming';
+import { PLATFORM_IDENTITIES, serviceKey, serviceRoleName, SRE_TEAM } from './naming';
 import { platformSchema } from './schema';
 import type { Environment, Platform, Problem, Service, Team } from './types';
 
@@ -107,6 +107,11 @@ export function validatePlatform(platform: Platform): Problem[] {
   for (const [ns, teams] of owners) {
     if (teams.length > 1) add(`teams[${teams.join(',')}].namespaces[${ns}]`, `namespace "${ns}" is claimed by more than one team (${teams.join(', ')})`);
     if (RESERVED_NAMESPACES.includes(ns) || ns === platform.argocdNamespace) add(`teams[${teams[0]}].namespaces[${ns}]`, `namespace "${ns}" is reserved`);
+  }
+
+  const sre = platform.teams.find((t) => t.name === SRE_TEAM);
+  for (const [id, { namespace }] of Object.entries(PLATFORM_IDENTITIES)) {
+    if (sre && !sre.namespaces.some((n) => n.name === namespace)) add(`teams[${SRE_TEAM}].namespaces`, `the sre team must own namespace "${namespace}" (runs ${id})`);
   }
 
   const entries = listServices(platform);

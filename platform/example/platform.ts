@@ -151,6 +151,7 @@ export const exampleTeams: TeamInput[] = [
       { name: 'istio-egress' },
       { name: 'karpenter-infra', mesh: false },
       { name: 'secrets-infra', mesh: false },
+      { name: 'database-infra', mesh: false },
       { name: 'monitoring-infra', mesh: false, podSecurity: 'privileged' }, // node-exporter: host network and PID
       { name: 'logging-infra', mesh: false, podSecurity: 'privileged' }, // Fluent Bit: hostPath /var/log
       { name: 'tracing-infra', mesh: false },
