@@ -3,6 +3,7 @@ import { commonLabels } from '../charts/labels';
 import { PlatformChart } from '../charts/platform-chart';
 import { SYNC_WAVE } from '../charts/sync-options';
 import { Application, AppProject, type ApplicationSpec } from '../imports/argoproj.io';
+import { ADDON_CLUSTER_KINDS, addonApplicationName, type AddonSpec } from './addon';
 import {
   childApplicationName,
   childrenPath,
@@ -35,7 +36,12 @@ export interface AppOfAppsProps {
   readonly namespacedKinds: ReadonlyMap<string, readonly GroupKind[]>;
   /** Cluster-scoped kinds of the rendered tree (only the sre project admits them). */
   readonly clusterKinds: readonly GroupKind[];
+  /** Upstream Helm charts the sre team runs (their own project: `ADDONS_PROJECT`). */
+  readonly addons: readonly AddonSpec[];
 }
+
+/** AppProject of the platform add-ons: their Helm repos, sre namespaces, and the cluster kinds operators need. */
+export const ADDONS_PROJECT = 'sre-addons';
 
 const FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 const WAVE = 'argocd.argoproj.io/sync-wave';
@@ -128,12 +134,42 @@ export class TeamsChart extends PlatformChart {
         },
       });
     }
+
+    if (props.addons.length > 0) {
+      const sre = platform.teams.find((t) => t.name === SRE_TEAM)!;
+      new AppProject(this, 'project-addons', {
+        metadata: { name: ADDONS_PROJECT, annotations: { [WAVE]: String(SYNC_WAVE.projects) } },
+        spec: {
+          description: 'Upstream Helm charts of the platform add-ons, pinned, into sre namespaces only.',
+          sourceRepos: [...new Set(props.addons.map((a) => a.repoURL))].sort(),
+          destinations: [...new Set(props.addons.map((a) => a.namespace))].sort().map((namespace) => ({ server: IN_CLUSTER, namespace })),
+          clusterResourceWhitelist: [...ADDON_CLUSTER_KINDS],
+          // Operator charts bring many namespaced kinds; they stay inside sre's own namespaces.
+          namespaceResourceWhitelist: [{ group: '*', kind: '*' }],
+          orphanedResources: { warn: true },
+          roles: [
+            {
+              name: 'owners',
+              description: 'Owners of the platform add-ons',
+              groups: [...sre.owners],
+              policies: [`p, proj:${ADDONS_PROJECT}:owners, applications, get, ${ADDONS_PROJECT}/*, allow`, `p, proj:${ADDONS_PROJECT}:owners, applications, sync, ${ADDONS_PROJECT}/*, allow`],
+            },
+          ],
+        },
+      });
+      this.node.addValidation({
+        validate: () =>
+          props.addons
+            .filter((a) => !sre.namespaces.some((n) => n.name === a.namespace))
+            .map((a) => `add-on ${a.name} installs into namespace ${a.namespace}, which the ${SRE_TEAM} team does not own`),
+      });
+    }
   }
 }
 
 /** One child Application per namespace of a team (plus, for sre, the cluster-scoped objects). */
 export class ChildrenChart extends PlatformChart {
-  constructor(scope: Construct, id: string, props: Pick<AppOfAppsProps, 'platform' | 'env'> & { readonly team: Team }) {
+  constructor(scope: Construct, id: string, props: Pick<AppOfAppsProps, 'platform' | 'env' | 'addons'> & { readonly team: Team }) {
     const { platform, env, team } = props;
     super(scope, id, { outputDir: childrenPath(env, team), namespace: platform.argocdNamespace, labels: commonLabels(platform, env, team) });
 
@@ -148,6 +184,25 @@ export class ChildrenChart extends PlatformChart {
           syncPolicy: automatedSync(['ServerSideApply=true']),
         },
       });
+    }
+
+    if (team.name === SRE_TEAM) {
+      for (const addon of props.addons) {
+        new Application(this, `addon-${addon.name}`, {
+          metadata: { name: addonApplicationName(addon), finalizers: [FINALIZER], annotations: { [WAVE]: String(addon.syncWave) } },
+          spec: {
+            project: ADDONS_PROJECT,
+            source: {
+              repoUrl: addon.repoURL,
+              chart: addon.chart,
+              targetRevision: addon.version,
+              helm: { releaseName: addon.releaseName ?? addon.name, valuesObject: addon.values },
+            },
+            destination: { server: IN_CLUSTER, namespace: addon.namespace },
+            syncPolicy: automatedSync(addon.serverSideApply ? ['ServerSideApply=true'] : []),
+          },
+        });
+      }
     }
 
     for (const ns of team.namespaces) {

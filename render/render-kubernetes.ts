@@ -4,6 +4,7 @@
  */
 import { App, type Chart } from 'cdk8s';
 import { ChildrenChart, RootChart, TeamsChart, type GroupKind } from '../apps-of-apps/app-of-apps';
+import { platformAddons } from '../charts/addons';
 import { ClusterChart } from '../charts/cluster-chart';
 import { NamespaceChart } from '../charts/namespace-chart';
 import type { PlatformChart } from '../charts/platform-chart';
@@ -59,12 +60,13 @@ export function renderEnvironmentKubernetes(platform: Platform, env: Environment
     const charts = team.namespaces.map((namespace) => new NamespaceChart(app(), `${env.name}-ns-${namespace.name}`, { platform, env, team, namespace }));
     namespaceCharts.set(team.name, synthCharts(charts, errors));
   }
+  const addons = platformAddons(platform, env);
   const namespacedKinds = new Map([...namespaceCharts].map(([team, outputs]) => [team, kindsOf(outputs)]));
   const argocd = synthCharts(
     [
       new RootChart(app(), `${env.name}-root`, { platform, env }),
-      new TeamsChart(app(), `${env.name}-teams`, { platform, env, namespacedKinds, clusterKinds: kindsOf(cluster) }),
-      ...platform.teams.map((team) => new ChildrenChart(app(), `${env.name}-children-${team.name}`, { platform, env, team })),
+      new TeamsChart(app(), `${env.name}-teams`, { platform, env, namespacedKinds, clusterKinds: kindsOf(cluster), addons }),
+      ...platform.teams.map((team) => new ChildrenChart(app(), `${env.name}-children-${team.name}`, { platform, env, team, addons })),
     ],
     errors,
   );

@@ -1,0 +1,44 @@
+/**
+ * Platform add-ons: upstream Helm charts at pinned versions, installed by ArgoCD Applications whose
+ * values cdk8s renders from the model. Their manifests are never written by hand.
+ */
+
+export interface AddonSpec {
+  /** Short name; the Application is "addon-<name>". */
+  readonly name: string;
+  /** Namespace the chart installs into (owned by the sre team). */
+  readonly namespace: string;
+  /** Helm repository URL (or OCI registry, without the oci:// scheme, as Argo CD expects). */
+  readonly repoURL: string;
+  readonly chart: string;
+  /** Exact chart version: never a range. */
+  readonly version: string;
+  /** Helm values, rendered into the Application (reviewable in the diff). */
+  readonly values: Readonly<Record<string, unknown>>;
+  /** ArgoCD sync wave: CRDs and operators before the objects that need them. */
+  readonly syncWave: number;
+  /** Helm release name. @default the add-on name */
+  readonly releaseName?: string;
+  /** Server-side apply (large CRDs exceed the client-side annotation limit). @default false */
+  readonly serverSideApply?: boolean;
+}
+
+/** Application name of an add-on. */
+export const addonApplicationName = (addon: Pick<AddonSpec, 'name'>): string => `addon-${addon.name}`;
+
+/**
+ * Cluster-scoped kinds upstream operator charts create (CRDs, RBAC, admission webhooks ...): the
+ * add-ons project admits these and nothing broader.
+ */
+export const ADDON_CLUSTER_KINDS: readonly { group: string; kind: string }[] = [
+  { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+  { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+  { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+  { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration' },
+  { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
+  { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy' },
+  { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicyBinding' },
+  { group: 'scheduling.k8s.io', kind: 'PriorityClass' },
+  { group: 'networking.k8s.io', kind: 'IngressClass' },
+  { group: 'apiregistration.k8s.io', kind: 'APIService' },
+];
