@@ -4,6 +4,8 @@ import type { Construct } from 'constructs';
 import { clusterPath, LABEL_TEAM } from '../platform/naming';
 import type { Environment, Platform } from '../platform/types';
 import { commonLabels } from './labels';
+import { NodePools } from './nodes/node-pools';
+import { PlatformSecretStore } from './secrets/cluster-secret-store';
 import { PlatformChart } from './platform-chart';
 import { preventPrune, syncWave, SYNC_WAVE } from './sync-options';
 
@@ -14,7 +16,8 @@ export interface ClusterChartProps {
 
 /**
  * Cluster-scoped objects of one environment (synced by the sre project only): a Namespace per
- * namespace of the model, carrying its mesh membership and Pod Security level.
+ * namespace of the model, carrying its mesh membership and Pod Security level; Karpenter's node
+ * class and pools; the External Secrets store.
  */
 export class ClusterChart extends PlatformChart {
   constructor(scope: Construct, id: string, props: ClusterChartProps) {
@@ -40,5 +43,8 @@ export class ClusterChart extends PlatformChart {
         preventPrune(obj);
       }
     }
+
+    new NodePools(this, 'node-pools', { platform, env });
+    new PlatformSecretStore(this, 'secret-store', { platform, env });
   }
 }

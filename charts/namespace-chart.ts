@@ -34,7 +34,7 @@ export class NamespaceChart extends PlatformChart {
     });
 
     for (const service of namespace.services) {
-      new ServiceWorkload(this, service.name, { platform, env, namespace, service });
+      new ServiceWorkload(this, service.name, { platform, env, team, namespace, service });
     }
   }
 }

@@ -1,13 +1,31 @@
+import { createHash } from 'crypto';
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { imageReference } from '../platform/images';
-import { configMapName, iamRoleArn, LABEL_COMPONENT, selectorLabels, serviceAccountName, serviceRoleName } from '../platform/naming';
-import type { Environment, Namespace, Platform, Service } from '../platform/types';
+import {
+  cdnDistributionIdParameter,
+  configMapName,
+  DEDICATED_NODE_LABEL,
+  dedicatedNodePoolName,
+  iamRoleArn,
+  LABEL_COMPONENT,
+  LABEL_NAME,
+  migrationJobName,
+  selectorLabels,
+  serviceAccountName,
+  serviceRoleName,
+} from '../platform/naming';
+import type { Environment, Namespace, Platform, Service, Team } from '../platform/types';
+import { BffNginxConfig } from './bff/nginx-config';
+import { hardenPodTemplate, HookJob } from './jobs/hook-job';
+import { ServiceMonitoring } from './monitoring/service-monitoring';
+import { ServiceSecrets } from './secrets/service-secrets';
 
 export interface ServiceWorkloadProps {
   readonly platform: Platform;
   readonly env: Environment;
+  readonly team: Team;
   readonly namespace: Namespace;
   readonly service: Service;
   /**
@@ -54,6 +72,8 @@ export class ServiceWorkload extends Construct {
     });
 
     this.configMap = new kplus.ConfigMap(this, 'config', { metadata: { name: configMapName(service) }, data: { ...service.config } });
+    const secrets = new ServiceSecrets(this, 'secrets', { platform, env, namespace, service });
+    const image = imageReference(platform, env, ref, service);
 
     const healthPort = service.ports.find((p) => p.name === service.health.port)!;
     const probes = {
@@ -80,7 +100,7 @@ export class ServiceWorkload extends Construct {
       containers: [
         {
           name: APP_CONTAINER,
-          image: imageReference(platform, env, ref, service),
+          image,
           imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
           ports: service.ports.map((p) => ({ number: p.port, name: p.name })),
           resources: {
@@ -96,7 +116,10 @@ export class ServiceWorkload extends Construct {
             privileged: false,
             seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
           },
-          envFrom: [kplus.Env.fromConfigMap(this.configMap)],
+          envFrom: [
+            kplus.Env.fromConfigMap(this.configMap),
+            ...secrets.secretNames.map((name) => kplus.Env.fromSecret(kplus.Secret.fromSecretName(this, `secret-${name}`, name))),
+          ],
           startup: httpProbe(probes.startup),
           liveness: httpProbe(probes.liveness),
           readiness: httpProbe(probes.readiness),
@@ -106,6 +129,9 @@ export class ServiceWorkload extends Construct {
       ],
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: selector }));
+    if (service.kind === 'bff') new BffNginxConfig(this, 'nginx', { platform, service, container: this.deployment.containers[0] });
+    // Config is read at start: a change of it must roll the Pods (a content hash, not a name).
+    this.deployment.podMetadata.addAnnotation('platform.ec/config-hash', contentHash({ config: service.config, bff: service.kind === 'bff' ? service.dependencies : [] }));
     if (healthPort.protocol === 'grpc') {
       const grpc = (p: ProbeSettings) => ({ grpc: { port: healthPort.port }, periodSeconds: p.periodSeconds, failureThreshold: p.failureThreshold, timeoutSeconds: 2 });
       ApiObject.of(this.deployment).addJsonPatch(
@@ -116,20 +142,62 @@ export class ServiceWorkload extends Construct {
     }
 
     const deployment = ApiObject.of(this.deployment);
-    const container = '/spec/template/spec/containers/0';
+    hardenPodTemplate(deployment, '/spec/template');
     deployment.addJsonPatch(
-      // cdk8s-plus tags Pods with its construct address (a hash); selectors here use model labels only.
-      JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'),
-      JsonPatch.add(`${container}/securityContext/capabilities`, { drop: ['ALL'] }),
-      JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }),
       JsonPatch.add('/spec/template/spec/topologySpreadConstraints', [
         { maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: selector } },
         { maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } },
       ]),
     );
 
+    if (service.dedicatedNodes) {
+      // High business impact: its own Karpenter NodePool, labelled and tainted (source 004 §25-02).
+      const pool = dedicatedNodePoolName(namespace, service);
+      deployment.addJsonPatch(
+        JsonPatch.add('/spec/template/spec/nodeSelector', { [DEDICATED_NODE_LABEL]: pool }),
+        JsonPatch.add('/spec/template/spec/tolerations', [{ key: DEDICATED_NODE_LABEL, operator: 'Equal', value: pool, effect: 'NoSchedule' }]),
+      );
+    }
+
+    if (service.database?.migrationCommand) {
+      // ArgoCD PreSync: the schema migrates before the new Deployment syncs (source 004 §23-02).
+      new HookJob(this, 'migrate', {
+        name: migrationJobName(service),
+        phase: 'PreSync',
+        image,
+        command: service.database.migrationCommand,
+        serviceAccountName: serviceAccountName(service),
+        envFromSecrets: secrets.secretNames,
+        podLabels: { [LABEL_NAME]: migrationJobName(service), [LABEL_COMPONENT]: 'migration' },
+        cpu: cpu(service.resources.cpu),
+        memory: memory(service.resources.memory),
+      });
+    }
+
+    if (service.aws.includes('cdn-invalidation')) {
+      // ArgoCD PostSync: purge the CDN once the new frontend is live. The distribution id is only
+      // known after `terraform apply`, so the Job reads it from the SSM parameter the model names.
+      const tool = platform.toolImages.awsCli;
+      new HookJob(this, 'cdn-purge', {
+        name: `${service.name}-cdn-purge`,
+        phase: 'PostSync',
+        image: `${tool.repository}:${tool.tag}@${tool.digest}`,
+        command: [
+          '/bin/sh',
+          '-ec',
+          'id="$(aws ssm get-parameter --name "$DISTRIBUTION_ID_PARAMETER" --query Parameter.Value --output text)"; aws cloudfront create-invalidation --distribution-id "$id" --paths "/*"',
+        ],
+        env: { DISTRIBUTION_ID_PARAMETER: cdnDistributionIdParameter(platform, env), AWS_REGION: env.region },
+        serviceAccountName: serviceAccountName(service),
+        podLabels: { [LABEL_NAME]: `${service.name}-cdn-purge`, [LABEL_COMPONENT]: 'cdn-purge' },
+        cpu: kplus.Cpu.millis(100),
+        memory: Size.mebibytes(128),
+      });
+    }
+
     this.kubeService = new kplus.Service(this, 'service', {
-      metadata: { name: service.name },
+      // Labelled like its Pods so ServiceMonitors select it.
+      metadata: { name: service.name, labels: selector },
       type: kplus.ServiceType.CLUSTER_IP,
       ports: service.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.port })),
     });
@@ -147,6 +215,8 @@ export class ServiceWorkload extends Construct {
       metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(service.scaling.targetCpuUtilization))],
     });
 
+    new ServiceMonitoring(this, 'monitoring', { env, team: props.team, namespace, service });
+
     // At least one Pod survives a voluntary disruption: minReplicas >= 2 is enforced by the model.
     new kplus.k8s.KubePodDisruptionBudget(this, 'pdb', {
       metadata: { name: service.name },
@@ -159,6 +229,10 @@ interface ProbeSettings {
   readonly path: string;
   readonly periodSeconds: number;
   readonly failureThreshold: number;
+}
+
+function contentHash(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 }
 
 /** "250m" or "2" (the schema has already checked the format). */

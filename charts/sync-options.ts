@@ -2,13 +2,15 @@ import type { ApiObject } from 'cdk8s';
 
 /**
  * ArgoCD sync waves: runtime ordering comes from these, never from file order.
- * CRDs and operators first, then namespaces, then the platform objects that need them, then workloads.
+ * AppProjects, then Namespaces (the cluster-scoped Application), then CRDs and operators (add-ons),
+ * then the platform objects that need them, then workloads. Objects whose CRD an add-on brings
+ * also skip the dry run until it exists (see CRD_PENDING).
  */
 export const SYNC_WAVE = {
+  projects: -40,
+  namespaces: -30,
   crds: -20,
   operators: -10,
-  projects: -6,
-  namespaces: -5,
   platformConfig: -1,
   workloads: 0,
 } as const;

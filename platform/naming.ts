@@ -145,6 +145,14 @@ export const PLATFORM_IDENTITIES = {
 } as const;
 export type PlatformIdentity = keyof typeof PLATFORM_IDENTITIES;
 
+/**
+ * Prometheus (kube-prometheus-stack in monitoring-infra). It scrapes in-mesh Pods over mutual TLS
+ * with the workload certificate its sidecar writes out, so STRICT mTLS needs no exception.
+ */
+export const PROMETHEUS_IDENTITY = { namespace: 'monitoring-infra', serviceAccount: 'prometheus' } as const;
+/** Where the Prometheus Pod's sidecar writes the Istio certificates it scrapes with. */
+export const PROMETHEUS_ISTIO_CERTS = '/etc/prom-certs';
+
 /** IAM role of a platform component, e.g. "ec-dev-karpenter". */
 export const platformRoleName = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>, id: PlatformIdentity): string =>
   `${awsPrefix(platform, env)}-${id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;

@@ -156,6 +156,7 @@ const environment = z.strictObject({
     systemNodeInstanceTypes: z.array(z.string()).min(1),
     systemNodes: z.strictObject({ min: z.number().int().min(1), desired: z.number().int().min(1), max: z.number().int().min(1) }),
     workloadInstanceCategories: z.array(z.string().regex(/^[a-z]+$/)).min(1),
+    spotWorkloads: z.boolean().default(false),
     auroraInstanceClass: z.string().regex(/^db\./),
     auroraInstances: z.number().int().min(1).max(15),
   }),
@@ -185,6 +186,9 @@ export const platformSchema = z.strictObject({
   argocdNamespace: dnsLabel('argocd namespace').default('argocd'),
   terraformStateBucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/),
   nodePorts: z.strictObject({ istioIngressHttp: z.number().int().min(30000).max(32767), ingressNginxHttp: z.number().int().min(30000).max(32767) }),
+  toolImages: z.strictObject({
+    awsCli: z.strictObject({ repository: z.string().min(1), tag: z.string().regex(/^[\w][\w.-]{0,127}$/), digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'digest must be sha256:<64 hex>') }),
+  }),
   identity: z.strictObject({ service: z.string().regex(/^[^/]+\/[^/]+$/, 'identity.service must be "<namespace>/<service>"'), realm: dnsLabel('realm') }),
   environments: z.array(environment).min(1),
   teams: z.array(team).min(1),

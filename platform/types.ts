@@ -19,6 +19,8 @@ export interface EnvironmentSizing {
   readonly systemNodes: { readonly min: number; readonly desired: number; readonly max: number };
   /** Instance categories Karpenter may launch for workloads (e.g. ["c", "m", "r"]). */
   readonly workloadInstanceCategories: readonly string[];
+  /** Shared workload nodes may be Spot (dedicated pools are always On-Demand). @default false */
+  readonly spotWorkloads: boolean;
   /** Aurora instance class and count (writer + readers). */
   readonly auroraInstanceClass: string;
   readonly auroraInstances: number;
@@ -220,6 +222,13 @@ export interface Service {
   readonly shutdown: Shutdown;
 }
 
+/** An image pinned by tag and digest (both: the tag says what, the digest makes it immutable). */
+export interface PinnedImage {
+  readonly repository: string;
+  readonly tag: string;
+  readonly digest: string;
+}
+
 /** Image of one service in one environment. Exactly one of tag or digest. */
 export interface ImageRelease {
   readonly tag?: string;
@@ -252,6 +261,11 @@ export interface Platform {
     readonly service: string;
     /** Realm whose tokens the services accept. */
     readonly realm: string;
+  };
+  /** Images of the platform's own Jobs (e.g. the CDN purge), pinned by digest. */
+  readonly toolImages: {
+    /** AWS CLI, used by Jobs that call AWS APIs at sync time. */
+    readonly awsCli: PinnedImage;
   };
   readonly environments: readonly Environment[];
   readonly teams: readonly Team[];

@@ -151,6 +151,7 @@ function validateService(platform: Platform, entry: ServiceEntry, byKey: Map<str
   if (s.traffic.perTryTimeoutSeconds > s.traffic.timeoutSeconds) {
     add(`${path}.traffic.perTryTimeoutSeconds`, `a try (${s.traffic.perTryTimeoutSeconds}s) cannot outlast the whole request timeout (${s.traffic.timeoutSeconds}s)`);
   }
+  if (!s.ports.some((p) => p.protocol === 'http')) add(`${path}.ports`, 'a service needs an HTTP port Prometheus can scrape (name it "http-metrics")');
   if (!s.ports.some((p) => p.name === s.health.port)) add(`${path}.health.port`, `port "${s.health.port}" is not one of the service's ports`);
 
   if (s.scaling.minReplicas > s.scaling.maxReplicas) {

@@ -11,6 +11,7 @@ import type { PlatformChart } from '../charts/platform-chart';
 import { apiGroup, CLUSTER_SCOPED_KINDS } from '../charts/scope';
 import { objectFileName } from '../platform/naming';
 import type { Environment, Platform } from '../platform/types';
+import { checkPolicies, type PlacedObject, type Policy, POLICIES } from './policies';
 import { RenderError, type RenderedFile, toDistRelative, toYaml } from './rendered-file';
 
 export interface KubernetesObject {
@@ -47,7 +48,7 @@ function kindsOf(outputs: readonly ChartOutput[]): GroupKind[] {
 }
 
 /** Renders one environment's Kubernetes objects. Throws RenderError listing every problem. */
-export function renderEnvironmentKubernetes(platform: Platform, env: Environment): RenderedFile[] {
+export function renderEnvironmentKubernetes(platform: Platform, env: Environment, policies: readonly Policy[] = POLICIES): RenderedFile[] {
   // One App per chart: cdk8s resolves dependencies across the whole App on every chart.toJson(),
   // so a shared App makes rendering quadratic in the number of namespaces. Apps are never
   // synthesized to disk.
@@ -72,6 +73,7 @@ export function renderEnvironmentKubernetes(platform: Platform, env: Environment
   );
 
   const files: RenderedFile[] = [];
+  const placed: PlacedObject[] = [];
   const byPath = new Map<string, string>();
   const emit = (outputs: readonly ChartOutput[], scope: 'cluster' | 'namespaced') => {
     for (const { chart, objects } of outputs) {
@@ -84,6 +86,7 @@ export function renderEnvironmentKubernetes(platform: Platform, env: Environment
         const previous = byPath.get(path);
         if (previous) errors.push(`${path}: ${id} and ${previous} would be written to the same file`);
         byPath.set(path, id);
+        placed.push({ path, obj });
         files.push({ path, content: toYaml(obj) });
       }
     }
@@ -92,6 +95,7 @@ export function renderEnvironmentKubernetes(platform: Platform, env: Environment
   for (const outputs of namespaceCharts.values()) emit(outputs, 'namespaced');
   emit(argocd, 'namespaced');
 
+  errors.push(...checkPolicies(env, placed, policies));
   if (errors.length > 0) throw new RenderError(`Rendering ${env.name} failed`, errors);
   return files;
 }

@@ -4,11 +4,13 @@
  */
 import type { AddonSpec } from '../../apps-of-apps/addon';
 import type { Environment, Platform } from '../../platform/types';
+import { externalSecretsAddons } from './external-secrets';
+import { karpenterAddons } from './karpenter';
 
 export type AddonFactory = (platform: Platform, env: Environment) => AddonSpec[];
 
 /** Registered add-on factories, in the order their Applications are listed. */
-export const ADDON_FACTORIES: readonly AddonFactory[] = [];
+export const ADDON_FACTORIES: readonly AddonFactory[] = [karpenterAddons, externalSecretsAddons];
 
 export function platformAddons(platform: Platform, env: Environment): AddonSpec[] {
   return ADDON_FACTORIES.flatMap((factory) => factory(platform, env));

@@ -31,6 +31,7 @@ export const exampleEnvironments: EnvironmentInput[] = [
       systemNodeInstanceTypes: ['m7i.large'],
       systemNodes: { min: 2, desired: 2, max: 4 },
       workloadInstanceCategories: ['c', 'm'],
+      spotWorkloads: true,
       auroraInstanceClass: 'db.t4g.medium',
       auroraInstances: 1,
     },
@@ -222,7 +223,10 @@ export const exampleTeams: TeamInput[] = [
           name: 'temporal',
           kind: 'tool',
           imageRepository: 'temporalio/server',
-          ports: [{ name: 'grpc', port: 7233, protocol: 'grpc' }],
+          ports: [
+            { name: 'grpc', port: 7233, protocol: 'grpc' },
+            { name: 'http-metrics', port: 9090, protocol: 'http' },
+          ],
           health: { port: 'grpc' },
           resources: { cpu: '500m', memory: '512Mi' },
           scaling: { minReplicas: 2, maxReplicas: 4 },
@@ -264,6 +268,10 @@ export const examplePlatformInput: Omit<PlatformInput, 'releases'> = {
   terraformStateBucketPrefix: 'example-shop-tfstate',
   nodePorts: { istioIngressHttp: 30080, ingressNginxHttp: 30081 },
   identity: { service: 'auth-service/keycloak', realm: 'shop' },
+  toolImages: {
+    // Example placeholder digest: pin the digest of the tag you mirror into your registry.
+    awsCli: { repository: 'public.ecr.aws/aws-cli/aws-cli', tag: '2.27.50', digest: `sha256:${'5f'.repeat(32)}` },
+  },
   environments: exampleEnvironments,
   teams: exampleTeams,
 };

@@ -1,0 +1,31 @@
+import type { AddonSpec } from '../../apps-of-apps/addon';
+import { clusterName, iamRoleArn, karpenterInterruptionQueueName, PLATFORM_IDENTITIES, platformRoleName } from '../../platform/naming';
+import type { Environment, Platform } from '../../platform/types';
+import { SYNC_WAVE } from '../sync-options';
+import { onSystemNodes } from './system-nodes';
+
+/** Karpenter release; its CRDs in imports/ are generated from the same version. */
+export const KARPENTER_VERSION = '1.14.1';
+
+/** Karpenter (source 004 §25-02), on the managed node group, with its IRSA role and interruption queue. */
+export function karpenterAddons(platform: Platform, env: Environment): AddonSpec[] {
+  const identity = PLATFORM_IDENTITIES.karpenter;
+  return [
+    {
+      name: 'karpenter',
+      namespace: identity.namespace,
+      repoURL: 'public.ecr.aws/karpenter',
+      chart: 'karpenter',
+      version: KARPENTER_VERSION,
+      syncWave: SYNC_WAVE.operators,
+      serverSideApply: true,
+      values: {
+        settings: { clusterName: clusterName(platform, env), interruptionQueue: karpenterInterruptionQueueName(platform, env) },
+        serviceAccount: { name: identity.serviceAccount, annotations: { 'eks.amazonaws.com/role-arn': iamRoleArn(env, platformRoleName(platform, env, 'karpenter')) } },
+        replicas: 2,
+        controller: { resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '500m', memory: '512Mi' } } },
+        ...onSystemNodes,
+      },
+    },
+  ];
+}

@@ -1,0 +1,28 @@
+/**
+ * The restrictive security settings every platform-rendered container and Pod uses: non-root,
+ * read-only root filesystem, no privilege escalation, all capabilities dropped, RuntimeDefault
+ * seccomp (Pod Security "restricted").
+ */
+export const RUN_AS = 10001;
+
+export const POD_SECURITY_CONTEXT = {
+  runAsNonRoot: true,
+  runAsUser: RUN_AS,
+  runAsGroup: RUN_AS,
+  fsGroup: RUN_AS,
+  seccompProfile: { type: 'RuntimeDefault' },
+} as const;
+
+export const CONTAINER_SECURITY_CONTEXT = {
+  runAsNonRoot: true,
+  runAsUser: RUN_AS,
+  runAsGroup: RUN_AS,
+  readOnlyRootFilesystem: true,
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+} as const;
+
+/** Jobs run to completion, so they get no mesh sidecar (it would never exit). */
+export const NO_SIDECAR = { 'sidecar.istio.io/inject': 'false' } as const;

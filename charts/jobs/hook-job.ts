@@ -1,0 +1,88 @@
+import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { CONTAINER_SECURITY_CONTEXT, NO_SIDECAR, RUN_AS } from './hardened-pod';
+
+export type HookPhase = 'PreSync' | 'PostSync';
+
+export interface HookJobProps {
+  readonly name: string;
+  /** ArgoCD phase the Job runs in. */
+  readonly phase: HookPhase;
+  readonly image: string;
+  readonly command: readonly string[];
+  /** ServiceAccount the Pod runs as (its IAM role, if any, is what the Job may do in AWS). */
+  readonly serviceAccountName: string;
+  /** Secrets loaded as environment variables. @default none */
+  readonly envFromSecrets?: readonly string[];
+  /** Plain environment variables. @default none */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Labels of the Pod (its selector labels, so monitors and policies see whose Job it is). @default none */
+  readonly podLabels?: Readonly<Record<string, string>>;
+  readonly cpu: kplus.Cpu;
+  readonly memory: Size;
+  /** Hard limit on the Job's run time. @default 10 minutes */
+  readonly activeDeadline?: Duration;
+  /** Retries before the hook (and so the sync) fails. @default 2 */
+  readonly backoffLimit?: number;
+  /** Sync wave within the hook phase. @default 0 */
+  readonly syncWave?: number;
+}
+
+/**
+ * A Job ArgoCD runs as a sync hook (source 004 §23-02: DB migration before a microservice syncs,
+ * CDN purge after a frontend syncs). Restrictive security context, Guaranteed QoS, no sidecar,
+ * bounded run time; recreated on every sync and kept after a failure for debugging.
+ */
+export class HookJob extends Construct {
+  public readonly job: kplus.Job;
+
+  constructor(scope: Construct, id: string, props: HookJobProps) {
+    super(scope, id);
+    this.job = new kplus.Job(this, 'job', {
+      metadata: {
+        name: props.name,
+        annotations: {
+          'argocd.argoproj.io/hook': props.phase,
+          'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+          'argocd.argoproj.io/sync-wave': String(props.syncWave ?? 0),
+        },
+      },
+      podMetadata: { labels: { ...props.podLabels }, annotations: { ...NO_SIDECAR } },
+      serviceAccount: kplus.ServiceAccount.fromServiceAccountName(this, 'sa', props.serviceAccountName),
+      automountServiceAccountToken: false,
+      restartPolicy: kplus.RestartPolicy.NEVER,
+      backoffLimit: props.backoffLimit ?? 2,
+      activeDeadline: props.activeDeadline ?? Duration.minutes(10),
+      securityContext: { ensureNonRoot: true, user: RUN_AS, group: RUN_AS, fsGroup: RUN_AS },
+      containers: [
+        {
+          name: 'job',
+          image: props.image,
+          imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+          command: [...props.command],
+          resources: { cpu: { request: props.cpu, limit: props.cpu }, memory: { request: props.memory, limit: props.memory } },
+          securityContext: { ensureNonRoot: true, user: RUN_AS, group: RUN_AS, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false },
+          envFrom: (props.envFromSecrets ?? []).map((name) => kplus.Env.fromSecret(kplus.Secret.fromSecretName(this, `secret-${name}`, name))),
+          envVariables: Object.fromEntries(Object.entries({ HOME: '/tmp', ...props.env }).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
+          volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(64) }) }],
+        },
+      ],
+    });
+    hardenPodTemplate(ApiObject.of(this.job), '/spec/template');
+  }
+}
+
+/**
+ * What cdk8s-plus cannot express: capabilities dropped and RuntimeDefault seccomp; and the Pod
+ * label cdk8s-plus adds with its construct address (a hash) removed, since selectors here come
+ * from the model.
+ */
+export function hardenPodTemplate(obj: ApiObject, templatePath: string): void {
+  obj.addJsonPatch(
+    JsonPatch.remove(`${templatePath}/metadata/labels/cdk8s.io~1metadata.addr`),
+    JsonPatch.add(`${templatePath}/spec/securityContext/seccompProfile`, { ...CONTAINER_SECURITY_CONTEXT.seccompProfile }),
+    JsonPatch.add(`${templatePath}/spec/containers/0/securityContext/capabilities`, { drop: ['ALL'] }),
+    JsonPatch.add(`${templatePath}/spec/containers/0/securityContext/seccompProfile`, { ...CONTAINER_SECURITY_CONTEXT.seccompProfile }),
+  );
+}

@@ -1,0 +1,68 @@
+import { Construct } from 'constructs';
+import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy } from '../../imports/external-secrets.io';
+import { appSecretName, CLUSTER_SECRET_STORE, databaseSecretK8sName, databaseSecretName, serviceSecretName } from '../../platform/naming';
+import type { Environment, Namespace, Platform, Service } from '../../platform/types';
+
+export interface ServiceSecretsProps {
+  readonly platform: Platform;
+  readonly env: Environment;
+  readonly namespace: Namespace;
+  readonly service: Service;
+  /**
+   * How often External Secrets re-reads AWS Secrets Manager.
+   * @default "1h"
+   */
+  readonly refreshInterval?: string;
+}
+
+/** Hook annotations that make an object part of ArgoCD's PreSync phase, recreated on every sync. */
+export const PRE_SYNC_HOOK = { 'argocd.argoproj.io/hook': 'PreSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' } as const;
+
+/**
+ * The private settings of one service, from AWS Secrets Manager through External Secrets (no secret
+ * value is ever rendered): `<service>-app` from the service's secret (one key per declared secret),
+ * and `<service>-database` (schema, user, password, endpoint) from its database secret.
+ *
+ * The database ExternalSecret runs in the PreSync phase (wave -1) so the credentials exist before
+ * the PreSync migration Job (wave 0) needs them, even on the very first sync.
+ */
+export class ServiceSecrets extends Construct {
+  /** Names of the Kubernetes Secrets the workload loads (envFrom), in order. */
+  public readonly secretNames: string[] = [];
+
+  constructor(scope: Construct, id: string, props: ServiceSecretsProps) {
+    super(scope, id);
+    const { platform, env, namespace, service } = props;
+    const ref = { namespace: namespace.name, service: service.name };
+    const refreshInterval = props.refreshInterval ?? '1h';
+    const secretStoreRef = { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: CLUSTER_SECRET_STORE };
+
+    const fromSecretsManager = service.secrets.filter((s) => s.from === 'secrets-manager');
+    if (fromSecretsManager.length > 0) {
+      new ExternalSecret(this, 'app', {
+        metadata: { name: appSecretName(service) },
+        spec: {
+          refreshInterval,
+          secretStoreRef,
+          target: { name: appSecretName(service), creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER, deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.DELETE },
+          data: fromSecretsManager.map((s) => ({ secretKey: s.name, remoteRef: { key: serviceSecretName(platform, env, ref), property: s.key } })),
+        },
+      });
+      this.secretNames.push(appSecretName(service));
+    }
+
+    if (service.database) {
+      new ExternalSecret(this, 'database', {
+        metadata: { name: databaseSecretK8sName(service), annotations: { ...PRE_SYNC_HOOK, 'argocd.argoproj.io/sync-wave': '-1' } },
+        spec: {
+          refreshInterval,
+          secretStoreRef,
+          target: { name: databaseSecretK8sName(service), creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER, deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN },
+          // The secret holds DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD (written by the bootstrap Job).
+          dataFrom: [{ extract: { key: databaseSecretName(platform, env, ref) } }],
+        },
+      });
+      this.secretNames.push(databaseSecretK8sName(service));
+    }
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Policies every rendered object must meet, checked during synth (a failure stops the render and
+ * leaves dist/ untouched) and in tests. They are a second line of defence behind the model
+ * validation: they see what the constructs actually produced, add-on Jobs included.
+ */
+import type { Environment } from '../platform/types';
+
+/** A rendered object with the file it goes to (relative to dist/). */
+export interface PlacedObject {
+  readonly path: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly obj: any;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+export type Policy = (env: Environment, objects: readonly PlacedObject[]) => string[];
+
+/** Pod templates of workload kinds, with where they sit. */
+function podSpecs(objects: readonly PlacedObject[]): { path: string; id: string; pod: Json }[] {
+  const out: { path: string; id: string; pod: Json }[] = [];
+  for (const { path, obj } of objects) {
+    const id = `${obj.kind}/${obj.metadata?.name}`;
+    if (['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicaSet'].includes(obj.kind)) out.push({ path, id, pod: obj.spec?.template?.spec ?? {} });
+    else if (obj.kind === 'CronJob') out.push({ path, id, pod: obj.spec?.jobTemplate?.spec?.template?.spec ?? {} });
+    else if (obj.kind === 'Pod') out.push({ path, id, pod: obj.spec ?? {} });
+  }
+  return out;
+}
+
+function containersOf(pod: Json): Json[] {
+  return [...(pod.initContainers ?? []), ...(pod.containers ?? [])];
+}
+
+/** Every container has CPU and memory limits. */
+export const containersHaveLimits: Policy = (_env, objects) =>
+  podSpecs(objects).flatMap(({ path, id, pod }) =>
+    containersOf(pod)
+      .filter((c) => !c.resources?.limits?.cpu || !c.resources?.limits?.memory)
+      .map((c) => `${path}: ${id} container "${c.name}" has no ${!c.resources?.limits?.cpu ? 'cpu' : 'memory'} limit`),
+  );
+
+/** No `:latest` anywhere; where the environment requires it, every image is pinned by digest. */
+export const imagesAreImmutable: Policy = (env, objects) =>
+  podSpecs(objects).flatMap(({ path, id, pod }) =>
+    containersOf(pod).flatMap((c) => {
+      const image = String(c.image ?? '');
+      const problems: string[] = [];
+      const tag = /:([^/@]+)(@|$)/.exec(image.slice(image.lastIndexOf('/')))?.[1];
+      if (tag === 'latest' || (!tag && !image.includes('@'))) problems.push(`${path}: ${id} container "${c.name}" uses a mutable image "${image}" (latest or no tag)`);
+      else if (env.requireImageDigest && !/@sha256:[a-f0-9]{64}$/.test(image)) {
+        problems.push(`${path}: ${id} container "${c.name}" image "${image}" is not pinned by digest, which ${env.name} requires`);
+      }
+      return problems;
+    }),
+  );
+
+/** No privileged or root containers; no privilege escalation; all capabilities dropped. */
+export const containersAreUnprivileged: Policy = (_env, objects) =>
+  podSpecs(objects).flatMap(({ path, id, pod }) =>
+    containersOf(pod).flatMap((c) => {
+      const sc = c.securityContext ?? {};
+      const podSc = pod.securityContext ?? {};
+      const where = `${path}: ${id} container "${c.name}"`;
+      const problems: string[] = [];
+      if (sc.privileged === true) problems.push(`${where} is privileged`);
+      const runAsUser = sc.runAsUser ?? podSc.runAsUser;
+      if (runAsUser === 0 || (sc.runAsNonRoot ?? podSc.runAsNonRoot) !== true) problems.push(`${where} may run as root (needs runAsNonRoot: true and a non-zero runAsUser)`);
+      if (sc.allowPrivilegeEscalation !== false) problems.push(`${where} allows privilege escalation`);
+      if (!(sc.capabilities?.drop ?? []).includes('ALL')) problems.push(`${where} does not drop all capabilities`);
+      if (sc.readOnlyRootFilesystem !== true) problems.push(`${where} has a writable root filesystem`);
+      if (pod.hostNetwork === true || pod.hostPID === true || pod.hostIPC === true) problems.push(`${path}: ${id} shares a host namespace`);
+      return problems;
+    }),
+  );
+
+/**
+ * Every in-mesh namespace has a namespace-wide STRICT PeerAuthentication and a default-deny
+ * AuthorizationPolicy (an ALLOW policy with no rules matches nothing) in its folder.
+ */
+export const meshNamespacesAreZeroTrust: Policy = (_env, objects) => {
+  const problems: string[] = [];
+  for (const { obj } of objects.filter((o) => o.obj.kind === 'Namespace' && o.obj.metadata?.labels?.['istio-injection'] === 'enabled')) {
+    const ns = obj.metadata.name;
+    const inNs = objects.filter((o) => o.obj.metadata?.namespace === ns);
+    const strict = inNs.some((o) => o.obj.kind === 'PeerAuthentication' && !o.obj.spec?.selector && o.obj.spec?.mtls?.mode === 'STRICT');
+    const deny = inNs.some((o) => o.obj.kind === 'AuthorizationPolicy' && !o.obj.spec?.selector && (o.obj.spec?.action ?? 'ALLOW') === 'ALLOW' && !(o.obj.spec?.rules?.length > 0));
+    if (!strict) problems.push(`namespace ${ns} is in the mesh but has no namespace-wide STRICT PeerAuthentication`);
+    if (!deny) problems.push(`namespace ${ns} is in the mesh but has no default-deny AuthorizationPolicy`);
+  }
+  return problems;
+};
+
+/** No rendered Secret carries a value (secrets come from AWS Secrets Manager or SOPS). */
+export const noPlaintextSecrets: Policy = (_env, objects) =>
+  objects.filter((o) => o.obj.kind === 'Secret' && (o.obj.data !== undefined || o.obj.stringData !== undefined)).map((o) => `${o.path}: Secret/${o.obj.metadata?.name} carries a value`);
+
+export const POLICIES: readonly Policy[] = [containersHaveLimits, imagesAreImmutable, containersAreUnprivileged, meshNamespacesAreZeroTrust, noPlaintextSecrets];
+
+export function checkPolicies(env: Environment, objects: readonly PlacedObject[], policies: readonly Policy[] = POLICIES): string[] {
+  return policies.flatMap((policy) => policy(env, objects));
+}
