@@ -149,6 +149,38 @@ describe('the platform model', () => {
     expect(problemsOf(input)).toContainEqual(expect.stringMatching(/^teams: a team named "sre" must own/));
   });
 
+  test('a termination grace period shorter than the preStop sleep is rejected', () => {
+    const input = mutated((i) => (serviceOf(i, 'order-service/order-service').shutdown = { preStopSleepSeconds: 30, terminationGracePeriodSeconds: 20 }));
+    expect(problemsOf(input)).toContainEqual(expect.stringMatching(/services\[order-service\]\.shutdown: terminationGracePeriodSeconds \(20\) must exceed preStopSleepSeconds \(30\)/));
+  });
+
+  test('a per-try timeout longer than the whole request timeout is rejected', () => {
+    const input = mutated((i) => (serviceOf(i, 'order-service/order-service').traffic = { timeoutSeconds: 3, perTryTimeoutSeconds: 5 }));
+    expect(problemsOf(input)).toContainEqual(expect.stringMatching(/traffic\.perTryTimeoutSeconds: a try \(5s\) cannot outlast the whole request timeout \(3s\)/));
+  });
+
+  test('a service without an HTTP port for metrics is rejected', () => {
+    const input = mutated((i) => (serviceOf(i, 'order-service/order-service').ports = [{ name: 'grpc', port: 50051, protocol: 'grpc' }]));
+    expect(problemsOf(input)).toContainEqual(expect.stringMatching(/services\[order-service\]\.ports: a service needs an HTTP port Prometheus can scrape/));
+  });
+
+  test('an identity provider that is not a declared, publicly exposed service is rejected', () => {
+    expect(problemsOf(mutated((i) => (i.identity.service = 'auth-service/keycloack')))).toContainEqual('identity.service: unknown service "auth-service/keycloack"');
+    expect(problemsOf(mutated((i) => (i.identity.service = 'order-service/order-service')))).toContainEqual(
+      'identity.service: "order-service/order-service" must be exposed publicly so browsers can log in',
+    );
+  });
+
+  test('the sre team must own the namespaces the platform components run in', () => {
+    const input = mutated((i) => (team(i, 'sre').namespaces = team(i, 'sre').namespaces.filter((n: Loose) => n.name !== 'secrets-infra')));
+    expect(problemsOf(input)).toContainEqual('teams[sre].namespaces: the sre team must own namespace "secrets-infra" (runs externalSecrets)');
+  });
+
+  test('a weaker Pod Security level than the known ones is rejected', () => {
+    const input = mutated((i) => (team(i, 'order').namespaces[0].podSecurity = 'none'));
+    expect(problemsOf(input)).toContainEqual(expect.stringMatching(/namespaces\[order-service\]\.podSecurity: Invalid option/));
+  });
+
   test('every problem of a broken model is reported at once', () => {
     const input = mutated((i) => {
       serviceOf(i, 'pc-bff/pc-bff').dependencies.push({ service: 'nowhere/nothing' });
