@@ -49,10 +49,15 @@ function service(team: number, index: number, callees: string[]): { namespace: s
   };
 }
 
+function platformInputIdentityKey(): string {
+  return examplePlatformInput.identity.service;
+}
+
 /** A valid platform input with `count` services (rounded up to whole teams of ten). */
 export function syntheticPlatformInput(count: number): PlatformInput {
-  const teams: TeamInput[] = [exampleTeams.find((t) => t.name === 'sre')!];
-  const keys: string[] = [];
+  // The platform's own teams: sre and the identity provider every platform needs.
+  const teams: TeamInput[] = exampleTeams.filter((t) => t.name === 'sre' || t.name === 'identity');
+  const keys: string[] = [platformInputIdentityKey()];
   for (let team = 0; team * SERVICES_PER_TEAM < count; team++) {
     const namespaces = new Map<string, ServiceInput[]>();
     const teamKeys: string[] = [];

@@ -1,9 +1,12 @@
 import * as kplus from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import { namespacePath } from '../platform/naming';
+import { namespacePath, PLATFORM_IDENTITIES } from '../platform/naming';
 import type { Environment, Namespace, Platform, Team } from '../platform/types';
+import { DatabaseBootstrap } from './database/database-bootstrap';
 import { commonLabels } from './labels';
+import { NamespaceMesh } from './mesh/namespace-mesh';
 import { PlatformChart } from './platform-chart';
+import { PlatformNamespaceConfig } from './platform-config';
 import { ServiceWorkload } from './service-workload';
 
 export interface NamespaceChartProps {
@@ -36,5 +39,13 @@ export class NamespaceChart extends PlatformChart {
     for (const service of namespace.services) {
       new ServiceWorkload(this, service.name, { platform, env, team, namespace, service });
     }
+
+    if (namespace.name === PLATFORM_IDENTITIES.dbBootstrap.namespace) new DatabaseBootstrap(this, 'db-bootstrap', { platform, env });
+
+    // Istio: mTLS, authorization from the declared dependencies, routing, egress (charts/mesh/).
+    new NamespaceMesh(this, 'mesh', { platform, env, team, namespace });
+
+    // SRE tools' plain configuration objects in the sre namespaces (charts/platform-config/).
+    new PlatformNamespaceConfig(this, 'platform-config', { platform, env, namespace });
   }
 }

@@ -3,8 +3,11 @@
  * public only for the environment's allow-listed CIDRs; every control-plane log type (audit
  * included) to a KMS-encrypted log group; Kubernetes Secrets envelope-encrypted with a KMS key;
  * access entries (API authentication mode); IRSA through the cluster's OIDC provider; the managed
- * add-ons vpc-cni, kube-proxy and CoreDNS at pinned versions; the managed "system" node group; and
- * one IAM role per service that declares AWS grants.
+ * add-ons vpc-cni, kube-proxy, CoreDNS and metrics-server at pinned versions; the managed "system"
+ * node group (EBS encrypted with the environment's EBS key); Karpenter's node role, access entry and
+ * interruption queue; one IAM role per platform component (PLATFORM_IDENTITIES) and per service
+ * that declares AWS grants. It also holds the environment's KMS keys that both layers or later
+ * stacks use (EBS, Secrets Manager, SOPS, logs), each exported as an output.
  */
 import { DataTerraformRemoteStateS3, Fn, TerraformLocal, TerraformOutput, type ITerraformDependable } from 'cdktf';
 import type { Construct } from 'constructs';
@@ -17,15 +20,18 @@ import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-con
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { clusterName, karpenterDiscoveryTag, serviceAccountName, serviceRoleName } from '../platform/naming';
+import { kmsKeyAlias } from '../platform/aws-names';
+import { clusterName, karpenterDiscoveryTag, PLATFORM_IDENTITIES, platformRoleName, serviceAccountName, serviceRoleName, type PlatformIdentity } from '../platform/naming';
 import type { Environment } from '../platform/types';
 import { listServices } from '../platform/validate';
 import { grantsStatements } from './aws-grants';
 import { parseCidr } from '../platform/network';
-import { kmsAliasName, SYSTEM_NODE_LABELS, SYSTEM_NODE_TAINT } from '../platform/naming';
+import { SYSTEM_NODE_LABELS, SYSTEM_NODE_TAINT } from '../platform/naming';
 import { awsDnsSuffix, awsManagedPolicyArn, awsPartition, clusterLogGroupName } from './names';
+import { KarpenterResources } from './karpenter';
 import { KmsKey } from './kms-key';
 import { NETWORK_OUTPUTS, NETWORK_STACK } from './network-stack';
+import { platformIdentityStatements } from './platform-identity-policies';
 import { PlatformStack, type PlatformStackProps } from './platform-stack';
 import { ServiceAccountRole, type OidcProviderRef } from './service-account-role';
 import { stackRemoteState } from './state';
@@ -46,6 +52,11 @@ export const CLUSTER_OUTPUTS = {
   systemNodeGroupAsgName: 'system_node_group_asg_name',
   systemNodeRoleArn: 'system_node_role_arn',
   logsKmsKeyArn: 'logs_kms_key_arn',
+  ebsKmsKeyArn: 'ebs_kms_key_arn',
+  secretsManagerKmsKeyArn: 'secrets_manager_kms_key_arn',
+  sopsKmsKeyArn: 'sops_kms_key_arn',
+  karpenterNodeRoleArn: 'karpenter_node_role_arn',
+  karpenterInterruptionQueueUrl: 'karpenter_interruption_queue_url',
 } as const;
 
 /** Every EKS control-plane log type. */
@@ -57,7 +68,7 @@ const VPC_CNI_SERVICE_ACCOUNT = { namespace: 'kube-system', service: 'aws-node' 
 export interface ClusterStackProps extends PlatformStackProps {
   /**
    * Retention of the control-plane log group, in days.
-   * @default 90
+   * @default the environment's logRetentionDays
    */
   readonly logRetentionDays?: number;
   /**
@@ -73,6 +84,9 @@ export class ClusterStack extends PlatformStack {
   public readonly systemNodes: SystemNodeGroup;
   /** IRSA roles of the platform's services, keyed by "<namespace>/<service>". */
   public readonly serviceRoles: ReadonlyMap<string, ServiceAccountRole>;
+  /** IRSA roles of the platform components. */
+  public readonly platformRoles: ReadonlyMap<PlatformIdentity, ServiceAccountRole>;
+  public readonly karpenter: KarpenterResources;
 
   constructor(scope: Construct, props: ClusterStackProps) {
     super(scope, CLUSTER_STACK, props);
@@ -88,7 +102,7 @@ export class ClusterStack extends PlatformStack {
 
     // ---- Keys and logs ---------------------------------------------------------------------------
     const secretsKey = new KmsKey(this, 'secrets-key', {
-      alias: kmsAliasName(platform, env, 'eks-secrets'),
+      alias: kmsKeyAlias(platform, env, 'eksSecrets'),
       description: `Envelope encryption of the Kubernetes Secrets of EKS cluster ${name}`,
     });
     const logsKeyPolicy = new DataAwsIamPolicyDocument(this, 'logs-key-policy', {
@@ -113,15 +127,64 @@ export class ClusterStack extends PlatformStack {
       ],
     });
     const logsKey = new KmsKey(this, 'logs-key', {
-      alias: kmsAliasName(platform, env, 'logs'),
+      alias: kmsKeyAlias(platform, env, 'logs'),
       description: `CloudWatch Logs of environment ${env.name}`,
       policy: logsKeyPolicy.json,
     });
     // Created before the cluster so EKS writes into this (encrypted, bounded) group, not its own.
     const logGroup = new CloudwatchLogGroup(this, 'control-plane-logs', {
       name: clusterLogGroupName(platform, env),
-      retentionInDays: props.logRetentionDays ?? 90,
+      retentionInDays: props.logRetentionDays ?? env.logRetentionDays,
       kmsKeyId: logsKey.arn,
+    });
+
+    // Node volumes (system nodes here, Karpenter's through its EC2NodeClass). The managed node
+    // group launches through the Auto Scaling service-linked role, which the key policy must admit
+    // (IAM policies cannot be attached to a service-linked role). That role must exist before this
+    // key is created: AWS creates it with an account's first Auto Scaling group, or
+    // `aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com` once.
+    const autoScalingRole = `arn:${partition}:iam::${env.account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+    const ebsKeyPolicy = new DataAwsIamPolicyDocument(this, 'ebs-key-policy', {
+      statement: [
+        {
+          sid: 'AccountAdministersKeyThroughIam',
+          effect: 'Allow',
+          actions: ['kms:*'],
+          resources: ['*'],
+          principals: [{ type: 'AWS', identifiers: [`arn:${partition}:iam::${env.account}:root`] }],
+        },
+        {
+          sid: 'AutoScalingEncryptsNodeVolumes',
+          effect: 'Allow',
+          actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+          resources: ['*'],
+          principals: [{ type: 'AWS', identifiers: [autoScalingRole] }],
+        },
+        {
+          sid: 'AutoScalingGrantsVolumeAttachment',
+          effect: 'Allow',
+          actions: ['kms:CreateGrant'],
+          resources: ['*'],
+          principals: [{ type: 'AWS', identifiers: [autoScalingRole] }],
+          condition: [{ test: 'Bool', variable: 'kms:GrantIsForAWSResource', values: ['true'] }],
+        },
+      ],
+    });
+    const ebsKey = new KmsKey(this, 'ebs-key', {
+      alias: kmsKeyAlias(platform, env, 'ebs'),
+      description: `EBS volumes of the nodes of EKS cluster ${name}`,
+      policy: ebsKeyPolicy.json,
+    });
+    // Every Secrets Manager secret of the environment (service app and database secrets, the Aurora
+    // master secret); only External Secrets and the DB bootstrap Job decrypt through Secrets Manager.
+    const secretsManagerKey = new KmsKey(this, 'secrets-manager-key', {
+      alias: kmsKeyAlias(platform, env, 'secretsManager'),
+      description: `Secrets Manager secrets of environment ${env.name}`,
+    });
+    // SOPS-encrypted files in the team repositories (.sops.yaml names this key by its alias ARN).
+    const sopsKey = new KmsKey(this, 'sops-key', {
+      alias: kmsKeyAlias(platform, env, 'sops'),
+      description: `SOPS-encrypted files of environment ${env.name}`,
     });
 
     // ---- Cluster ---------------------------------------------------------------------------------
@@ -196,6 +259,33 @@ export class ClusterStack extends PlatformStack {
       description: 'Amazon VPC CNI (kube-system/aws-node)',
     });
 
+    // ---- Karpenter -------------------------------------------------------------------------------
+    this.karpenter = new KarpenterResources(this, 'karpenter', { platform, env, clusterName: this.cluster.name });
+
+    // ---- Platform components (IRSA), each trusting exactly its namespace/ServiceAccount --------
+    const platformRoles = new Map<PlatformIdentity, ServiceAccountRole>();
+    const identityResources = {
+      interruptionQueueArn: this.karpenter.interruptionQueue.arn,
+      karpenterNodeRoleArn: this.karpenter.nodeRole.arn,
+      ebsKeyArn: ebsKey.arn,
+      secretsManagerKeyArn: secretsManagerKey.arn,
+    };
+    for (const id of Object.keys(PLATFORM_IDENTITIES) as PlatformIdentity[]) {
+      const identity = PLATFORM_IDENTITIES[id];
+      platformRoles.set(
+        id,
+        new ServiceAccountRole(this, `platform-role-${id}`, {
+          roleName: platformRoleName(platform, env, id),
+          namespace: identity.namespace,
+          serviceAccount: identity.serviceAccount,
+          oidcProvider: oidc,
+          statements: platformIdentityStatements(id, platform, env, identityResources),
+          description: `Platform component ${id} (${identity.namespace}/${identity.serviceAccount})`,
+        }),
+      );
+    }
+    this.platformRoles = platformRoles;
+
     const roles = new Map<string, ServiceAccountRole>();
     for (const { namespace, service } of listServices(platform)) {
       if (service.aws.length === 0) continue;
@@ -235,11 +325,13 @@ export class ClusterStack extends PlatformStack {
       prefix: this.prefix,
       clusterName: this.cluster.name,
       subnetIds: privateSubnetIds,
+      ebsKmsKeyArn: ebsKey.arn,
       shutdownGracePeriod: props.shutdownGracePeriod,
       dependsOn: [vpcCni, kubeProxy],
     });
-    // ... and CoreDNS after it (its Pods need nodes to become healthy).
+    // ... and CoreDNS and metrics-server after it (their Pods need nodes to become healthy).
     addon('coredns', { configurationValues: JSON.stringify(corednsConfiguration(env)), dependsOn: [this.systemNodes.nodeGroup] });
+    addon('metrics-server', { dependsOn: [this.systemNodes.nodeGroup] });
 
     // ---- Outputs ---------------------------------------------------------------------------------
     const out = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
@@ -252,6 +344,11 @@ export class ClusterStack extends PlatformStack {
     out(CLUSTER_OUTPUTS.systemNodeGroupAsgName, this.systemNodes.autoScalingGroupName, 'Auto Scaling group of the system node group (ALB target groups attach to it)');
     out(CLUSTER_OUTPUTS.systemNodeRoleArn, this.systemNodes.role.arn, 'IAM role of the system nodes');
     out(CLUSTER_OUTPUTS.logsKmsKeyArn, logsKey.arn, 'KMS key of the environment\'s CloudWatch log groups');
+    out(CLUSTER_OUTPUTS.ebsKmsKeyArn, ebsKey.arn, 'KMS key of the node EBS volumes');
+    out(CLUSTER_OUTPUTS.secretsManagerKmsKeyArn, secretsManagerKey.arn, 'KMS key of the environment\'s Secrets Manager secrets');
+    out(CLUSTER_OUTPUTS.sopsKmsKeyArn, sopsKey.arn, 'KMS key of the SOPS-encrypted files');
+    out(CLUSTER_OUTPUTS.karpenterNodeRoleArn, this.karpenter.nodeRole.arn, 'IAM role of the nodes Karpenter launches');
+    out(CLUSTER_OUTPUTS.karpenterInterruptionQueueUrl, this.karpenter.interruptionQueue.url, 'SQS queue of the interruption events Karpenter watches');
   }
 }
 

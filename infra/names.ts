@@ -3,20 +3,11 @@
  * the single place its name is derived; values the Kubernetes layer also needs are marked
  * "shared" and are candidates for platform/naming.ts.
  */
+import { awsPartition } from '../platform/aws-names';
 import { clusterName } from '../platform/naming';
 import type { Environment, Platform } from '../platform/types';
 
-/** AWS partition of a region ("aws", "aws-cn", "aws-us-gov"). */
-export function awsPartition(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}
-
-/** DNS suffix of AWS service principals and endpoints in a region. */
-export function awsDnsSuffix(region: string): string {
-  return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-}
+export { awsDnsSuffix, awsPartition } from '../platform/aws-names';
 
 /** ARN of an AWS managed IAM policy. */
 export const awsManagedPolicyArn = (env: Pick<Environment, 'region'>, name: string): string => `arn:${awsPartition(env.region)}:iam::aws:policy/${name}`;

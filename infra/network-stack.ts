@@ -34,6 +34,8 @@ export const NETWORK_OUTPUTS = {
   publicSubnetIds: 'public_subnet_ids',
   privateSubnetIds: 'private_subnet_ids',
   databaseSubnetIds: 'database_subnet_ids',
+  natGatewayIds: 'nat_gateway_ids',
+  natPublicIps: 'nat_public_ips',
 } as const;
 
 /** Interface endpoints every environment gets (nodes pull images, assume roles, read secrets, ship logs). */
@@ -101,9 +103,11 @@ export class NetworkStack extends PlatformStack {
     );
 
     // NAT gateways in the first N public subnets (1 = cheap, one per zone = a zone outage keeps egress).
+    const natIps: Eip[] = [];
     this.natGateways = this.subnets.public.slice(0, env.sizing.natGateways).map((subnet, i) => {
       const zone = env.availabilityZones[i];
       const eip = new Eip(this, `nat-eip-${zone}`, { domain: 'vpc', tags: { Name: name(`nat-${zone}`) } });
+      natIps.push(eip);
       return new NatGateway(this, `nat-${zone}`, {
         allocationId: eip.allocationId,
         subnetId: subnet.id,
@@ -170,6 +174,11 @@ export class NetworkStack extends PlatformStack {
     new TerraformOutput(this, NETWORK_OUTPUTS.publicSubnetIds, { value: this.subnets.public.map((s) => s.id), description: 'Public subnets, in zone order' });
     new TerraformOutput(this, NETWORK_OUTPUTS.privateSubnetIds, { value: this.subnets.private.map((s) => s.id), description: 'Private (node and Pod) subnets, in zone order' });
     new TerraformOutput(this, NETWORK_OUTPUTS.databaseSubnetIds, { value: this.subnets.database.map((s) => s.id), description: 'Database subnets, in zone order' });
+    new TerraformOutput(this, NETWORK_OUTPUTS.natGatewayIds, { value: this.natGateways.map((n) => n.id), description: 'NAT gateways, in zone order (alarms watch each)' });
+    new TerraformOutput(this, NETWORK_OUTPUTS.natPublicIps, {
+      value: natIps.map((e) => e.publicIp),
+      description: 'Public IPs of the NAT gateways: the fixed source of the VPC\'s internet traffic (the internal ALB admits them)',
+    });
   }
 }
 

@@ -31,6 +31,10 @@ export function renderTerraform(platform: Platform, env: Environment): RenderedS
   // An App creates its output directory (and "stacks/" in it) when constructed; point it at a
   // throw-away directory so rendering never touches the working tree. Nothing is synthesized there.
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-render-'));
+  // cdktf records a full stack trace for every token it creates (debug info only). Formatting those
+  // through source maps (tsx, jest) costs more than the whole render; plain frames are enough.
+  const previousPrepareStackTrace = Error.prepareStackTrace;
+  Error.prepareStackTrace = plainStackTrace;
   try {
     const app = new App({ outdir, stackTraces: false, skipValidation: true });
     const stacks = addEnvironmentStacks(app, platform, env);
@@ -42,8 +46,14 @@ export function renderTerraform(platform: Platform, env: Environment): RenderedS
 
     return stacks.map((stack) => ({ stack: stack.stackName, json: `${JSON.stringify(stack.toTerraform(), null, 2)}\n` }));
   } finally {
+    Error.prepareStackTrace = previousPrepareStackTrace;
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** V8's own stack format, without source-map lookups. */
+function plainStackTrace(error: Error, frames: NodeJS.CallSite[]): string {
+  return [`${error.name}: ${error.message}`, ...frames.map((frame) => `    at ${frame.toString()}`)].join('\n');
 }
 
 /** Applies every Aspect to the constructs below it, as `app.synth()` would. */

@@ -10,6 +10,17 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import type { PolicyStatement } from './aws-grants';
 
+/** A PolicyStatement as the aws_iam_policy_document data source takes it. */
+export function policyStatement(s: PolicyStatement) {
+  return {
+    sid: s.sid,
+    effect: s.effect ?? 'Allow',
+    actions: [...s.actions],
+    resources: [...s.resources],
+    condition: s.conditions?.map((c) => ({ test: c.test, variable: c.variable, values: [...c.values] })),
+  };
+}
+
 /** The cluster's IAM OIDC provider, as IRSA trust policies need it. */
 export interface OidcProviderRef {
   /** ARN of the `aws_iam_openid_connect_provider`. */
@@ -68,7 +79,7 @@ export class ServiceAccountRole extends Construct {
     const statements = props.statements ?? [];
     if (statements.length > 0) {
       const policy = new DataAwsIamPolicyDocument(this, 'permissions', {
-        statement: statements.map((s) => ({ sid: s.sid, effect: 'Allow', actions: [...s.actions], resources: [...s.resources] })),
+        statement: statements.map(policyStatement),
       });
       new IamRolePolicy(this, 'policy', { name: 'least-privilege', role: this.role.id, policy: policy.json });
     }

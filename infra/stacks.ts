@@ -1,12 +1,17 @@
 /**
- * The stacks of one environment, in apply order. Adding a stack (data, edge, observability) is one
- * entry here; `renderTerraform` and the CDKTF app (main.ts) both build from this list.
+ * The stacks of one environment, in apply order: network -> cluster -> data, edge -> observability;
+ * ecr stands alone. Adding a stack is one entry here; `renderTerraform` and the CDKTF app (main.ts)
+ * both build from this list. Values flow between stacks only through the remote state of the stacks
+ * named in `readsFrom` (see state.ts).
  */
 import type { Construct } from 'constructs';
 import type { Environment, Platform } from '../platform/types';
 import { CLUSTER_STACK, ClusterStack } from './cluster-stack';
+import { DATA_STACK, DataStack } from './data-stack';
 import { ECR_STACK, EcrStack } from './ecr-stack';
+import { EDGE_STACK, EdgeStack } from './edge-stack';
 import { NETWORK_STACK, NetworkStack } from './network-stack';
+import { OBSERVABILITY_STACK, ObservabilityStack } from './observability-stack';
 import type { PlatformStack } from './platform-stack';
 
 export interface StackDefinition {
@@ -25,6 +30,13 @@ export interface StackDefinition {
 export const STACKS: readonly StackDefinition[] = [
   { name: NETWORK_STACK, create: (scope, platform, env) => new NetworkStack(scope, { platform, env }) },
   { name: CLUSTER_STACK, readsFrom: [NETWORK_STACK], create: (scope, platform, env) => new ClusterStack(scope, { platform, env }) },
+  { name: DATA_STACK, readsFrom: [NETWORK_STACK, CLUSTER_STACK], create: (scope, platform, env) => new DataStack(scope, { platform, env }) },
+  { name: EDGE_STACK, readsFrom: [NETWORK_STACK, CLUSTER_STACK], create: (scope, platform, env) => new EdgeStack(scope, { platform, env }) },
+  {
+    name: OBSERVABILITY_STACK,
+    readsFrom: [NETWORK_STACK, CLUSTER_STACK, EDGE_STACK],
+    create: (scope, platform, env) => new ObservabilityStack(scope, { platform, env }),
+  },
   { name: ECR_STACK, create: (scope, platform, env) => new EcrStack(scope, { platform, env }) },
 ];
 

@@ -1,7 +1,7 @@
 /**
  * The managed node group "system": Karpenter, the ingress gateways and CoreDNS run here (labelled
  * and tainted, see SYSTEM_NODE_LABELS/SYSTEM_NODE_TAINT); workloads run on Karpenter's nodes.
- * Amazon Linux 2023 nodes with IMDSv2 only, an encrypted gp3 root volume, and kubelet graceful
+ * Amazon Linux 2023 nodes with IMDSv2 only, a gp3 root volume encrypted with the environment's EBS key, and kubelet graceful
  * node shutdown so Pods get their termination grace period when a node stops.
  */
 import { Fn, TerraformLocal, Token, type ITerraformDependable } from 'cdktf';
@@ -39,6 +39,8 @@ export interface SystemNodeGroupProps {
   readonly clusterName: string;
   /** Private subnets the nodes run in. */
   readonly subnetIds: string[];
+  /** KMS key the root volumes are encrypted with (the environment's EBS key). */
+  readonly ebsKmsKeyArn: string;
   /**
    * Kubelet graceful shutdown.
    * @default DEFAULT_SHUTDOWN_GRACE_PERIOD
@@ -95,7 +97,7 @@ export class SystemNodeGroup extends Construct {
       blockDeviceMappings: [
         {
           deviceName: '/dev/xvda',
-          ebs: { volumeType: 'gp3', volumeSize: props.rootVolumeGiB ?? 50, encrypted: 'true', deleteOnTermination: 'true' },
+          ebs: { volumeType: 'gp3', volumeSize: props.rootVolumeGiB ?? 50, encrypted: 'true', kmsKeyId: props.ebsKmsKeyArn, deleteOnTermination: 'true' },
         },
       ],
       userData: Fn.base64encode(userData.asString),

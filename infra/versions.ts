@@ -3,7 +3,7 @@
  */
 
 /** EKS managed add-ons this platform installs. */
-export type EksAddonName = 'vpc-cni' | 'kube-proxy' | 'coredns';
+export type EksAddonName = 'vpc-cni' | 'kube-proxy' | 'coredns' | 'metrics-server';
 
 /**
  * Add-on versions per Kubernetes minor version (`aws eks describe-addon-versions
@@ -15,6 +15,8 @@ export const EKS_ADDON_VERSIONS: Readonly<Record<string, Readonly<Record<EksAddo
     'vpc-cni': 'v1.20.0-eksbuild.1',
     'kube-proxy': 'v1.33.5-eksbuild.2',
     coredns: 'v1.12.4-eksbuild.1',
+    // EKS community add-on (HPA's resource metrics).
+    'metrics-server': 'v0.8.0-eksbuild.1',
   },
 };
 
@@ -22,3 +24,9 @@ export const EKS_ADDON_VERSIONS: Readonly<Record<string, Readonly<Record<EksAddo
 export function eksAddonVersions(kubernetesVersion: string): Readonly<Record<EksAddonName, string>> | undefined {
   return Object.prototype.hasOwnProperty.call(EKS_ADDON_VERSIONS, kubernetesVersion) ? EKS_ADDON_VERSIONS[kubernetesVersion] : undefined;
 }
+
+/**
+ * Aurora MySQL engine version of the shared cluster (`aws rds describe-db-engine-versions --engine
+ * aurora-mysql`), and the parameter-group family it belongs to.
+ */
+export const AURORA_MYSQL = { engineVersion: '8.0.mysql_aurora.3.08.2', parameterGroupFamily: 'aurora-mysql8.0' } as const;

@@ -53,7 +53,8 @@ const secret = z.discriminatedUnion('from', [
 ]);
 
 const database = z.strictObject({
-  schema: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'schema must be a MySQL identifier (lower-case, digits, _)').optional(),
+  // Also the MySQL user name, which MySQL limits to 32 characters.
+  schema: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'schema must be a MySQL identifier of at most 32 characters (lower-case, digits, _)').optional(),
   migrationCommand: z.array(z.string().min(1)).min(1).optional(),
 });
 
@@ -123,7 +124,7 @@ export const serviceSchema = z.strictObject({
       liveness: s.health.liveness ?? paths.liveness,
       readiness: s.health.readiness ?? paths.readiness,
     },
-    database: s.database && { schema: s.database.schema ?? s.name.replace(/-/g, '_'), migrationCommand: s.database.migrationCommand },
+    database: s.database && { schema: s.database.schema ?? s.name.replace(/-/g, '_').slice(0, 32), migrationCommand: s.database.migrationCommand },
   };
 });
 
@@ -180,15 +181,19 @@ const release = z.strictObject({
   ),
 });
 
+const pinnedImage = z.strictObject({
+  repository: z.string().min(1),
+  tag: z.string().regex(/^[\w][\w.-]{0,127}$/),
+  digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'digest must be sha256:<64 hex>'),
+});
+
 export const platformSchema = z.strictObject({
   name: dnsLabel('platform name').max(8, 'platform name must be at most 8 characters (it prefixes AWS names)'),
   repo: z.string().regex(/^(https:\/\/|git@)\S+$/),
   argocdNamespace: dnsLabel('argocd namespace').default('argocd'),
   terraformStateBucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/),
   nodePorts: z.strictObject({ istioIngressHttp: z.number().int().min(30000).max(32767), ingressNginxHttp: z.number().int().min(30000).max(32767) }),
-  toolImages: z.strictObject({
-    awsCli: z.strictObject({ repository: z.string().min(1), tag: z.string().regex(/^[\w][\w.-]{0,127}$/), digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'digest must be sha256:<64 hex>') }),
-  }),
+  toolImages: z.strictObject({ awsCli: pinnedImage, dbBootstrap: pinnedImage }),
   identity: z.strictObject({ service: z.string().regex(/^[^/]+\/[^/]+$/, 'identity.service must be "<namespace>/<service>"'), realm: dnsLabel('realm') }),
   environments: z.array(environment).min(1),
   teams: z.array(team).min(1),

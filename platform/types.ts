@@ -266,6 +266,8 @@ export interface Platform {
   readonly toolImages: {
     /** AWS CLI, used by Jobs that call AWS APIs at sync time. */
     readonly awsCli: PinnedImage;
+    /** The sre team's database bootstrap image: mysql client, AWS CLI, jq and the RDS CA bundle. */
+    readonly dbBootstrap: PinnedImage;
   };
   readonly environments: readonly Environment[];
   readonly teams: readonly Team[];

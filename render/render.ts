@@ -3,6 +3,7 @@
  * environment rendered without a problem (see write-tree.ts and main.ts).
  */
 import { renderTerraform } from '../infra/render-terraform';
+import { sopsConfigPath, sopsConfigYaml } from '../infra/sops-config';
 import { contractPath, terraformPath } from '../platform/naming';
 import type { Platform } from '../platform/types';
 import { buildContract } from './contract';
@@ -25,7 +26,9 @@ export function renderPlatform(platform: Platform, options: RenderOptions = {}):
       if (options.terraform ?? true) {
         const stacks = renderTerraform(platform, env);
         for (const { stack, json } of stacks) files.push({ path: toDistRelative(`${terraformPath(env, stack)}/cdk.tf.json`), content: json });
-        files.push({ path: toDistRelative(contractPath(env)), content: toJsonFile(buildContract(platform, env, kubernetes, stacks)) });
+        const sops = { path: toDistRelative(sopsConfigPath(env)), content: sopsConfigYaml(platform, env) };
+        files.push(sops);
+        files.push({ path: toDistRelative(contractPath(env)), content: toJsonFile(buildContract(platform, env, [...kubernetes, sops], stacks)) });
       }
     } catch (err) {
       if (err instanceof RenderError) problems.push(...err.problems.map((p) => `${env.name}: ${p}`));

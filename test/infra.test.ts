@@ -13,7 +13,7 @@ import type { Environment, Platform } from '../platform/types';
 import { listServices } from '../platform/validate';
 import { parseCidr, subnetPlan } from '../platform/network';
 import { renderTerraform, type RenderedStack } from '../infra/render-terraform';
-import { addEnvironmentStacks } from '../infra/stacks';
+import { addEnvironmentStacks, STACKS } from '../infra/stacks';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -155,9 +155,9 @@ describe('cluster', () => {
     expect(group.launch_template.id).toMatch(/^\$\{aws_launch_template\.[\w-]+\.id\}$/);
   });
 
-  it('vpc-cni, kube-proxy and coredns are managed add-ons at pinned versions', () => {
+  it('vpc-cni, kube-proxy, coredns and metrics-server are managed add-ons at pinned versions', () => {
     const addons = Object.values(parsed('prd', 'cluster').resource.aws_eks_addon as Record<string, Json>);
-    expect(addons.map((a) => a.addon_name).sort()).toEqual(['coredns', 'kube-proxy', 'vpc-cni']);
+    expect(addons.map((a) => a.addon_name).sort()).toEqual(['coredns', 'kube-proxy', 'metrics-server', 'vpc-cni']);
     for (const addon of addons) expect(addon.addon_version).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
   });
 
@@ -293,8 +293,8 @@ describe('ecr', () => {
 });
 
 describe('rendered Terraform JSON', () => {
-  it('renders the network, cluster and ecr stacks of every environment', () => {
-    for (const env of platform.environments) expect(rendered(env.name).map((r) => r.stack)).toEqual(['network', 'cluster', 'ecr']);
+  it('renders the network, cluster, data, edge, observability and ecr stacks of every environment, in apply order', () => {
+    for (const env of platform.environments) expect(rendered(env.name).map((r) => r.stack)).toEqual(['network', 'cluster', 'data', 'edge', 'observability', 'ecr']);
   });
 
   it('every stack has an encrypted, locked S3 backend keyed by its stack name', () => {
@@ -353,15 +353,30 @@ describe('rendered Terraform JSON', () => {
     }
   });
 
-  it('every network output the cluster stack reads exists, at the location the network backend writes to', () => {
+  it('every remote-state output a stack reads exists, at the location the producing backend writes to, in a stack applied earlier', () => {
+    let checked = 0;
     for (const env of platform.environments) {
-      const [network, cluster] = ['network', 'cluster'].map((name) => JSON.parse(rendered(env.name).find((r) => r.stack === name)!.json) as Json);
-      const remote = cluster.data.terraform_remote_state.network;
-      const { use_lockfile: _lock, ...location } = network.terraform.backend.s3;
-      expect(remote).toEqual({ backend: 's3', config: location });
-      const read = [...JSON.stringify(cluster).matchAll(/data\.terraform_remote_state\.network\.outputs\.(\w+)/g)].map((m) => m[1]);
-      expect(read.length).toBeGreaterThan(0);
-      for (const output of read) expect(Object.keys(network.output)).toContain(output);
+      const stacks = rendered(env.name).map((r) => ({ stack: r.stack, json: JSON.parse(r.json) as Json }));
+      stacks.forEach(({ stack, json }, position) => {
+        for (const [upstream, remote] of Object.entries((json.data?.terraform_remote_state ?? {}) as Record<string, Json>)) {
+          const producer = stacks.findIndex((s) => s.stack === upstream);
+          expect({ stack, upstream, appliedBefore: producer >= 0 && producer < position }).toEqual({ stack, upstream, appliedBefore: true });
+          const { use_lockfile: _lock, ...location } = stacks[producer].json.terraform.backend.s3;
+          expect(remote).toEqual({ backend: 's3', config: location });
+          const read = [...JSON.stringify(json).matchAll(new RegExp(`data\\.terraform_remote_state\\.${upstream}\\.outputs\\.(\\w+)`, 'g'))].map((m) => m[1]);
+          expect({ stack, upstream, reads: read.length > 0 }).toEqual({ stack, upstream, reads: true });
+          for (const output of read) expect({ stack, output, exists: output in (stacks[producer].json.output ?? {}) }).toEqual({ stack, output, exists: true });
+          checked += read.length;
+        }
+      });
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+
+  it('each stack reads remote state only from the stacks its STACKS entry names (deploy order)', () => {
+    for (const { env, stack, json } of everyRenderedStack()) {
+      const definition = STACKS.find((d) => d.name === stack)!;
+      expect({ env: env.name, stack, reads: Object.keys(json.data?.terraform_remote_state ?? {}).sort() }).toEqual({ env: env.name, stack, reads: [...(definition.readsFrom ?? [])].sort() });
     }
   });
 

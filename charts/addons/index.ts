@@ -4,13 +4,35 @@
  */
 import type { AddonSpec } from '../../apps-of-apps/addon';
 import type { Environment, Platform } from '../../platform/types';
+import { deschedulerAddons } from './descheduler';
 import { externalSecretsAddons } from './external-secrets';
+import { fluentBitAddons } from './fluent-bit';
+import { ingressNginxAddons } from './ingress-nginx';
+import { istioAddons } from './istio';
 import { karpenterAddons } from './karpenter';
+import { kialiAddons } from './kiali';
+import { kubePrometheusStackAddons } from './kube-prometheus-stack';
+import { oauth2ProxyAddons } from './oauth2-proxy';
+import { otelCollectorAddons } from './otel-collector';
+import { victoriaMetricsAddons } from './victoria-metrics';
 
 export type AddonFactory = (platform: Platform, env: Environment) => AddonSpec[];
 
 /** Registered add-on factories, in the order their Applications are listed. */
-export const ADDON_FACTORIES: readonly AddonFactory[] = [karpenterAddons, externalSecretsAddons];
+export const ADDON_FACTORIES: readonly AddonFactory[] = [
+  karpenterAddons,
+  externalSecretsAddons,
+  istioAddons,
+  // Observability, ingress for the SRE tools, descheduling (charts/addons/sre-tools.ts names what they share).
+  kubePrometheusStackAddons,
+  victoriaMetricsAddons,
+  kialiAddons,
+  fluentBitAddons,
+  otelCollectorAddons,
+  ingressNginxAddons,
+  oauth2ProxyAddons,
+  deschedulerAddons,
+];
 
 export function platformAddons(platform: Platform, env: Environment): AddonSpec[] {
   return ADDON_FACTORIES.flatMap((factory) => factory(platform, env));

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CONTAINER_SECURITY_CONTEXT, NO_SIDECAR, RUN_AS } from './hardened-pod';
 
-export type HookPhase = 'PreSync' | 'PostSync';
+export type HookPhase = 'PreSync' | 'Sync' | 'PostSync';
 
 export interface HookJobProps {
   readonly name: string;

@@ -271,6 +271,7 @@ export const examplePlatformInput: Omit<PlatformInput, 'releases'> = {
   toolImages: {
     // Example placeholder digest: pin the digest of the tag you mirror into your registry.
     awsCli: { repository: 'public.ecr.aws/aws-cli/aws-cli', tag: '2.27.50', digest: `sha256:${'5f'.repeat(32)}` },
+    dbBootstrap: { repository: 'ghcr.io/example-shop/db-bootstrap', tag: '1.2.0', digest: `sha256:${'d6'.repeat(32)}` },
   },
   environments: exampleEnvironments,
   teams: exampleTeams,

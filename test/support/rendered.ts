@@ -22,7 +22,7 @@ export function objectAt(path: string): Loose {
 export function objectsWhere(predicate: (obj: Loose, path: string) => boolean): { path: string; obj: Loose }[] {
   const out: { path: string; obj: Loose }[] = [];
   for (const [path, content] of exampleFiles()) {
-    if (!path.endsWith('.yaml')) continue;
+    if (!path.endsWith('.yaml') || path.split('/').pop()!.startsWith('.')) continue;
     const obj = parse(content);
     if (predicate(obj, path)) out.push({ path, obj });
   }

@@ -36,12 +36,13 @@ export function validateObject(obj: unknown): string[] {
 
 /**
  * Validates every *.yaml under `dir` (each must hold exactly one document) and returns the files
- * with problems, paths relative to `dir`. Throws if there is no *.yaml at all, so an empty render
+ * with problems, paths relative to `dir`. Dotfiles (tool configuration such as `.sops.yaml`) are
+ * not Kubernetes objects and are skipped. Throws if there is no *.yaml at all, so an empty render
  * can't pass vacuously.
  */
 export function validateTree(dir: string): { file: string; errors: string[] }[] {
   const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.yaml'))
+    .filter((f) => f.endsWith('.yaml') && !path.basename(f).startsWith('.'))
     .sort();
   if (files.length === 0) throw new Error(`no *.yaml files under ${dir}`);
   return files

@@ -1,0 +1,116 @@
+import { Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { auroraEndpointParameter } from '../../platform/aws-names';
+import {
+  AURORA_PORT,
+  auroraMasterSecretParameter,
+  databaseSecretName,
+  iamRoleArn,
+  LABEL_COMPONENT,
+  LABEL_NAME,
+  PLATFORM_IDENTITIES,
+  platformRoleName,
+} from '../../platform/naming';
+import type { Environment, Platform } from '../../platform/types';
+import { HookJob } from '../jobs/hook-job';
+
+export interface DatabaseBootstrapProps {
+  readonly platform: Platform;
+  readonly env: Environment;
+}
+
+/** Name of the bootstrap Job (and of its ConfigMap). */
+export const DB_BOOTSTRAP_JOB = 'db-bootstrap';
+const CONFIG_DIR = '/etc/db-bootstrap';
+
+/** One line per schema: "<database secret name> <schema> <user>", sorted. */
+export function bootstrapSchemas(platform: Platform, env: Environment): string {
+  const lines = platform.teams.flatMap((t) =>
+    t.namespaces.flatMap((ns) =>
+      ns.services.filter((s) => s.database).map((s) => `${databaseSecretName(platform, env, { namespace: ns.name, service: s.name })} ${s.database!.schema} ${s.database!.schema}`),
+    ),
+  );
+  return `${lines.sort().join('\n')}\n`;
+}
+
+/**
+ * The idempotent script: for each schema, create it and its user (TLS required) with the master
+ * credentials, keep an existing password or generate one, and store host, port, schema, user and
+ * password in the service's database secret, which its ExternalSecret syncs. Passwords never leave
+ * AWS Secrets Manager and the Pod's memory; they are never rendered.
+ */
+export const BOOTSTRAP_SCRIPT = `#!/bin/sh
+set -eu
+aws_() { aws --region "$AWS_REGION" "$@"; }
+master_arn=$(aws_ ssm get-parameter --name "$MASTER_SECRET_PARAMETER" --query Parameter.Value --output text)
+endpoint=$(aws_ ssm get-parameter --name "$ENDPOINT_PARAMETER" --query Parameter.Value --output text)
+master=$(aws_ secretsmanager get-secret-value --secret-id "$master_arn" --query SecretString --output text)
+admin=$(printf '%s' "$master" | jq -r .username)
+MYSQL_PWD=$(printf '%s' "$master" | jq -r .password)
+export MYSQL_PWD
+mysql_() { mysql --host="$endpoint" --port="$DB_PORT" --user="$admin" --ssl-mode=VERIFY_IDENTITY --ssl-ca="$RDS_CA_BUNDLE" "$@"; }
+while read -r secret schema user; do
+  [ -n "$secret" ] || continue
+  current=$(aws_ secretsmanager get-secret-value --secret-id "$secret" --query SecretString --output text 2>/dev/null || true)
+  password=$(printf '%s' "$current" | jq -r '.DB_PASSWORD // empty' 2>/dev/null || true)
+  if [ -z "$password" ]; then
+    password=$(aws_ secretsmanager get-random-password --password-length 40 --exclude-punctuation --query RandomPassword --output text)
+  fi
+  mysql_ <<SQL
+CREATE DATABASE IF NOT EXISTS \\\`$schema\\\`;
+CREATE USER IF NOT EXISTS '$user'@'%' IDENTIFIED BY '$password' REQUIRE SSL;
+ALTER USER '$user'@'%' IDENTIFIED BY '$password' REQUIRE SSL;
+GRANT ALL PRIVILEGES ON \\\`$schema\\\`.* TO '$user'@'%';
+SQL
+  jq -n --arg h "$endpoint" --arg p "$DB_PORT" --arg s "$schema" --arg u "$user" --arg w "$password" \\
+    '{DB_HOST: $h, DB_PORT: $p, DB_NAME: $s, DB_USER: $u, DB_PASSWORD: $w}' > /tmp/value.json
+  aws_ secretsmanager put-secret-value --secret-id "$secret" --secret-string file:///tmp/value.json > /dev/null
+  rm -f /tmp/value.json
+  echo "schema $schema ready"
+done < ${CONFIG_DIR}/schemas
+`;
+
+/**
+ * Creates each service's schema and user on the shared Aurora cluster before its migration runs
+ * (source 002 §8.1: one cluster, one schema per microservice). It runs in an sre namespace as the
+ * only identity that can read the Aurora master secret, on every sync of that namespace (so a new
+ * service's schema is created as soon as the model names it).
+ */
+export class DatabaseBootstrap extends Construct {
+  constructor(scope: Construct, id: string, props: DatabaseBootstrapProps) {
+    super(scope, id);
+    const { platform, env } = props;
+    const identity = PLATFORM_IDENTITIES.dbBootstrap;
+
+    new kplus.ServiceAccount(this, 'service-account', {
+      metadata: { name: identity.serviceAccount, annotations: { 'eks.amazonaws.com/role-arn': iamRoleArn(env, platformRoleName(platform, env, 'dbBootstrap')) } },
+      automountToken: false,
+    });
+
+    const config = new kplus.ConfigMap(this, 'config', {
+      metadata: { name: DB_BOOTSTRAP_JOB },
+      data: { 'bootstrap.sh': BOOTSTRAP_SCRIPT, schemas: bootstrapSchemas(platform, env) },
+    });
+
+    const image = platform.toolImages.dbBootstrap;
+    const job = new HookJob(this, 'job', {
+      name: DB_BOOTSTRAP_JOB,
+      phase: 'Sync',
+      image: `${image.repository}:${image.tag}@${image.digest}`,
+      command: ['/bin/sh', `${CONFIG_DIR}/bootstrap.sh`],
+      serviceAccountName: identity.serviceAccount,
+      env: {
+        AWS_REGION: env.region,
+        MASTER_SECRET_PARAMETER: auroraMasterSecretParameter(platform, env),
+        ENDPOINT_PARAMETER: auroraEndpointParameter(platform, env),
+        DB_PORT: String(AURORA_PORT),
+        RDS_CA_BUNDLE: '/etc/ssl/certs/rds-global-bundle.pem',
+      },
+      podLabels: { [LABEL_NAME]: DB_BOOTSTRAP_JOB, [LABEL_COMPONENT]: 'database-bootstrap' },
+      cpu: kplus.Cpu.millis(100),
+      memory: Size.mebibytes(128),
+    });
+    job.job.containers[0].mount(CONFIG_DIR, kplus.Volume.fromConfigMap(this, 'volume', config, { name: 'config' }), { readOnly: true });
+  }
+}

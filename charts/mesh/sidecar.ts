@@ -1,0 +1,54 @@
+/**
+ * Per-namespace `Sidecar`: the proxies of a namespace know (and may send to) only what its services
+ * declared, and nothing unknown leaves the mesh (REGISTRY_ONLY).
+ *
+ * Egress hosts, "<namespace of the config>/<host>":
+ * - each declared service dependency: its namespace and its Service FQDN (imports the Service and
+ *   the VirtualService/DestinationRule rendered beside it);
+ * - each declared external host and each AWS API endpoint of the service's grants: the egress
+ *   namespace, where its ServiceEntry and routing live, plus the egress gateway's Service the
+ *   sidecar forwards it to;
+ * - the Aurora ServiceEntry, when a service of the namespace owns a database schema;
+ * - the OpenTelemetry Collector, which Envoy exports spans to (istio/istio#53701);
+ * - `istio-system/*` (istiod and mesh-wide configuration).
+ *
+ * Not rendered in the gateway namespaces: a Sidecar resource is meant for sidecars only, but a
+ * namespace-wide one can leak into a gateway's scope (istio/istio#59602) and cut its routes.
+ */
+import { Construct } from 'constructs';
+import { Sidecar, SidecarSpecOutboundTrafficPolicyMode } from '../../imports/networking.istio.io';
+import { ISTIO_EGRESS_NAMESPACE, ISTIO_SYSTEM_NAMESPACE, parseServiceKey } from '../../platform/naming';
+import type { Environment, Namespace, Platform } from '../../platform/types';
+import { EGRESS_GATEWAY, gatewayHost } from './gateway-identities';
+import { meshConfig } from './mesh-config';
+import { otelCollectorEgressHost } from './telemetry';
+import { auroraMeshHost, externalCallsOf, scopedServiceHost } from './topology';
+
+/** The sorted egress hosts of a namespace's Sidecar. */
+export function sidecarEgressHosts(platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name' | 'account' | 'region'>, namespace: Namespace): string[] {
+  const hosts = new Set<string>([`${ISTIO_SYSTEM_NAMESPACE}/*`, otelCollectorEgressHost()]);
+  for (const service of namespace.services) {
+    for (const dep of service.dependencies) if ('service' in dep) hosts.add(scopedServiceHost(parseServiceKey(dep.service)));
+    for (const call of externalCallsOf(platform, env, service)) {
+      hosts.add(`${ISTIO_EGRESS_NAMESPACE}/${call.host}`);
+      hosts.add(`${EGRESS_GATEWAY.namespace}/${gatewayHost(EGRESS_GATEWAY)}`);
+    }
+    if (service.database) hosts.add(`${ISTIO_EGRESS_NAMESPACE}/${auroraMeshHost(platform, env)}`);
+  }
+  return [...hosts].sort();
+}
+
+export class NamespaceSidecar extends Construct {
+  constructor(scope: Construct, id: string, props: { readonly platform: Platform; readonly env: Environment; readonly namespace: Namespace }) {
+    super(scope, id);
+    meshConfig(
+      new Sidecar(this, 'resource', {
+        metadata: { name: 'default' },
+        spec: {
+          egress: [{ hosts: sidecarEgressHosts(props.platform, props.env, props.namespace) }],
+          outboundTrafficPolicy: { mode: SidecarSpecOutboundTrafficPolicyMode.REGISTRY_UNDERSCORE_ONLY },
+        },
+      }),
+    );
+  }
+}

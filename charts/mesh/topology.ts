@@ -1,0 +1,119 @@
+/**
+ * The mesh's view of the model: who calls whom, what is exposed through the ingress gateway, which
+ * hosts leave the mesh. Pure functions over the platform (no cdk8s), so every mesh object and every
+ * test derives the same answers from the same declarations.
+ */
+import { awsPrefix, serviceHost, serviceKey, servicePrincipal, type ServiceRef } from '../../platform/naming';
+import type { Environment, Namespace, Platform, Service, ServicePort, Team } from '../../platform/types';
+import { awsEndpoints } from './aws-endpoints';
+
+/** Name of a service's dedicated metrics port (scraped by Prometheus, never called by services). */
+export const METRICS_PORT_NAME = 'http-metrics';
+
+/** One service of the model with where it lives. */
+export interface MeshService {
+  readonly team: Team;
+  readonly namespace: Namespace;
+  readonly service: Service;
+  readonly ref: ServiceRef;
+}
+
+export function meshServices(platform: Pick<Platform, 'teams'>): MeshService[] {
+  return platform.teams.flatMap((team) =>
+    team.namespaces.flatMap((namespace) => namespace.services.map((service) => ({ team, namespace, service, ref: { namespace: namespace.name, service: service.name } }))),
+  );
+}
+
+export const refOf = (namespace: Pick<Namespace, 'name'>, service: Pick<Service, 'name'>): ServiceRef => ({ namespace: namespace.name, service: service.name });
+
+/** Services that declare a dependency on `target`, in model order. */
+export function callersOf(platform: Pick<Platform, 'teams'>, target: ServiceRef): MeshService[] {
+  const key = serviceKey(target);
+  return meshServices(platform).filter((s) => s.service.dependencies.some((d) => 'service' in d && d.service === key));
+}
+
+/** Sorted, de-duplicated SPIFFE principals of the ServiceAccounts of a service's declared callers. */
+export function callerPrincipals(platform: Pick<Platform, 'teams'>, target: ServiceRef): string[] {
+  return [...new Set(callersOf(platform, target).map((c) => servicePrincipal(c.ref)))].sort();
+}
+
+/** Whether the service is reachable through the Istio ingress gateway (a public route or an internal host). */
+export const isExposed = (service: Pick<Service, 'exposure'>): boolean => service.exposure.public.length > 0 || service.exposure.internal.length > 0;
+
+/** Ports other services call: every port except the metrics port. */
+export const servingPorts = (service: Pick<Service, 'ports'>): ServicePort[] => service.ports.filter((p) => p.name !== METRICS_PORT_NAME);
+
+/** The port ingress routes target: the first HTTP port (validate.ts guarantees every service has one). */
+export function firstHttpPort(service: Pick<Service, 'name' | 'ports'>): ServicePort {
+  const port = service.ports.find((p) => p.protocol === 'http');
+  if (!port) throw new Error(`service ${service.name} has no HTTP port to route to`);
+  return port;
+}
+
+/** A host outside the cluster a service calls (TLS opened by the application). */
+export interface ExternalCall {
+  readonly host: string;
+  readonly port: number;
+}
+
+/**
+ * What a service calls outside the cluster: its declared external dependencies and the AWS API
+ * endpoints of its grants (HTTPS), sorted by host and port.
+ */
+export function externalCallsOf(platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name' | 'account' | 'region'>, service: Service): ExternalCall[] {
+  const calls = [
+    ...service.dependencies.flatMap((d) => ('external' in d ? [{ host: d.external, port: d.port }] : [])),
+    ...awsEndpoints(service.aws, platform, env).map((host) => ({ host, port: 443 })),
+  ];
+  const unique = new Map(calls.map((c) => [`${c.host}:${c.port}`, c]));
+  return [...unique.values()].sort((a, b) => a.host.localeCompare(b.host) || a.port - b.port);
+}
+
+/** An external host the mesh may reach, with the ports and the namespaces of the services that call it. */
+export interface ExternalHost {
+  readonly host: string;
+  readonly ports: readonly number[];
+  /** Namespaces of the calling services, sorted. */
+  readonly namespaces: readonly string[];
+}
+
+/** Every external host an in-mesh service calls, sorted by host. */
+export function externalHosts(platform: Pick<Platform, 'name' | 'teams'>, env: Pick<Environment, 'name' | 'account' | 'region'>): ExternalHost[] {
+  const byHost = new Map<string, { ports: Set<number>; namespaces: Set<string> }>();
+  for (const s of meshServices(platform).filter((m) => m.namespace.mesh)) {
+    for (const call of externalCallsOf(platform, env, s.service)) {
+      const entry = byHost.get(call.host) ?? { ports: new Set(), namespaces: new Set() };
+      entry.ports.add(call.port);
+      entry.namespaces.add(s.namespace.name);
+      byHost.set(call.host, entry);
+    }
+  }
+  return [...byHost.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([host, e]) => ({ host, ports: [...e.ports].sort((a, b) => a - b), namespaces: [...e.namespaces].sort() }));
+}
+
+/** Ports the egress gateway must listen on (443 always, so the gateway is usable before the first declaration). */
+export function egressPorts(platform: Pick<Platform, 'name' | 'teams'>, env: Pick<Environment, 'name' | 'account' | 'region'>): number[] {
+  return [...new Set([443, ...externalHosts(platform, env).flatMap((h) => h.ports)])].sort((a, b) => a - b);
+}
+
+/** In-mesh namespaces holding a service with a database schema on the shared Aurora cluster, sorted. */
+export function databaseNamespaces(platform: Pick<Platform, 'teams'>): string[] {
+  return [...new Set(meshServices(platform).filter((s) => s.namespace.mesh && s.service.database).map((s) => s.namespace.name))].sort();
+}
+
+/**
+ * Stable in-mesh name of the Aurora endpoint (a ServiceEntry host, never resolved by DNS: the
+ * entry matches the database subnets by address).
+ */
+export const auroraMeshHost = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>): string => `aurora.${awsPrefix(platform, env)}.internal`;
+
+/** DNS-1123 name fragment of a host name ("api.example.net" -> "api-example-net"). */
+export const hostSlug = (host: string): string => host.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+
+/** "<namespace>/<FQDN>" as Sidecar egress hosts and VirtualService destinations name a service. */
+export const scopedServiceHost = (ref: ServiceRef): string => `${ref.namespace}/${serviceHost(ref)}`;
+
+/** Istio duration of whole seconds. */
+export const seconds = (n: number): string => `${n}s`;

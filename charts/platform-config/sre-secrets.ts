@@ -1,0 +1,61 @@
+/**
+ * The SRE tools' private settings, from AWS Secrets Manager through External Secrets (no value is
+ * ever rendered): OAuth2 Proxy's OIDC client and cookie secrets, the incident channel's webhook
+ * URL Alertmanager posts to, Grafana's break-glass admin password. Non-secret keys the charts
+ * expect in the same Secret (client id, admin user name) are templated in.
+ */
+import { Construct } from 'constructs';
+import {
+  ExternalSecret,
+  ExternalSecretSpecSecretStoreRefKind,
+  ExternalSecretSpecTargetCreationPolicy,
+  ExternalSecretSpecTargetDeletionPolicy,
+  ExternalSecretSpecTargetTemplateEngineVersion,
+  ExternalSecretSpecTargetTemplateMergePolicy,
+} from '../../imports/external-secrets.io';
+import { CLUSTER_SECRET_STORE } from '../../platform/naming';
+import type { Environment, Platform } from '../../platform/types';
+import { OAUTH2_PROXY_CLIENT_ID, SRE_K8S_SECRETS, SRE_SECRETS, type SreSecret, sreSecretName } from '../addons/sre-tools';
+
+/** Non-secret keys added to a Secret beside the ones read from AWS. */
+const TEMPLATED: Partial<Record<SreSecret, Record<string, string>>> = {
+  oauth2Proxy: { 'client-id': OAUTH2_PROXY_CLIENT_ID },
+  grafanaAdmin: { 'admin-user': 'admin' },
+};
+
+/** The SRE secrets whose Kubernetes Secret lives in a namespace. */
+export const sreSecretsOf = (namespace: string): SreSecret[] => (Object.keys(SRE_SECRETS) as SreSecret[]).filter((s) => SRE_SECRETS[s].namespace === namespace);
+
+export interface SreSecretsProps {
+  readonly platform: Platform;
+  readonly env: Environment;
+  /** The namespace being rendered: only its secrets are rendered. */
+  readonly namespace: string;
+}
+
+export class SreSecrets extends Construct {
+  constructor(scope: Construct, id: string, props: SreSecretsProps) {
+    super(scope, id);
+    const { platform, env } = props;
+    for (const secret of sreSecretsOf(props.namespace)) {
+      const name = SRE_K8S_SECRETS[secret];
+      const templated = TEMPLATED[secret];
+      new ExternalSecret(this, secret, {
+        metadata: { name },
+        spec: {
+          refreshInterval: '1h',
+          secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: CLUSTER_SECRET_STORE },
+          target: {
+            name,
+            creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+            deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
+            ...(templated
+              ? { template: { engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2, mergePolicy: ExternalSecretSpecTargetTemplateMergePolicy.MERGE, data: templated } }
+              : {}),
+          },
+          data: SRE_SECRETS[secret].properties.map((property) => ({ secretKey: property, remoteRef: { key: sreSecretName(platform, env, secret), property } })),
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,321 @@
+/**
+ * `<env>-data`: the environment's state. One Aurora MySQL cluster in the database subnets (KMS
+ * storage encryption, TLS required by its parameter group, backups, deletion protection and a final
+ * snapshot where the environment says so, master password managed by RDS in Secrets Manager), its
+ * security group admitting MySQL only from the private (node and Pod) subnets; per service a
+ * Secrets Manager secret for its database and one for its private settings; the S3 bucket of the
+ * static files behind CloudFront (origin access control); and the SSM parameters through which
+ * values known only after apply (master secret ARN, writer endpoint, distribution id) reach the
+ * Kubernetes layer at run time.
+ *
+ * No secret value is written by Terraform: the secrets are created empty. The per-service database
+ * secret is filled by the DB bootstrap Job (which generates the password and creates the schema and
+ * user); a Terraform-owned version would either overwrite the Job's password on the next apply, or,
+ * with ignore_changes, be deprecated by the Job's versions and later re-created without the password.
+ * The app secrets are filled by their owners (console/CLI), never through Git.
+ */
+import { DataTerraformRemoteStateS3, TerraformOutput } from 'cdktf';
+import type { Construct } from 'constructs';
+import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution';
+import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
+import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
+import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA as S3BucketVersioning } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { AURORA_LOG_EXPORTS, AURORA_MASTER_USERNAME, auroraClusterIdentifier, auroraEndpointParameter, auroraLogGroupName, kmsKeyAlias } from '../platform/aws-names';
+import {
+  AURORA_PORT,
+  auroraMasterSecretParameter,
+  cdnDistributionIdParameter,
+  databaseSecretName,
+  serviceKey,
+  serviceSecretName,
+  staticAssetsBucketName,
+  type ServiceRef,
+} from '../platform/naming';
+import { subnetPlan } from '../platform/network';
+import { listServices } from '../platform/validate';
+import { CLUSTER_OUTPUTS, CLUSTER_STACK } from './cluster-stack';
+import { KmsKey } from './kms-key';
+import { NETWORK_OUTPUTS, NETWORK_STACK, networkProblems } from './network-stack';
+import { PlatformStack, type PlatformStackProps } from './platform-stack';
+import { stackRemoteState } from './state';
+import { AURORA_MYSQL } from './versions';
+
+/** Short name of the stack (state key, dist directory). */
+export const DATA_STACK = 'data';
+
+export const DATA_OUTPUTS = {
+  auroraEndpoint: 'aurora_endpoint',
+  auroraReaderEndpoint: 'aurora_reader_endpoint',
+  staticAssetsBucket: 'static_assets_bucket',
+  cdnDistributionId: 'cdn_distribution_id',
+  cdnDomainName: 'cdn_domain_name',
+} as const;
+
+/** AWS managed CloudFront cache policy "Managed-CachingOptimized" (a fixed, documented id). */
+const CACHING_OPTIMIZED_POLICY_ID = '658327ea-f89d-4fab-a63d-7e88639e58f6';
+
+export interface DataStackProps extends PlatformStackProps {
+  /**
+   * Days a deleted secret can still be restored (7..30).
+   * @default 30 where the environment has deletion protection, else 7
+   */
+  readonly secretRecoveryDays?: number;
+  /**
+   * Days non-current versions of static files are kept (rollback of a frontend release).
+   * @default 30
+   */
+  readonly staticAssetsNoncurrentDays?: number;
+}
+
+export class DataStack extends PlatformStack {
+  public readonly aurora: RdsCluster;
+  public readonly auroraInstances: readonly RdsClusterInstance[];
+  /** Database secrets, keyed by "<namespace>/<service>". */
+  public readonly databaseSecrets: ReadonlyMap<string, SecretsmanagerSecret>;
+  /** App secrets, keyed by "<namespace>/<service>". */
+  public readonly appSecrets: ReadonlyMap<string, SecretsmanagerSecret>;
+  public readonly staticAssets: S3Bucket;
+  public readonly distribution: CloudfrontDistribution;
+
+  constructor(scope: Construct, props: DataStackProps) {
+    super(scope, DATA_STACK, props);
+    const { platform, env } = this;
+    const protect = env.deletionProtection;
+    const name = (suffix: string) => `${this.prefix}-${suffix}`;
+
+    const network = new DataTerraformRemoteStateS3(this, 'network', stackRemoteState(platform, env, NETWORK_STACK));
+    const cluster = new DataTerraformRemoteStateS3(this, 'cluster', stackRemoteState(platform, env, CLUSTER_STACK));
+    const secretsKeyArn = cluster.getString(CLUSTER_OUTPUTS.secretsManagerKmsKeyArn);
+    const logsKeyArn = cluster.getString(CLUSTER_OUTPUTS.logsKmsKeyArn);
+
+    // ---- Aurora MySQL ----------------------------------------------------------------------------
+    const auroraKey = new KmsKey(this, 'aurora-key', { alias: kmsKeyAlias(platform, env, 'aurora'), description: `Aurora storage of environment ${env.name}` });
+    const identifier = auroraClusterIdentifier(platform, env);
+
+    const subnets = new DbSubnetGroup(this, 'aurora-subnets', {
+      name: identifier,
+      description: 'Database subnets (no route out of the VPC)',
+      subnetIds: network.getList(NETWORK_OUTPUTS.databaseSubnetIds),
+    });
+    const securityGroup = new SecurityGroup(this, 'aurora-security-group', {
+      name: name('aurora'),
+      description: `MySQL ${AURORA_PORT} from the private (node and Pod) subnets only`,
+      vpcId: network.getString(NETWORK_OUTPUTS.vpcId),
+      tags: { Name: name('aurora') },
+    });
+    // The private subnets' CIDRs come from the same plan the network stack builds them from.
+    const privateCidrs = networkProblems(env).length === 0 ? subnetPlan(env.vpcCidr, env.availabilityZones.length).private : [];
+    privateCidrs.forEach((cidr, i) =>
+      new VpcSecurityGroupIngressRule(this, `aurora-mysql-from-private-${env.availabilityZones[i]}`, {
+        securityGroupId: securityGroup.id,
+        description: `MySQL from private subnet ${env.availabilityZones[i]}`,
+        ipProtocol: 'tcp',
+        fromPort: AURORA_PORT,
+        toPort: AURORA_PORT,
+        cidrIpv4: cidr,
+      }),
+    );
+
+    const parameters = new RdsClusterParameterGroup(this, 'aurora-parameters', {
+      name: identifier,
+      family: AURORA_MYSQL.parameterGroupFamily,
+      description: 'TLS only (TLS 1.2+)',
+      parameter: [
+        { name: 'require_secure_transport', value: 'ON', applyMethod: 'immediate' },
+        { name: 'tls_version', value: 'TLSv1.2,TLSv1.3', applyMethod: 'pending-reboot' },
+      ],
+    });
+
+    // Created ahead so the exported logs are encrypted and expire (RDS would create them unbounded).
+    const logGroups = AURORA_LOG_EXPORTS.map(
+      (log) =>
+        new CloudwatchLogGroup(this, `aurora-log-${log}`, {
+          name: auroraLogGroupName(platform, env, log),
+          retentionInDays: env.logRetentionDays,
+          kmsKeyId: logsKeyArn,
+        }),
+    );
+
+    this.aurora = new RdsCluster(this, 'aurora', {
+      clusterIdentifier: identifier,
+      engine: 'aurora-mysql',
+      engineVersion: AURORA_MYSQL.engineVersion,
+      port: AURORA_PORT,
+      masterUsername: AURORA_MASTER_USERNAME,
+      // RDS generates, stores and rotates the master password in Secrets Manager; it never passes
+      // through Terraform. Only the DB bootstrap Job may read it.
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: secretsKeyArn,
+      storageEncrypted: true,
+      kmsKeyId: auroraKey.arn,
+      dbSubnetGroupName: subnets.name,
+      vpcSecurityGroupIds: [securityGroup.id],
+      dbClusterParameterGroupName: parameters.name,
+      backupRetentionPeriod: env.backupRetentionDays,
+      preferredBackupWindow: '18:00-19:00',
+      preferredMaintenanceWindow: 'sun:19:30-sun:20:30',
+      copyTagsToSnapshot: true,
+      deletionProtection: protect,
+      skipFinalSnapshot: !protect,
+      finalSnapshotIdentifier: protect ? `${identifier}-final` : undefined,
+      enabledCloudwatchLogsExports: [...AURORA_LOG_EXPORTS],
+      iamDatabaseAuthenticationEnabled: false,
+      applyImmediately: !protect,
+      dependsOn: logGroups,
+    });
+    this.auroraInstances = Array.from(
+      { length: env.sizing.auroraInstances },
+      (_, i) =>
+        new RdsClusterInstance(this, `aurora-instance-${i + 1}`, {
+          identifier: `${identifier}-${i + 1}`,
+          clusterIdentifier: this.aurora.id,
+          engine: this.aurora.engine,
+          engineVersion: this.aurora.engineVersion,
+          instanceClass: env.sizing.auroraInstanceClass,
+          dbSubnetGroupName: subnets.name,
+          publiclyAccessible: false,
+          autoMinorVersionUpgrade: true,
+          caCertIdentifier: 'rds-ca-rsa2048-g1',
+          // The first instance is the preferred writer; readers fail over in order.
+          promotionTier: i,
+          applyImmediately: !protect,
+        }),
+    );
+
+    const parameter = (id: string, parameterName: string, value: string, description: string) =>
+      new SsmParameter(this, id, { name: parameterName, type: 'String', value, description });
+    parameter('aurora-master-secret-arn', auroraMasterSecretParameter(platform, env), this.aurora.masterUserSecret.get(0).secretArn, 'ARN of the Aurora master secret (read by the DB bootstrap Job only)');
+    parameter('aurora-endpoint', auroraEndpointParameter(platform, env), this.aurora.endpoint, 'Writer endpoint of the Aurora cluster');
+
+    // ---- Secrets Manager: one database secret and one app secret per service that needs them ------
+    const recoveryDays = props.secretRecoveryDays ?? (protect ? 30 : 7);
+    const secret = (id: string, secretName: string, description: string) =>
+      new SecretsmanagerSecret(this, id, { name: secretName, description, kmsKeyId: secretsKeyArn, recoveryWindowInDays: recoveryDays });
+    const databaseSecrets = new Map<string, SecretsmanagerSecret>();
+    const appSecrets = new Map<string, SecretsmanagerSecret>();
+    for (const { namespace, service } of listServices(platform)) {
+      const ref: ServiceRef = { namespace: namespace.name, service: service.name };
+      const id = `${ref.namespace}-${ref.service}`;
+      if (service.database) {
+        databaseSecrets.set(
+          serviceKey(ref),
+          secret(
+            `database-secret-${id}`,
+            databaseSecretName(platform, env, ref),
+            `Schema ${service.database.schema} of ${serviceKey(ref)} on ${identifier}: host, port, schema, user and password, written by the DB bootstrap Job`,
+          ),
+        );
+      }
+      if (service.secrets.some((s) => s.from === 'secrets-manager')) {
+        const keys = service.secrets.flatMap((s) => (s.from === 'secrets-manager' ? [s.key] : []));
+        appSecrets.set(serviceKey(ref), secret(`app-secret-${id}`, serviceSecretName(platform, env, ref), `Private settings of ${serviceKey(ref)} (keys: ${[...new Set(keys)].sort().join(', ')})`));
+      }
+    }
+    this.databaseSecrets = databaseSecrets;
+    this.appSecrets = appSecrets;
+
+    // ---- Static files: private S3 bucket behind CloudFront --------------------------------------
+    this.staticAssets = new S3Bucket(this, 'static-assets', { bucket: staticAssetsBucketName(platform, env), forceDestroy: !protect });
+    const bucketId = this.staticAssets.id;
+    const publicAccess = new S3BucketPublicAccessBlock(this, 'static-assets-public-access-block', {
+      bucket: bucketId,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, 'static-assets-ownership', { bucket: bucketId, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    // S3-managed keys: CloudFront reads through origin access control without a key grant, and the
+    // files are public once served.
+    new S3BucketServerSideEncryptionConfiguration(this, 'static-assets-encryption', {
+      bucket: bucketId,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+    });
+    new S3BucketVersioning(this, 'static-assets-versioning', { bucket: bucketId, versioningConfiguration: { status: 'Enabled' } });
+    new S3BucketLifecycleConfiguration(this, 'static-assets-lifecycle', {
+      bucket: bucketId,
+      rule: [
+        {
+          id: 'expire-noncurrent-versions',
+          status: 'Enabled',
+          filter: [{ prefix: '' }],
+          noncurrentVersionExpiration: [{ noncurrentDays: props.staticAssetsNoncurrentDays ?? 30 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
+    });
+
+    const originAccess = new CloudfrontOriginAccessControl(this, 'static-assets-origin-access', {
+      name: name('static-assets'),
+      description: `CloudFront reads ${staticAssetsBucketName(platform, env)}`,
+      originAccessControlOriginType: 's3',
+      signingBehavior: 'always',
+      signingProtocol: 'sigv4',
+    });
+    const originId = 'static-assets';
+    this.distribution = new CloudfrontDistribution(this, 'cdn', {
+      comment: `Static files of ${this.prefix}`,
+      enabled: true,
+      isIpv6Enabled: true,
+      httpVersion: 'http2and3',
+      priceClass: 'PriceClass_All',
+      defaultRootObject: 'index.html',
+      origin: [{ originId, domainName: this.staticAssets.bucketRegionalDomainName, originAccessControlId: originAccess.id }],
+      defaultCacheBehavior: {
+        targetOriginId: originId,
+        viewerProtocolPolicy: 'redirect-to-https',
+        allowedMethods: ['GET', 'HEAD', 'OPTIONS'],
+        cachedMethods: ['GET', 'HEAD'],
+        cachePolicyId: CACHING_OPTIMIZED_POLICY_ID,
+        compress: true,
+      },
+      restrictions: { geoRestriction: { restrictionType: 'none' } },
+      viewerCertificate: { cloudfrontDefaultCertificate: true },
+    });
+    const bucketPolicy = new DataAwsIamPolicyDocument(this, 'static-assets-policy-document', {
+      statement: [
+        {
+          sid: 'CloudFrontDistributionReadsOnly',
+          effect: 'Allow',
+          actions: ['s3:GetObject'],
+          resources: [`${this.staticAssets.arn}/*`],
+          principals: [{ type: 'Service', identifiers: ['cloudfront.amazonaws.com'] }],
+          condition: [{ test: 'StringEquals', variable: 'AWS:SourceArn', values: [this.distribution.arn] }],
+        },
+        {
+          sid: 'DenyInsecureTransport',
+          effect: 'Deny',
+          actions: ['s3:*'],
+          resources: [this.staticAssets.arn, `${this.staticAssets.arn}/*`],
+          principals: [{ type: 'AWS', identifiers: ['*'] }],
+          condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+        },
+      ],
+    });
+    new S3BucketPolicy(this, 'static-assets-policy', { bucket: bucketId, policy: bucketPolicy.json, dependsOn: [publicAccess] });
+    parameter('cdn-distribution-id', cdnDistributionIdParameter(platform, env), this.distribution.id, 'Id of the CloudFront distribution of the static files (read by the CDN purge Jobs)');
+
+    // ---- Outputs ---------------------------------------------------------------------------------
+    const out = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
+    out(DATA_OUTPUTS.auroraEndpoint, this.aurora.endpoint, 'Writer endpoint of the Aurora cluster');
+    out(DATA_OUTPUTS.auroraReaderEndpoint, this.aurora.readerEndpoint, 'Reader endpoint of the Aurora cluster');
+    out(DATA_OUTPUTS.staticAssetsBucket, this.staticAssets.bucket, 'Bucket of the static files');
+    out(DATA_OUTPUTS.cdnDistributionId, this.distribution.id, 'CloudFront distribution of the static files');
+    out(DATA_OUTPUTS.cdnDomainName, this.distribution.domainName, 'Domain name of the CloudFront distribution');
+  }
+}

@@ -1,0 +1,410 @@
+/**
+ * `<env>-edge`: how traffic reaches the gateways (sources 003 §15-17, 000/001). Two ALBs, both
+ * HTTPS-only (HTTP redirects, TLS 1.2+ policy, ACM certificates validated through Route 53), whose
+ * instance target groups sit on the NodePorts the model fixes and are attached to the managed node
+ * group's Auto Scaling group (the gateways run there), so no load-balancer controller is needed:
+ *
+ * - external ALB: the public hosts (web, api) -> the Istio IngressGateway NodePort; WAF with the
+ *   AWS managed IP-reputation, common (incl. XSS), known-bad-inputs and SQLi rule groups;
+ * - internal ALB: SWE/SRE tools. Internal hosts of in-mesh services -> Istio, everything else (SRE
+ *   dashboards) -> the ingress-nginx NodePort; WAF that blocks every source but the allow list.
+ *   "Internal" is the audience, not the scheme: the offices' and VPN's addresses in
+ *   `internalAllowCidrs` are public, and tools that call each other's published hosts leave through
+ *   the NAT gateways, whose fixed addresses are allowed too (source 003 §16).
+ *
+ * Route 53: an alias record per host of the model in hosted zones looked up by name. The zones are
+ * not created here: a zone's name servers must be delegated from its parent (a registrar or another
+ * account), so a zone owned by this stack would break DNS every time it was re-created.
+ */
+import { DataTerraformRemoteStateS3, Fn, TerraformOutput } from 'cdktf';
+import type { Construct } from 'constructs';
+import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
+import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
+import { AutoscalingAttachment } from '@cdktf/provider-aws/lib/autoscaling-attachment';
+import { DataAwsRoute53Zone } from '@cdktf/provider-aws/lib/data-aws-route53-zone';
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
+import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Wafv2IpSet } from '@cdktf/provider-aws/lib/wafv2-ip-set';
+import { Wafv2WebAcl, type Wafv2WebAclRule } from '@cdktf/provider-aws/lib/wafv2-web-acl';
+import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
+import {
+  albName,
+  GATEWAY_HEALTH_CHECKS,
+  hostedZoneName,
+  internalIstioTargetGroupName,
+  internalWildcardHost,
+  MAX_ELB_NAME,
+  webAclName,
+  type AlbKind,
+} from '../platform/aws-names';
+import { internalHost, publicHost, targetGroupName } from '../platform/naming';
+import { parseCidr } from '../platform/network';
+import type { Environment, Platform } from '../platform/types';
+import { listServices } from '../platform/validate';
+import { CLUSTER_OUTPUTS, CLUSTER_STACK } from './cluster-stack';
+import { NETWORK_OUTPUTS, NETWORK_STACK } from './network-stack';
+import { PlatformStack, type PlatformStackProps } from './platform-stack';
+import { stackRemoteState } from './state';
+
+/** Short name of the stack (state key, dist directory). */
+export const EDGE_STACK = 'edge';
+
+export const EDGE_OUTPUTS = {
+  externalAlbArnSuffix: 'external_alb_arn_suffix',
+  internalAlbArnSuffix: 'internal_alb_arn_suffix',
+  externalIstioTargetGroupArnSuffix: 'external_istio_target_group_arn_suffix',
+  internalIstioTargetGroupArnSuffix: 'internal_istio_target_group_arn_suffix',
+  internalNginxTargetGroupArnSuffix: 'internal_nginx_target_group_arn_suffix',
+  externalAlbDnsName: 'external_alb_dns_name',
+  internalAlbDnsName: 'internal_alb_dns_name',
+} as const;
+
+/** TLS 1.3 and 1.2 only, forward-secret ciphers (the ELB "modern" policy). */
+export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
+
+/** AWS managed rule groups of the external web ACL, in evaluation order. */
+export const EXTERNAL_MANAGED_RULE_GROUPS: readonly string[] = [
+  'AWSManagedRulesAmazonIpReputationList',
+  'AWSManagedRulesCommonRuleSet',
+  'AWSManagedRulesKnownBadInputsRuleSet',
+  'AWSManagedRulesSQLiRuleSet',
+];
+
+/** Seconds a deregistering node keeps its in-flight requests (the gateways drain on SIGTERM). */
+const DEREGISTRATION_DELAY = 30;
+/** Listener rules hold at most five host names each. */
+const HOSTS_PER_RULE = 5;
+
+type Gateway = 'istio' | 'nginx';
+
+/** The routes of one ALB: target groups, and which hosts go to which (first rule wins). */
+interface AlbPlan {
+  readonly kind: AlbKind;
+  /** Gateways the ALB has a target group for (stable, even while no route uses one). */
+  readonly gateways: readonly Gateway[];
+  /** Host-header routes, in rule order. */
+  readonly routes: readonly { readonly hosts: readonly string[]; readonly gateway: Gateway }[];
+  /** Requests no route matches: a target group, or a 404 from the ALB itself. */
+  readonly fallback: Gateway | 'not-found';
+  /** Hosts the certificate covers (the first is its domain name). */
+  readonly certificateDomains: readonly string[];
+  /** Hosts that get an alias record. */
+  readonly records: readonly string[];
+}
+
+/** The two ALBs of an environment, derived from the model. */
+export function albPlans(platform: Pick<Platform, 'teams'>, env: Pick<Environment, 'domains'>): Record<AlbKind, AlbPlan> {
+  const publicHosts = [...new Set([publicHost(env, 'web'), publicHost(env, 'api')])];
+  const internal = listServices(platform).flatMap(({ namespace, service }) =>
+    service.exposure.internal.map((route) => ({ host: internalHost(env, route.subdomain), mesh: namespace.mesh })),
+  );
+  const meshHosts = [...new Set(internal.filter((i) => i.mesh).map((i) => i.host))].sort();
+  const internalHosts = [...new Set(internal.map((i) => i.host))].sort();
+  return {
+    external: {
+      kind: 'external',
+      gateways: ['istio'],
+      routes: [{ hosts: publicHosts, gateway: 'istio' }],
+      fallback: 'not-found',
+      certificateDomains: publicHosts,
+      records: publicHosts,
+    },
+    internal: {
+      kind: 'internal',
+      gateways: ['istio', 'nginx'],
+      routes: chunks(meshHosts, HOSTS_PER_RULE).map((hosts) => ({ hosts, gateway: 'istio' as const })),
+      fallback: 'nginx',
+      // One wildcard covers the model's internal hosts and every SRE dashboard behind ingress-nginx.
+      certificateDomains: [internalWildcardHost(env)],
+      records: [...internalHosts, internalWildcardHost(env)],
+    },
+  };
+}
+
+export class EdgeStack extends PlatformStack {
+  public readonly albs: Readonly<Record<AlbKind, Lb>>;
+  /** Target groups by "<alb>-<gateway>". */
+  public readonly targetGroups: ReadonlyMap<string, LbTargetGroup>;
+
+  constructor(scope: Construct, props: PlatformStackProps) {
+    super(scope, EDGE_STACK, props);
+    const { platform, env } = this;
+    const plans = albPlans(platform, env);
+    this.validateWith(() => edgeProblems(platform, env));
+    const protect = env.deletionProtection;
+
+    const network = new DataTerraformRemoteStateS3(this, 'network', stackRemoteState(platform, env, NETWORK_STACK));
+    const cluster = new DataTerraformRemoteStateS3(this, 'cluster', stackRemoteState(platform, env, CLUSTER_STACK));
+    const vpcId = network.getString(NETWORK_OUTPUTS.vpcId);
+    const nodeSecurityGroupId = cluster.getString(CLUSTER_OUTPUTS.clusterSecurityGroupId);
+    const autoScalingGroup = cluster.getString(CLUSTER_OUTPUTS.systemNodeGroupAsgName);
+    const natIps = network.getList(NETWORK_OUTPUTS.natPublicIps);
+    // The NAT gateways' addresses as CIDRs (their count is the model's).
+    const natCidrs = Array.from({ length: Math.min(env.sizing.natGateways, env.availabilityZones.length) }, (_, i) => `${Fn.element(natIps, i)}/32`);
+    const nodePorts: Record<Gateway, number> = { istio: platform.nodePorts.istioIngressHttp, nginx: platform.nodePorts.ingressNginxHttp };
+
+    // ---- DNS zones and certificates -------------------------------------------------------------
+    const zones = new Map<string, DataAwsRoute53Zone>();
+    const zoneOf = (host: string): DataAwsRoute53Zone => {
+      const zoneName = hostedZoneName(env, host.replace(/^\*\./, ''));
+      let zone = zones.get(zoneName);
+      if (!zone) {
+        zone = new DataAwsRoute53Zone(this, `zone-${zoneName.replace(/\./g, '_')}`, { name: zoneName, privateZone: false });
+        zones.set(zoneName, zone);
+      }
+      return zone;
+    };
+
+    const albs = {} as Record<AlbKind, Lb>;
+    const targetGroups = new Map<string, LbTargetGroup>();
+    for (const plan of [plans.external, plans.internal]) {
+      const kind = plan.kind;
+      const [domainName, ...alternativeNames] = plan.certificateDomains;
+      const certificate = new AcmCertificate(this, `${kind}-certificate`, {
+        domainName,
+        subjectAlternativeNames: alternativeNames.length > 0 ? alternativeNames : undefined,
+        validationMethod: 'DNS',
+        keyAlgorithm: 'EC_prime256v1',
+        lifecycle: { createBeforeDestroy: true },
+      });
+      const validationRecords = plan.certificateDomains.map((domain) => {
+        const option = (attribute: string) => `\${{ for o in ${certificate.fqn}.domain_validation_options : o.domain_name => o }["${domain}"].${attribute}}`;
+        return new Route53Record(this, `${kind}-certificate-validation-${recordId(domain)}`, {
+          zoneId: zoneOf(domain).zoneId,
+          name: option('resource_record_name'),
+          type: option('resource_record_type'),
+          records: [option('resource_record_value')],
+          ttl: 300,
+          allowOverwrite: true,
+        });
+      });
+      const validation = new AcmCertificateValidation(this, `${kind}-certificate-validation`, {
+        certificateArn: certificate.arn,
+        validationRecordFqdns: validationRecords.map((r) => r.fqdn),
+      });
+
+      // ---- Security groups: clients -> ALB on 80/443; ALB -> nodes on the NodePorts only ----------
+      const sg = new SecurityGroup(this, `${kind}-alb-security-group`, {
+        name: `${albName(platform, env, kind)}-alb`,
+        description: `${kind} ALB: HTTP(S) in, gateway NodePorts out`,
+        vpcId,
+        tags: { Name: `${albName(platform, env, kind)}-alb` },
+      });
+      const sources = kind === 'external' ? ['0.0.0.0/0'] : [...env.internalAllowCidrs, ...natCidrs];
+      sources.forEach((cidr, i) => {
+        for (const port of [80, 443]) {
+          new VpcSecurityGroupIngressRule(this, `${kind}-alb-in-${port}-${i}`, {
+            securityGroupId: sg.id,
+            description: `${port === 443 ? 'HTTPS' : 'HTTP (redirected)'} from ${kind === 'external' ? 'the internet' : i < env.internalAllowCidrs.length ? 'an allow-listed network' : 'a NAT gateway of the VPC'}`,
+            ipProtocol: 'tcp',
+            fromPort: port,
+            toPort: port,
+            cidrIpv4: cidr,
+          });
+        }
+      });
+      const gateways = plan.gateways;
+      for (const gateway of gateways) {
+        const port = nodePorts[gateway];
+        new VpcSecurityGroupEgressRule(this, `${kind}-alb-to-nodes-${gateway}`, {
+          securityGroupId: sg.id,
+          description: `${gateway} gateway NodePort on the nodes`,
+          ipProtocol: 'tcp',
+          fromPort: port,
+          toPort: port,
+          referencedSecurityGroupId: nodeSecurityGroupId,
+        });
+        new VpcSecurityGroupIngressRule(this, `nodes-from-${kind}-alb-${gateway}`, {
+          securityGroupId: nodeSecurityGroupId,
+          description: `${gateway} gateway NodePort from the ${kind} ALB`,
+          ipProtocol: 'tcp',
+          fromPort: port,
+          toPort: port,
+          referencedSecurityGroupId: sg.id,
+        });
+      }
+
+      // ---- Load balancer, target groups, listeners -----------------------------------------------
+      const alb = new Lb(this, `${kind}-alb`, {
+        name: albName(platform, env, kind),
+        loadBalancerType: 'application',
+        internal: false,
+        subnets: network.getList(NETWORK_OUTPUTS.publicSubnetIds),
+        securityGroups: [sg.id],
+        dropInvalidHeaderFields: true,
+        // AWS's recommended mode: blocks requests that risk desync, keeps merely non-compliant ones.
+        desyncMitigationMode: 'defensive',
+        enableDeletionProtection: protect,
+        idleTimeout: 60,
+      });
+      albs[kind] = alb;
+
+      const groups = new Map<Gateway, LbTargetGroup>();
+      for (const gateway of gateways) {
+        const health = GATEWAY_HEALTH_CHECKS[gateway];
+        const group = new LbTargetGroup(this, `${kind}-${gateway}-target-group`, {
+          name: targetGroupNameOf(platform, env, kind, gateway),
+          targetType: 'instance',
+          port: nodePorts[gateway],
+          protocol: 'HTTP',
+          vpcId,
+          deregistrationDelay: String(DEREGISTRATION_DELAY),
+          healthCheck: {
+            enabled: true,
+            protocol: 'HTTP',
+            port: 'traffic-port',
+            path: health.path,
+            matcher: health.matcher,
+            interval: 15,
+            timeout: 5,
+            healthyThreshold: 2,
+            unhealthyThreshold: 3,
+          },
+        });
+        // The gateways run on the managed node group: its Auto Scaling group registers every node.
+        new AutoscalingAttachment(this, `${kind}-${gateway}-asg-attachment`, { autoscalingGroupName: autoScalingGroup, lbTargetGroupArn: group.arn });
+        groups.set(gateway, group);
+        targetGroups.set(`${kind}-${gateway}`, group);
+      }
+
+      new LbListener(this, `${kind}-http`, {
+        loadBalancerArn: alb.arn,
+        port: 80,
+        protocol: 'HTTP',
+        defaultAction: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }],
+      });
+      const https = new LbListener(this, `${kind}-https`, {
+        loadBalancerArn: alb.arn,
+        port: 443,
+        protocol: 'HTTPS',
+        sslPolicy: TLS_POLICY,
+        certificateArn: validation.certificateArn,
+        routingHttpResponseStrictTransportSecurityHeaderValue: 'max-age=31536000; includeSubDomains',
+        defaultAction: [
+          plan.fallback === 'not-found'
+            ? { type: 'fixed-response', fixedResponse: { contentType: 'text/plain', statusCode: '404', messageBody: 'Not Found' } }
+            : { type: 'forward', targetGroupArn: groups.get(plan.fallback)!.arn },
+        ],
+      });
+      plan.routes.forEach((route, i) =>
+        new LbListenerRule(this, `${kind}-https-rule-${i + 1}`, {
+          listenerArn: https.arn,
+          priority: (i + 1) * 10,
+          condition: [{ hostHeader: { values: [...route.hosts] } }],
+          action: [{ type: 'forward', targetGroupArn: groups.get(route.gateway)!.arn }],
+        }),
+      );
+
+      // ---- WAF -----------------------------------------------------------------------------------
+      const visibility = (metric: string) => ({ cloudwatchMetricsEnabled: true, metricName: metric, sampledRequestsEnabled: true });
+      let rules: Wafv2WebAclRule[];
+      if (kind === 'external') {
+        rules = EXTERNAL_MANAGED_RULE_GROUPS.map((group, priority) => ({
+          name: group,
+          priority,
+          overrideAction: { none: {} },
+          statement: { managed_rule_group_statement: { name: group, vendor_name: 'AWS' } },
+          visibilityConfig: visibility(`${albName(platform, env, kind)}-${group}`),
+        }));
+      } else {
+        const allowList = new Wafv2IpSet(this, 'internal-allow-list', {
+          name: `${webAclName(platform, env, kind)}-allow-list`,
+          description: 'Offices and VPN (internalAllowCidrs) and the VPC\'s NAT gateways',
+          scope: 'REGIONAL',
+          ipAddressVersion: 'IPV4',
+          addresses: [...env.internalAllowCidrs, ...natCidrs],
+        });
+        rules = [
+          {
+            name: 'AllowListedSources',
+            priority: 0,
+            action: { allow: {} },
+            statement: { ip_set_reference_statement: { arn: allowList.arn } },
+            visibilityConfig: visibility(`${albName(platform, env, kind)}-allow-list`),
+          },
+        ];
+      }
+      const acl = new Wafv2WebAcl(this, `${kind}-web-acl`, {
+        name: webAclName(platform, env, kind),
+        description: kind === 'external' ? 'Public hosts: AWS managed rule groups' : 'SWE/SRE tools: allow-listed sources only',
+        scope: 'REGIONAL',
+        defaultAction: kind === 'external' ? { allow: {} } : { block: {} },
+        rule: rules,
+        visibilityConfig: visibility(webAclName(platform, env, kind)),
+      });
+      new Wafv2WebAclAssociation(this, `${kind}-web-acl-association`, { resourceArn: alb.arn, webAclArn: acl.arn });
+
+      // ---- DNS records ---------------------------------------------------------------------------
+      for (const host of plan.records) {
+        new Route53Record(this, `${kind}-record-${recordId(host)}`, {
+          zoneId: zoneOf(host).zoneId,
+          name: host,
+          type: 'A',
+          alias: { name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true },
+        });
+      }
+    }
+    this.albs = albs;
+    this.targetGroups = targetGroups;
+
+    const out = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
+    out(EDGE_OUTPUTS.externalAlbArnSuffix, albs.external.arnSuffix, 'External ALB (CloudWatch dimension LoadBalancer)');
+    out(EDGE_OUTPUTS.internalAlbArnSuffix, albs.internal.arnSuffix, 'Internal ALB (CloudWatch dimension LoadBalancer)');
+    out(EDGE_OUTPUTS.externalIstioTargetGroupArnSuffix, targetGroups.get('external-istio')!.arnSuffix, 'Istio target group of the external ALB (CloudWatch dimension TargetGroup)');
+    out(EDGE_OUTPUTS.internalIstioTargetGroupArnSuffix, targetGroups.get('internal-istio')!.arnSuffix, 'Istio target group of the internal ALB (CloudWatch dimension TargetGroup)');
+    out(EDGE_OUTPUTS.internalNginxTargetGroupArnSuffix, targetGroups.get('internal-nginx')!.arnSuffix, 'ingress-nginx target group of the internal ALB (CloudWatch dimension TargetGroup)');
+    out(EDGE_OUTPUTS.externalAlbDnsName, albs.external.dnsName, 'DNS name of the external ALB');
+    out(EDGE_OUTPUTS.internalAlbDnsName, albs.internal.dnsName, 'DNS name of the internal ALB');
+  }
+}
+
+/** Target group of one gateway behind one ALB (a target group serves a single load balancer). */
+export function targetGroupNameOf(platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>, alb: AlbKind, gateway: Gateway): string {
+  if (alb === 'internal' && gateway === 'istio') return internalIstioTargetGroupName(platform, env);
+  return targetGroupName(platform, env, gateway);
+}
+
+/** What the edge stack cannot build for an environment. */
+export function edgeProblems(platform: Pick<Platform, 'name' | 'teams'>, env: Environment): string[] {
+  const problems: string[] = [];
+  const names = [
+    ...(['external', 'internal'] as const).map((alb) => albName(platform, env, alb)),
+    targetGroupNameOf(platform, env, 'external', 'istio'),
+    targetGroupNameOf(platform, env, 'internal', 'istio'),
+    targetGroupNameOf(platform, env, 'internal', 'nginx'),
+  ];
+  for (const name of names) {
+    if (name.length > MAX_ELB_NAME) problems.push(`environment ${env.name}: load balancer/target group name "${name}" is ${name.length} characters; AWS allows ${MAX_ELB_NAME} (shorten the platform or environment name)`);
+  }
+  for (const cidr of env.internalAllowCidrs) {
+    try {
+      if (parseCidr(cidr).prefix === 0) problems.push(`environment ${env.name}: internalAllowCidrs must not admit the whole internet to the internal ALB (${cidr})`);
+    } catch (err) {
+      problems.push(`environment ${env.name}: internalAllowCidrs: ${(err as Error).message}`);
+    }
+  }
+  const plans = albPlans(platform, env);
+  for (const host of [...plans.external.records, ...plans.internal.records]) {
+    try {
+      hostedZoneName(env, host.replace(/^\*\./, ''));
+    } catch (err) {
+      problems.push(`environment ${env.name}: ${(err as Error).message}`);
+    }
+  }
+  return problems;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** A construct id for a host name ("*" -> "wildcard", dots -> "_"). */
+const recordId = (host: string): string => host.replace(/^\*\./, 'wildcard.').replace(/\./g, '_');

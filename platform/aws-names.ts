@@ -1,0 +1,186 @@
+/**
+ * Names and small derived values of the AWS layer that platform/naming.ts does not hold. Pure
+ * functions of the model, no framework imports: the CDKTF stacks, the contract and the tests call
+ * them. Names marked "shared" are also what the Kubernetes layer must use (Fluent Bit log groups,
+ * the Aurora endpoint parameter, KMS alias ARNs); they are candidates for platform/naming.ts.
+ */
+import { awsPrefix, distEnvPath, kmsAliasName, ssmParameterName } from './naming';
+import type { Environment, Platform } from './types';
+
+type PlatformName = Pick<Platform, 'name'>;
+type EnvName = Pick<Environment, 'name'>;
+
+// ---- Partition and ARNs -------------------------------------------------------------------------
+
+/** AWS partition of a region ("aws", "aws-cn", "aws-us-gov"). */
+export function awsPartition(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+/** DNS suffix of AWS service principals and endpoints in a region. */
+export function awsDnsSuffix(region: string): string {
+  return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+}
+
+/** Service principal of an AWS service in the environment's partition, e.g. "ec2.amazonaws.com". */
+export const awsServicePrincipal = (env: Pick<Environment, 'region'>, service: string): string => `${service}.${awsDnsSuffix(env.region)}`;
+
+/** ARN of a regional resource of the environment's account: `arn:<p>:<service>:<region>:<account>:<resource>`. */
+export const regionalArn = (env: Pick<Environment, 'region' | 'account'>, service: string, resource: string): string =>
+  `arn:${awsPartition(env.region)}:${service}:${env.region}:${env.account}:${resource}`;
+
+/** ARN of an SSM parameter (its name starts with "/"). */
+export const ssmParameterArn = (env: Pick<Environment, 'region' | 'account'>, name: string): string => regionalArn(env, 'ssm', `parameter${name}`);
+
+/**
+ * ARN pattern of a Secrets Manager secret by name: AWS appends "-" and six random characters, so
+ * "??????" matches exactly that secret (and no secret whose name merely starts with it).
+ */
+export const secretArnPattern = (env: Pick<Environment, 'region' | 'account'>, name: string): string => regionalArn(env, 'secretsmanager', `secret:${name}-??????`);
+
+// ---- KMS ----------------------------------------------------------------------------------------
+
+/** The environment's customer-managed KMS keys, by purpose (the suffix of their alias). */
+export const KMS_KEYS = {
+  /** Envelope encryption of Kubernetes Secrets (cluster stack). */
+  eksSecrets: 'eks-secrets',
+  /** CloudWatch Logs: control plane, Fluent Bit, Aurora logs (cluster stack). */
+  logs: 'logs',
+  /** EBS volumes of every node, managed and Karpenter's (cluster stack; shared with the EC2NodeClass). */
+  ebs: 'ebs',
+  /** Secrets Manager secrets: per-service app and database secrets, the Aurora master secret (cluster stack). */
+  secretsManager: 'secrets-manager',
+  /** SOPS-encrypted files of the team repositories (cluster stack; shared with .sops.yaml). */
+  sops: 'sops',
+  /** Aurora storage (data stack). */
+  aurora: 'aurora',
+  /** The alerts SNS topic (observability stack; CloudWatch alarms publish through it). */
+  alerts: 'alerts',
+} as const;
+export type KmsKeyPurpose = keyof typeof KMS_KEYS;
+
+/** Alias name of one of the environment's keys, e.g. "alias/ec-dev-ebs". */
+export const kmsKeyAlias = (platform: PlatformName, env: EnvName, purpose: KmsKeyPurpose): string => kmsAliasName(platform, env, KMS_KEYS[purpose]);
+
+/** Where the render pipeline writes the environment's `.sops.yaml` (see infra/sops-config.ts), relative to the repository root. */
+export const sopsConfigPath = (env: EnvName): string => `${distEnvPath(env)}/.sops.yaml`;
+
+/** Alias ARN of one of the environment's keys (shared: SOPS and the EC2NodeClass name keys this way). */
+export const kmsAliasArn = (platform: PlatformName, env: Pick<Environment, 'name' | 'region' | 'account'>, purpose: KmsKeyPurpose): string =>
+  regionalArn(env, 'kms', kmsKeyAlias(platform, env, purpose));
+
+// ---- Cluster ------------------------------------------------------------------------------------
+
+/** Every IAM role name is at most this long. */
+export const MAX_IAM_ROLE_NAME = 64;
+
+/** EKS cluster ARN (derived, so policies of earlier stacks can name it). */
+export const eksClusterArn = (env: Pick<Environment, 'region' | 'account'>, clusterName: string): string => regionalArn(env, 'eks', `cluster/${clusterName}`);
+
+// ---- Data ---------------------------------------------------------------------------------------
+
+/** Identifier of the environment's Aurora MySQL cluster (also the CloudWatch dimension of its alarms). */
+export const auroraClusterIdentifier = (platform: PlatformName, env: EnvName): string => `${awsPrefix(platform, env)}-aurora`;
+
+/** ARN of the Aurora cluster: the RDS-managed master secret is tagged with it. */
+export const auroraClusterArn = (platform: PlatformName, env: Pick<Environment, 'name' | 'region' | 'account'>): string =>
+  regionalArn(env, 'rds', `cluster:${auroraClusterIdentifier(platform, env)}`);
+
+/** Master user of the Aurora cluster (its password is managed by RDS in Secrets Manager). */
+export const AURORA_MASTER_USERNAME = 'platform_admin';
+
+/**
+ * SSM parameter holding the Aurora writer endpoint (shared: the DB bootstrap Job writes it into each
+ * service's database secret). Values known only after apply travel this way, never through synth.
+ */
+export const auroraEndpointParameter = (platform: PlatformName, env: EnvName): string => ssmParameterName(platform, env, 'aurora/endpoint');
+
+/** Prefix of the names of every Secrets Manager secret of the environment (what External Secrets may read). */
+export const secretNamePrefix = (platform: PlatformName, env: EnvName): string => `${platform.name}/${env.name}/`;
+
+/** Log groups Aurora exports to (created ahead, encrypted and bounded, instead of by RDS). */
+export const AURORA_LOG_EXPORTS: readonly string[] = ['audit', 'error', 'slowquery'];
+export const auroraLogGroupName = (platform: PlatformName, env: EnvName, log: string): string => `/aws/rds/cluster/${auroraClusterIdentifier(platform, env)}/${log}`;
+
+/**
+ * Default `max_connections` of Aurora MySQL by instance class (AWS documents the formula and this
+ * table; it depends on the class's memory). The connections alarm fires at a share of it.
+ */
+const AURORA_MAX_CONNECTIONS_BY_SIZE: Readonly<Record<string, number>> = {
+  'db.t3.medium': 90,
+  'db.t4g.medium': 90,
+  'db.t3.large': 135,
+  'db.t4g.large': 135,
+  large: 1000,
+  xlarge: 2000,
+  '2xlarge': 3000,
+  '4xlarge': 4000,
+  '8xlarge': 5000,
+  '12xlarge': 6000,
+  '16xlarge': 6000,
+  '24xlarge': 7000,
+};
+export function auroraMaxConnections(instanceClass: string): number | undefined {
+  if (instanceClass in AURORA_MAX_CONNECTIONS_BY_SIZE) return AURORA_MAX_CONNECTIONS_BY_SIZE[instanceClass];
+  const match = /^db\.(r\d+[a-z]*|x\d+[a-z]*)\.(\w+)$/.exec(instanceClass);
+  return match ? AURORA_MAX_CONNECTIONS_BY_SIZE[match[2]] : undefined;
+}
+
+// ---- Edge ---------------------------------------------------------------------------------------
+
+export type AlbKind = 'external' | 'internal';
+
+/** Name of one of the environment's ALBs (at most 32 characters). */
+export const albName = (platform: PlatformName, env: EnvName, alb: AlbKind): string => `${awsPrefix(platform, env)}-${alb}`;
+
+/**
+ * Target group of the internal ALB on the Istio NodePort. A target group serves one load balancer,
+ * so the internal ALB gets its own (`targetGroupName(.., "istio")` is the external ALB's).
+ */
+export const internalIstioTargetGroupName = (platform: PlatformName, env: EnvName): string => `${awsPrefix(platform, env)}-istio-int`;
+
+/** ALB, target group and WAF names are at most 32 characters (ALB/TG) or 128 (WAF); ALB/TG is the binding limit. */
+export const MAX_ELB_NAME = 32;
+
+/** Web ACL of one ALB. */
+export const webAclName = (platform: PlatformName, env: EnvName, alb: AlbKind): string => `${awsPrefix(platform, env)}-${alb}`;
+
+/**
+ * Health checks of the gateway target groups (traffic port, HTTP). ingress-nginx answers /healthz
+ * on its default server; the Istio gateway's Envoy answers the ALB's host-less probe with 404 (no
+ * virtual host matches), so any HTTP answer below 500 proves node -> NodePort -> gateway Pod works,
+ * while refused connections, timeouts and 5xx fail the target.
+ */
+export const GATEWAY_HEALTH_CHECKS = {
+  istio: { path: '/', matcher: '200-499' },
+  nginx: { path: '/healthz', matcher: '200' },
+} as const;
+
+/**
+ * Route 53 hosted zone of a host: the shortest of the environment's domains (web, api, internal)
+ * that is the host or a parent of it. So "api.shop.example.com" and "x.internal.shop.example.com"
+ * live in "shop.example.com" when that is the web domain, and a separate internal domain (as in
+ * dev: "dev.internal.shop.example.com" next to "dev.shop.example.com") is its own zone.
+ */
+export function hostedZoneName(env: Pick<Environment, 'domains'>, host: string): string {
+  const candidates = [env.domains.web, env.domains.api, env.domains.internal].filter((d) => host === d || host.endsWith(`.${d}`));
+  if (candidates.length === 0) throw new Error(`host ${host} is under none of the environment's domains`);
+  return candidates.sort((a, b) => a.length - b.length || (a < b ? -1 : 1))[0];
+}
+
+/** Wildcard host the SRE dashboards behind ingress-nginx use (one certificate, one DNS record). */
+export const internalWildcardHost = (env: Pick<Environment, 'domains'>): string => `*.${env.domains.internal}`;
+
+// ---- Observability ------------------------------------------------------------------------------
+
+/** Log group of the application (container stdout/stderr) logs Fluent Bit ships (shared with its config). */
+export const applicationLogGroupName = (platform: PlatformName, env: EnvName): string => `/${platform.name}/${env.name}/application`;
+/** Log group of the Istio sidecar/gateway access logs Fluent Bit ships (shared with its config). */
+export const meshAccessLogGroupName = (platform: PlatformName, env: EnvName): string => `/${platform.name}/${env.name}/mesh-access`;
+/** Every log group Fluent Bit writes to (its role may write these and nothing else). */
+export const fluentBitLogGroupNames = (platform: PlatformName, env: EnvName): string[] => [applicationLogGroupName(platform, env), meshAccessLogGroupName(platform, env)];
+
+/** SNS topic CloudWatch alarms publish to (delivered to the environment's incident endpoint). */
+export const alertsTopicName = (platform: PlatformName, env: EnvName): string => `${awsPrefix(platform, env)}-alerts`;
