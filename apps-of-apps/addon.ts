@@ -21,6 +21,12 @@ export interface AddonSpec {
   readonly releaseName?: string;
   /** Server-side apply (large CRDs exceed the client-side annotation limit). @default false */
   readonly serverSideApply?: boolean;
+  /**
+   * Fields the chart's own controllers change after install (webhook CA bundles ...): ArgoCD ignores
+   * them when diffing and syncing, so the add-on does not flap OutOfSync.
+   * @default none
+   */
+  readonly ignoreDifferences?: readonly { readonly group: string; readonly kind: string; readonly jqPathExpressions: readonly string[] }[];
 }
 
 /** Application name of an add-on. */

@@ -199,7 +199,8 @@ export class ChildrenChart extends PlatformChart {
               helm: { releaseName: addon.releaseName ?? addon.name, valuesObject: addon.values },
             },
             destination: { server: IN_CLUSTER, namespace: addon.namespace },
-            syncPolicy: automatedSync(addon.serverSideApply ? ['ServerSideApply=true'] : []),
+            ignoreDifferences: addon.ignoreDifferences?.map((d) => ({ group: d.group, kind: d.kind, jqPathExpressions: [...d.jqPathExpressions] })),
+            syncPolicy: automatedSync([...(addon.serverSideApply ? ['ServerSideApply=true'] : []), ...(addon.ignoreDifferences ? ['RespectIgnoreDifferences=true'] : [])]),
           },
         });
       }

@@ -31,7 +31,9 @@ export class ClusterChart extends PlatformChart {
             name: ns.name,
             labels: {
               [LABEL_TEAM]: team.name,
-              'istio-injection': ns.mesh ? 'enabled' : 'disabled',
+              // Out of the mesh: no label, so no Pod is injected unless it opts in itself
+              // (Prometheus does, for the certificates it scrapes in-mesh Pods with).
+              ...(ns.mesh ? { 'istio-injection': 'enabled' } : {}),
               'pod-security.kubernetes.io/enforce': ns.podSecurity,
               'pod-security.kubernetes.io/enforce-version': 'latest',
               'pod-security.kubernetes.io/warn': 'restricted',

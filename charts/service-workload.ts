@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { imageReference } from '../platform/images';
 import {
   cdnDistributionIdParameter,
+  cdnPurgeJobName,
   configMapName,
   DEDICATED_NODE_LABEL,
   dedicatedNodePoolName,
@@ -179,7 +180,7 @@ export class ServiceWorkload extends Construct {
       // known after `terraform apply`, so the Job reads it from the SSM parameter the model names.
       const tool = platform.toolImages.awsCli;
       new HookJob(this, 'cdn-purge', {
-        name: `${service.name}-cdn-purge`,
+        name: cdnPurgeJobName(service),
         phase: 'PostSync',
         image: `${tool.repository}:${tool.tag}@${tool.digest}`,
         command: [
@@ -189,7 +190,7 @@ export class ServiceWorkload extends Construct {
         ],
         env: { DISTRIBUTION_ID_PARAMETER: cdnDistributionIdParameter(platform, env), AWS_REGION: env.region },
         serviceAccountName: serviceAccountName(service),
-        podLabels: { [LABEL_NAME]: `${service.name}-cdn-purge`, [LABEL_COMPONENT]: 'cdn-purge' },
+        podLabels: { [LABEL_NAME]: cdnPurgeJobName(service), [LABEL_COMPONENT]: 'cdn-purge' },
         cpu: kplus.Cpu.millis(100),
         memory: Size.mebibytes(128),
       });

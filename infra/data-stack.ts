@@ -37,6 +37,9 @@ import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { AURORA_LOG_EXPORTS, AURORA_MASTER_USERNAME, auroraClusterIdentifier, auroraEndpointParameter, auroraLogGroupName, kmsKeyAlias } from '../platform/aws-names';
 import {
+  SRE_SECRETS,
+  type SreSecret,
+  sreSecretName,
   AURORA_PORT,
   auroraMasterSecretParameter,
   cdnDistributionIdParameter,
@@ -225,6 +228,10 @@ export class DataStack extends PlatformStack {
         const keys = service.secrets.flatMap((s) => (s.from === 'secrets-manager' ? [s.key] : []));
         appSecrets.set(serviceKey(ref), secret(`app-secret-${id}`, serviceSecretName(platform, env, ref), `Private settings of ${serviceKey(ref)} (keys: ${[...new Set(keys)].sort().join(', ')})`));
       }
+    }
+    // The SRE tools' private settings (filled by operators, synced by External Secrets).
+    for (const id of Object.keys(SRE_SECRETS) as SreSecret[]) {
+      secret(`sre-secret-${SRE_SECRETS[id].name}`, sreSecretName(platform, env, id), `SRE tool secret (keys: ${SRE_SECRETS[id].properties.join(', ')})`);
     }
     this.databaseSecrets = databaseSecrets;
     this.appSecrets = appSecrets;

@@ -148,6 +148,8 @@ export class EdgeStack extends PlatformStack {
     // The NAT gateways' addresses as CIDRs (their count is the model's).
     const natCidrs = Array.from({ length: Math.min(env.sizing.natGateways, env.availabilityZones.length) }, (_, i) => `${Fn.element(natIps, i)}/32`);
     const nodePorts: Record<Gateway, number> = { istio: platform.nodePorts.istioIngressHttp, nginx: platform.nodePorts.ingressNginxHttp };
+    // Istio answers its readiness on the status port (its own fixed NodePort); nginx on its traffic port.
+    const healthPorts: Record<Gateway, number> = { istio: platform.nodePorts.istioIngressStatus, nginx: platform.nodePorts.ingressNginxHttp };
 
     // ---- DNS zones and certificates -------------------------------------------------------------
     const zones = new Map<string, DataAwsRoute53Zone>();
@@ -211,8 +213,9 @@ export class EdgeStack extends PlatformStack {
       });
       const gateways = plan.gateways;
       for (const gateway of gateways) {
-        const port = nodePorts[gateway];
-        new VpcSecurityGroupEgressRule(this, `${kind}-alb-to-nodes-${gateway}`, {
+        for (const port of [...new Set([nodePorts[gateway], healthPorts[gateway]])]) {
+        const suffix = port === nodePorts[gateway] ? '' : '-health';
+        new VpcSecurityGroupEgressRule(this, `${kind}-alb-to-nodes-${gateway}${suffix}`, {
           securityGroupId: sg.id,
           description: `${gateway} gateway NodePort on the nodes`,
           ipProtocol: 'tcp',
@@ -220,7 +223,7 @@ export class EdgeStack extends PlatformStack {
           toPort: port,
           referencedSecurityGroupId: nodeSecurityGroupId,
         });
-        new VpcSecurityGroupIngressRule(this, `nodes-from-${kind}-alb-${gateway}`, {
+        new VpcSecurityGroupIngressRule(this, `nodes-from-${kind}-alb-${gateway}${suffix}`, {
           securityGroupId: nodeSecurityGroupId,
           description: `${gateway} gateway NodePort from the ${kind} ALB`,
           ipProtocol: 'tcp',
@@ -228,6 +231,7 @@ export class EdgeStack extends PlatformStack {
           toPort: port,
           referencedSecurityGroupId: sg.id,
         });
+        }
       }
 
       // ---- Load balancer, target groups, listeners -----------------------------------------------
@@ -258,7 +262,7 @@ export class EdgeStack extends PlatformStack {
           healthCheck: {
             enabled: true,
             protocol: 'HTTP',
-            port: 'traffic-port',
+            port: healthPorts[gateway] === nodePorts[gateway] ? 'traffic-port' : String(healthPorts[gateway]),
             path: health.path,
             matcher: health.matcher,
             interval: 15,

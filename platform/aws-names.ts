@@ -153,8 +153,9 @@ export const webAclName = (platform: PlatformName, env: EnvName, alb: AlbKind): 
  * virtual host matches), so any HTTP answer below 500 proves node -> NodePort -> gateway Pod works,
  * while refused connections, timeouts and 5xx fail the target.
  */
+/* The Istio gateway is probed on its status port (`/healthz/ready`, its own fixed NodePort). */
 export const GATEWAY_HEALTH_CHECKS = {
-  istio: { path: '/', matcher: '200-499' },
+  istio: { path: '/healthz/ready', matcher: '200' },
   nginx: { path: '/healthz', matcher: '200' },
 } as const;
 

@@ -18,6 +18,7 @@ import {
 } from './aws-names';
 import { buildsOwnImage, imageRepository } from './images';
 import {
+  cdnPurgeJobName,
   appSecretName,
   auroraMasterSecretParameter,
   cdnDistributionIdParameter,
@@ -169,7 +170,6 @@ const IDENTITY_CONSUMERS: Readonly<Record<PlatformIdentity, ConsumerKind>> = {
 };
 
 /** Name of a frontend's CDN purge Job (charts/service-workload.ts). */
-const cdnPurgeJobName = (service: string): string => `${service}-cdn-purge`;
 /** Name of the DB bootstrap Job (database-infra). */
 const DB_BOOTSTRAP_JOB = 'db-bootstrap';
 
@@ -241,7 +241,7 @@ function allContractEntries(platform: Platform, env: Environment): ContractEntry
             `cdn-distribution-id-parameter/${ns.name}/${service.name}`,
             parameter,
             { stack: 'data', resource: `aws_ssm_parameter ${parameter}`, evidence: [parameter], match: [{ type: 'aws_ssm_parameter', attributes: { name: parameter } }] },
-            [{ kind: 'cdn-purge-job', file: `${dir}/${objectFileName('Job', cdnPurgeJobName(service.name))}`, field: 'spec.template.spec.containers[].env' }],
+            [{ kind: 'cdn-purge-job', file: `${dir}/${objectFileName('Job', cdnPurgeJobName(service))}`, field: 'spec.template.spec.containers[].env' }],
           );
         }
       }

@@ -22,6 +22,8 @@ export function parseServiceKey(key: string): ServiceRef {
 export const serviceAccountName = (service: Pick<Service, 'name'>): string => service.name;
 export const configMapName = (service: Pick<Service, 'name'>): string => `${service.name}-config`;
 export const migrationJobName = (service: Pick<Service, 'name'>): string => `${service.name}-migrate`;
+/** PostSync Job of a frontend that purges the CDN; it reads the distribution id the data stack publishes. */
+export const cdnPurgeJobName = (service: Pick<Service, 'name'>): string => `${service.name}-cdn-purge`;
 
 /** Label every object carries; the selector labels are the stable subset. */
 export const LABEL_NAME = 'app.kubernetes.io/name';
@@ -165,6 +167,25 @@ export const DEDICATED_NODE_LABEL = 'platform.ec/dedicated';
 export const dedicatedNodePoolName = (namespace: Pick<Namespace, 'name'>, service: Pick<Service, 'name'>): string => `dedicated-${namespace.name}-${service.name}`;
 export const SHARED_NODE_POOL = 'shared';
 export const NODE_CLASS = 'default';
+
+/**
+ * AWS Secrets Manager entries of the SRE tools (created by the AWS layer, filled by operators, read
+ * by External Secrets). Under the environment's secret prefix, so the External Secrets role can
+ * read them; each lists the properties (JSON keys) it must hold.
+ */
+export const SRE_SECRETS = {
+  /** OAuth2 Proxy's OIDC client secret and cookie secret (32 random bytes, base64). */
+  oauth2Proxy: { name: 'oauth2-proxy', namespace: INGRESS_NGINX_NAMESPACE, properties: ['client-secret', 'cookie-secret'] },
+  /** Webhook URL of the incident channel Alertmanager posts to (never rendered). */
+  incidentWebhook: { name: 'incident-webhook', namespace: PROMETHEUS_IDENTITY.namespace, properties: ['url'] },
+  /** Grafana's break-glass admin password (the chart would otherwise generate one on every render). */
+  grafanaAdmin: { name: 'grafana-admin', namespace: PROMETHEUS_IDENTITY.namespace, properties: ['admin-password'] },
+} as const;
+export type SreSecret = keyof typeof SRE_SECRETS;
+
+/** Name of an SRE secret in AWS Secrets Manager, e.g. "ec/dev/sre/oauth2-proxy". */
+export const sreSecretName = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>, secret: SreSecret): string =>
+  `${platform.name}/${env.name}/sre/${SRE_SECRETS[secret].name}`;
 
 // ---- Terraform state ----------------------------------------------------------------------------
 

@@ -75,7 +75,8 @@ const traffic = z.strictObject({
   timeoutSeconds: seconds(300).default(5),
   retryAttempts: z.number().int().min(0).max(10).default(2),
   perTryTimeoutSeconds: seconds(300).default(2),
-  retryOn: z.string().regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/).default('connect-failure,refused-stream,unavailable,cancelled,5xx'),
+  // Only failures where the request was never processed: retrying a 5xx could repeat a POST (an order).
+  retryOn: z.string().regex(/^[a-z0-9-]+(,[a-z0-9-]+)*$/).default('connect-failure,refused-stream,unavailable'),
   loadBalancer: z.enum(['ROUND_ROBIN', 'LEAST_REQUEST']).default('LEAST_REQUEST'),
   maxConnections: z.number().int().min(1).default(100),
   maxPendingRequests: z.number().int().min(1).default(100),
@@ -181,6 +182,8 @@ const release = z.strictObject({
   ),
 });
 
+const nodePort = z.number().int().min(30000, 'NodePorts are 30000-32767').max(32767, 'NodePorts are 30000-32767');
+
 const pinnedImage = z.strictObject({
   repository: z.string().min(1),
   tag: z.string().regex(/^[\w][\w.-]{0,127}$/),
@@ -192,7 +195,7 @@ export const platformSchema = z.strictObject({
   repo: z.string().regex(/^(https:\/\/|git@)\S+$/),
   argocdNamespace: dnsLabel('argocd namespace').default('argocd'),
   terraformStateBucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/),
-  nodePorts: z.strictObject({ istioIngressHttp: z.number().int().min(30000).max(32767), ingressNginxHttp: z.number().int().min(30000).max(32767) }),
+  nodePorts: z.strictObject({ istioIngressHttp: nodePort, istioIngressStatus: nodePort, ingressNginxHttp: nodePort }),
   toolImages: z.strictObject({ awsCli: pinnedImage, dbBootstrap: pinnedImage }),
   identity: z.strictObject({ service: z.string().regex(/^[^/]+\/[^/]+$/, 'identity.service must be "<namespace>/<service>"'), realm: dnsLabel('realm') }),
   environments: z.array(environment).min(1),

@@ -172,7 +172,11 @@ export interface Traffic {
   readonly retryAttempts: number;
   /** Timeout of each try, seconds. @default 2 */
   readonly perTryTimeoutSeconds: number;
-  /** Conditions that trigger a retry (Envoy retry-on). @default "connect-failure,refused-stream,unavailable,cancelled,5xx" */
+  /**
+   * Conditions that trigger a retry (Envoy retry-on). The default retries only requests that were
+   * never processed, so non-idempotent calls are not repeated.
+   * @default "connect-failure,refused-stream,unavailable"
+   */
   readonly retryOn: string;
   /** Load-balancing algorithm. @default "LEAST_REQUEST" */
   readonly loadBalancer: 'ROUND_ROBIN' | 'LEAST_REQUEST';
@@ -254,7 +258,14 @@ export interface Platform {
   /** Bucket and lock table of the Terraform S3 backend (per account: suffixed with the env). */
   readonly terraformStateBucketPrefix: string;
   /** NodePorts the model fixes, shared by the gateway Services and the ALB target groups. */
-  readonly nodePorts: { readonly istioIngressHttp: number; readonly ingressNginxHttp: number };
+  readonly nodePorts: {
+    /** The Istio ingress gateway's HTTP port (external and internal ALB traffic). */
+    readonly istioIngressHttp: number;
+    /** The Istio ingress gateway's status port (15021, `/healthz/ready`): the ALB health check. */
+    readonly istioIngressStatus: number;
+    /** The ingress-nginx controller's HTTP port (internal ALB: SRE dashboards). */
+    readonly ingressNginxHttp: number;
+  };
   /** The platform IdP (source 002 §7.6: Keycloak, OIDC authorization code flow). */
   readonly identity: {
     /** The Keycloak service, "<namespace>/<service>". */

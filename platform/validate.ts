@@ -4,7 +4,7 @@
  * team/namespace/service/field (or release file) it is about.
  */
 import type { z } from 'zod';
-import { PLATFORM_IDENTITIES, serviceKey, serviceRoleName, SRE_TEAM } from './naming';
+import { PLATFORM_IDENTITIES, serviceKey, serviceRoleName, SRE_SECRETS, SRE_TEAM } from './naming';
 import { platformSchema } from './schema';
 import type { Environment, Platform, Problem, Service, Team } from './types';
 
@@ -93,9 +93,7 @@ export function validatePlatform(platform: Platform): Problem[] {
       add(`environments[${env.name}].sizing.systemNodes`, 'needs min <= desired <= max');
     }
   }
-  if (platform.nodePorts.istioIngressHttp === platform.nodePorts.ingressNginxHttp) {
-    add('nodePorts', `istioIngressHttp and ingressNginxHttp both use ${platform.nodePorts.istioIngressHttp}`);
-  }
+  duplicates(Object.values(platform.nodePorts).map(String)).forEach((port) => add('nodePorts', `NodePort ${port} is used twice`));
 
   // Teams and namespace ownership.
   duplicates(platform.teams.map((t) => t.name)).forEach((name) => add(`teams[${name}]`, `team "${name}" is defined more than once`));
@@ -110,7 +108,8 @@ export function validatePlatform(platform: Platform): Problem[] {
   }
 
   const sre = platform.teams.find((t) => t.name === SRE_TEAM);
-  for (const [id, { namespace }] of Object.entries(PLATFORM_IDENTITIES)) {
+  const platformNamespaces = [...Object.entries(PLATFORM_IDENTITIES), ...Object.entries(SRE_SECRETS)].map(([id, { namespace }]) => [id, namespace] as const);
+  for (const [id, namespace] of platformNamespaces) {
     if (sre && !sre.namespaces.some((n) => n.name === namespace)) add(`teams[${SRE_TEAM}].namespaces`, `the sre team must own namespace "${namespace}" (runs ${id})`);
   }
 

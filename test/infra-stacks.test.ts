@@ -31,6 +31,9 @@ import {
 } from '../platform/aws-names';
 import { loadPlatform } from '../platform/load';
 import {
+  SRE_SECRETS,
+  type SreSecret,
+  sreSecretName,
   auroraMasterSecretParameter,
   cdnDistributionIdParameter,
   databaseSecretName,
@@ -327,7 +330,7 @@ describe('data: Aurora', () => {
 });
 
 describe('data: secrets', () => {
-  it('creates one KMS-encrypted database secret per service with a database and one app secret per service with Secrets Manager secrets', () => {
+  it('creates one KMS-encrypted database secret per service with a database, one app secret per service with Secrets Manager secrets, and the SRE tools’ secrets', () => {
     const env = envNamed('stg');
     const stack = json('stg', 'data');
     const expected = listServices(platform).flatMap(({ namespace, service }) => {
@@ -337,6 +340,7 @@ describe('data: secrets', () => {
         ...(service.secrets.some((s) => s.from === 'secrets-manager') ? [serviceSecretName(platform, env, key)] : []),
       ];
     });
+    expected.push(...(Object.keys(SRE_SECRETS) as SreSecret[]).map((id) => sreSecretName(platform, env, id)));
     const secrets = bodies(stack, 'aws_secretsmanager_secret');
     expect(secrets.map((s) => s.name).sort()).toEqual(expected.sort());
     for (const secret of secrets) expect(secret).toMatchObject({ kms_key_id: '${data.terraform_remote_state.cluster.outputs.secrets_manager_kms_key_arn}', recovery_window_in_days: 30 });
@@ -424,7 +428,11 @@ describe('edge', () => {
     expect(synth('prd', 'edge')).toHaveResourceWithProperties(LbTargetGroup, { name: targetGroupName(platform, env, 'nginx'), port: platform.nodePorts.ingressNginxHttp, target_type: 'instance' });
     const groups = resources(stack(), 'aws_lb_target_group');
     expect(groups.map(([, g]) => g.port).sort()).toEqual([platform.nodePorts.istioIngressHttp, platform.nodePorts.istioIngressHttp, platform.nodePorts.ingressNginxHttp].sort());
-    for (const [, group] of groups) expect(group.health_check).toMatchObject({ enabled: true, protocol: 'HTTP', port: 'traffic-port' });
+    for (const [, group] of groups) {
+      // Istio is probed on its status port (/healthz/ready) through its own fixed NodePort.
+      const expected = group.port === platform.nodePorts.istioIngressHttp ? { port: String(platform.nodePorts.istioIngressStatus), path: '/healthz/ready', matcher: '200' } : { port: 'traffic-port' };
+      expect(group.health_check).toMatchObject({ enabled: true, protocol: 'HTTP', ...expected });
+    }
     const attachments = bodies(stack(), 'aws_autoscaling_attachment');
     expect(attachments.map((a) => a.lb_target_group_arn).sort()).toEqual(groups.map(([name]) => ref('aws_lb_target_group', name, 'arn')).sort());
     for (const attachment of attachments) expect(attachment.autoscaling_group_name).toBe('${data.terraform_remote_state.cluster.outputs.system_node_group_asg_name}');
@@ -451,13 +459,13 @@ describe('edge', () => {
   });
 
   it('ALB security groups reach the nodes on the NodePorts only, and the nodes admit the ALBs on the NodePorts only', () => {
-    const nodePorts = [platform.nodePorts.istioIngressHttp, platform.nodePorts.ingressNginxHttp];
+    const nodePorts = [platform.nodePorts.istioIngressHttp, platform.nodePorts.istioIngressStatus, platform.nodePorts.ingressNginxHttp];
     for (const rule of bodies(stack(), 'aws_vpc_security_group_egress_rule')) {
       expect(nodePorts).toContain(rule.from_port);
       expect(rule).toMatchObject({ to_port: rule.from_port, referenced_security_group_id: '${data.terraform_remote_state.cluster.outputs.cluster_security_group_id}' });
     }
     const toNodes = bodies(stack(), 'aws_vpc_security_group_ingress_rule').filter((r) => r.security_group_id === '${data.terraform_remote_state.cluster.outputs.cluster_security_group_id}');
-    expect(toNodes).toHaveLength(3);
+    expect(toNodes).toHaveLength(5); // istio traffic + status from both ALBs, nginx from the internal one
     for (const rule of toNodes) {
       expect(nodePorts).toContain(rule.from_port);
       expect(rule.to_port).toBe(rule.from_port);

@@ -52,7 +52,7 @@ describe('mesh authentication and authorization', () => {
   test('mutual TLS is STRICT mesh-wide from the root namespace, which itself stays outside the mesh', () => {
     const root = objectAt('prd/namespaces/istio-system/peerauthentication-default.yaml');
     expect(root.spec).toEqual({ mtls: { mode: 'STRICT' } });
-    expect(objectAt('prd/cluster/namespace-istio-system.yaml').metadata.labels['istio-injection']).toBe('disabled');
+    expect(objectAt('prd/cluster/namespace-istio-system.yaml').metadata.labels['istio-injection']).toBeUndefined();
     expect(exampleFiles().has('prd/namespaces/istio-system/authorizationpolicy-default-deny.yaml')).toBe(false);
   });
 

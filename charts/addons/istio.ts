@@ -62,10 +62,19 @@ function gatewayValues(env: Environment, gw: GatewayIdentity, service: Record<st
   };
 }
 
+/** Webhook fields istiod manages itself once running (Argo CD must not fight it). */
+const ISTIOD_MANAGED_WEBHOOK_FIELDS: AddonSpec['ignoreDifferences'] = [
+  { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.failurePolicy', '.webhooks[]?.clientConfig.caBundle'] },
+  { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] },
+];
+
 /** The Istio add-ons of one environment, in install order. */
 export function istioAddons(platform: Platform, env: Environment): AddonSpec[] {
   return [
-    istioChart('istio-base', 'base', ISTIO_SYSTEM_NAMESPACE, SYNC_WAVE.crds, { global: { istioNamespace: ISTIO_SYSTEM_NAMESPACE } }),
+    {
+      ...istioChart('istio-base', 'base', ISTIO_SYSTEM_NAMESPACE, SYNC_WAVE.crds, { global: { istioNamespace: ISTIO_SYSTEM_NAMESPACE } }),
+      ignoreDifferences: ISTIOD_MANAGED_WEBHOOK_FIELDS,
+    },
 
     // Node agent: installs the Istio CNI plugin (chained after the VPC CNI; EKS needs no global.platform).
     istioChart('istio-cni', 'cni', ISTIO_SYSTEM_NAMESPACE, SYNC_WAVE.operators, {
@@ -73,33 +82,36 @@ export function istioAddons(platform: Platform, env: Environment): AddonSpec[] {
       cni: { logLevel: 'info', excludeNamespaces: ['kube-system'], resources: { requests: { cpu: '100m', memory: '100Mi' }, limits: { cpu: '100m', memory: '100Mi' } } },
     }),
 
-    istioChart('istiod', 'istiod', ISTIO_SYSTEM_NAMESPACE, SYNC_WAVE.operators, {
-      global: {
-        istioNamespace: ISTIO_SYSTEM_NAMESPACE,
-        proxy: { resources: SIDECAR_RESOURCES },
-        logAsJson: true,
-      },
-      pilot: {
-        autoscaleMin: replicas(env),
-        autoscaleMax: Math.max(replicas(env), 5),
-        resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '500m', memory: '2Gi' } },
-        seccompProfile: { type: 'RuntimeDefault' },
-        // Pods are redirected by the CNI plugin, not by a privileged istio-init container.
-        cni: { enabled: true },
-        topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app: 'istiod' } } }],
-        ...onSystemNodes,
-      },
-      meshConfig: {
-        trustDomain: ISTIO_TRUST_DOMAIN,
-        // Envoy access logs on stdout (the built-in `envoy` provider the mesh-wide Telemetry enables).
-        accessLogFile: '/dev/stdout',
-        accessLogEncoding: 'JSON',
-        // Nothing leaves the mesh unless a ServiceEntry declares it (the Sidecars say the same per namespace).
-        outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
-        defaultConfig: { holdApplicationUntilProxyStarts: true },
-        extensionProviders: [{ name: TRACING_PROVIDER, opentelemetry: { service: otelCollectorHost(), port: OTEL_COLLECTOR.port } }],
-      },
-    }),
+    {
+      ...istioChart('istiod', 'istiod', ISTIO_SYSTEM_NAMESPACE, SYNC_WAVE.operators, {
+        global: {
+          istioNamespace: ISTIO_SYSTEM_NAMESPACE,
+          proxy: { resources: SIDECAR_RESOURCES },
+          logAsJson: true,
+        },
+        pilot: {
+          autoscaleMin: replicas(env),
+          autoscaleMax: Math.max(replicas(env), 5),
+          resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '500m', memory: '2Gi' } },
+          seccompProfile: { type: 'RuntimeDefault' },
+          // Pods are redirected by the CNI plugin, not by a privileged istio-init container.
+          cni: { enabled: true },
+          topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app: 'istiod' } } }],
+          ...onSystemNodes,
+        },
+        meshConfig: {
+          trustDomain: ISTIO_TRUST_DOMAIN,
+          // Envoy access logs on stdout (the built-in `envoy` provider the mesh-wide Telemetry enables).
+          accessLogFile: '/dev/stdout',
+          accessLogEncoding: 'JSON',
+          // Nothing leaves the mesh unless a ServiceEntry declares it (the Sidecars say the same per namespace).
+          outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
+          defaultConfig: { holdApplicationUntilProxyStarts: true },
+          extensionProviders: [{ name: TRACING_PROVIDER, opentelemetry: { service: otelCollectorHost(), port: OTEL_COLLECTOR.port } }],
+        },
+      }),
+      ignoreDifferences: ISTIOD_MANAGED_WEBHOOK_FIELDS,
+    },
 
     // North-south entry: the ALB terminates TLS and targets fixed NodePorts on the managed node group.
     istioChart(

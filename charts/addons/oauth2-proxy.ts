@@ -12,7 +12,7 @@ import type { AddonSpec } from '../../apps-of-apps/addon';
 import { oidcIssuer } from '../../platform/naming';
 import type { Environment, Platform } from '../../platform/types';
 import { SYNC_WAVE } from '../sync-options';
-import { guaranteed, haReplicas, OAUTH2_PROXY_CLIENT_ID, OAUTH2_PROXY_SERVICE, oauth2ProxyHost, restrictedContainer, SRE_K8S_SECRETS } from './sre-tools';
+import { guaranteed, haReplicas, OAUTH2_PROXY_SERVICE, oauth2ProxyHost, restrictedContainer, SRE_K8S_SECRETS } from './sre-tools';
 
 export const OAUTH2_PROXY_CHART_VERSION = '10.7.0';
 export const OAUTH2_PROXY_CHART_REPO = 'https://oauth2-proxy.github.io/manifests';
@@ -66,7 +66,6 @@ export function oauth2ProxyAddons(platform: Platform, env: Environment): AddonSp
       values: {
         config: {
           existingSecret: SRE_K8S_SECRETS.oauth2Proxy,
-          clientID: OAUTH2_PROXY_CLIENT_ID,
           configFile: oauth2ProxyConfig(platform, env),
         },
         service: { type: 'ClusterIP', portNumber: OAUTH2_PROXY_SERVICE.port },

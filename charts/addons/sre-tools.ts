@@ -6,8 +6,8 @@
  * platform/naming.ts where the AWS layer needs them too (the secret names).
  */
 import { createHash } from 'crypto';
-import { INGRESS_NGINX_NAMESPACE, internalHost, PLATFORM_IDENTITIES, PROMETHEUS_IDENTITY, serviceHost, type ServiceRef } from '../../platform/naming';
-import type { Environment, Platform } from '../../platform/types';
+import { INGRESS_NGINX_NAMESPACE, internalHost, PLATFORM_IDENTITIES, PROMETHEUS_IDENTITY, serviceHost, type ServiceRef, type SreSecret } from '../../platform/naming';
+import type { Environment } from '../../platform/types';
 
 /** A Service an add-on chart creates, with the port clients use. */
 export type AddonService = ServiceRef & { readonly port: number };
@@ -53,25 +53,6 @@ export const OAUTH2_PROXY_SUBDOMAIN = 'oauth2';
 export const oauth2ProxyHost = (env: Pick<Environment, 'domains'>): string => internalHost(env, OAUTH2_PROXY_SUBDOMAIN);
 /** OIDC client of OAuth2 Proxy in the platform realm (redirect URI: https://<oauth2 host>/oauth2/callback). */
 export const OAUTH2_PROXY_CLIENT_ID = 'oauth2-proxy';
-
-/**
- * AWS Secrets Manager entries of the SRE tools (created by the AWS layer, filled by operators, read
- * by External Secrets). Under the environment's secret prefix, so the External Secrets role can
- * read them; each lists the properties (JSON keys) it must hold.
- */
-export const SRE_SECRETS = {
-  /** OAuth2 Proxy's OIDC client secret and cookie secret (32 random bytes, base64). */
-  oauth2Proxy: { name: 'oauth2-proxy', namespace: INGRESS_NGINX_NAMESPACE, properties: ['client-secret', 'cookie-secret'] },
-  /** Webhook URL of the incident channel Alertmanager posts to (never rendered). */
-  incidentWebhook: { name: 'incident-webhook', namespace: MONITORING_NAMESPACE, properties: ['url'] },
-  /** Grafana's break-glass admin password (the chart would otherwise generate one on every render). */
-  grafanaAdmin: { name: 'grafana-admin', namespace: MONITORING_NAMESPACE, properties: ['admin-password'] },
-} as const;
-export type SreSecret = keyof typeof SRE_SECRETS;
-
-/** Name of an SRE secret in AWS Secrets Manager, e.g. "ec/dev/sre/oauth2-proxy". */
-export const sreSecretName = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>, secret: SreSecret): string =>
-  `${platform.name}/${env.name}/sre/${SRE_SECRETS[secret].name}`;
 
 /** Kubernetes Secrets the SRE ExternalSecrets materialize (what the Helm values mount). */
 export const SRE_K8S_SECRETS = {

@@ -31,18 +31,5 @@ export const INGRESS_HTTP_PORT = 80;
 export const ISTIO_STATUS_PORT = 15021;
 export const ISTIO_READINESS_PATH = '/healthz/ready';
 
-/**
- * Fixed NodePort of the ingress gateway's status port (the ALB target group health check).
- *
- * The model fixes only the HTTP NodePort (`nodePorts.istioIngressHttp`); the health check needs
- * the status port, so it must be fixed too, or the ALB could not find it. Until the model carries
- * it (`nodePorts.istioIngressStatus`), it is derived here, deterministically: the first port above
- * the HTTP NodePort that no other model NodePort uses. The AWS layer must call this same function.
- */
-export function istioIngressStatusNodePort(platform: Pick<Platform, 'nodePorts'>): number {
-  const taken = new Set<number>(Object.values(platform.nodePorts));
-  let port = platform.nodePorts.istioIngressHttp + 1;
-  while (taken.has(port)) port += 1;
-  if (port > 32767) throw new Error(`no free NodePort above ${platform.nodePorts.istioIngressHttp} for the ingress gateway status port`);
-  return port;
-}
+/** Fixed NodePort of the ingress gateway's status port: the ALB target group health-checks it. */
+export const istioIngressStatusNodePort = (platform: Pick<Platform, 'nodePorts'>): number => platform.nodePorts.istioIngressStatus;

@@ -2,14 +2,16 @@
  * What Prometheus scrapes besides the services' own ServiceMonitors (source 003 §18-3): every
  * Istio proxy's Envoy statistics (the istio_requests_total / istio_request_duration metrics the
  * alerts, the RED dashboard and Kiali use), istiod, CoreDNS and Karpenter. Rendered in
- * monitoring-infra and selecting across namespaces, so no other team's folder changes.
+ * monitoring-infra and selecting across namespaces, so no other team's folder changes. All are
+ * PodMonitors: they depend on the components' container port names only, not on Services other
+ * charts (or EKS, in kube-system) own; ServiceMonitors stay one per model service.
  *
  * Envoy's Prometheus port (15090) and CoreDNS' metrics port are not intercepted by the mesh, so
  * they are scraped over plain HTTP; application ports are scraped over mTLS by the services'
  * ServiceMonitors.
  */
 import { Construct } from 'constructs';
-import { PodMonitor, ServiceMonitor } from '../../imports/monitoring.coreos.com';
+import { PodMonitor } from '../../imports/monitoring.coreos.com';
 import { ISTIO_SYSTEM_NAMESPACE, PLATFORM_IDENTITIES } from '../../platform/naming';
 
 /** Label the sidecar injector puts on every injected Pod (sidecars and gateways). */
@@ -25,20 +27,19 @@ export class PlatformMonitors extends Construct {
     new PodMonitor(this, 'envoy', {
       metadata: { name: 'istio-proxies' },
       spec: {
-        jobLabel: 'envoy-stats',
         namespaceSelector: { any: true },
         selector: { matchExpressions: [{ key: ISTIO_PROXY_POD_LABEL, operator: 'Exists' }] },
         podMetricsEndpoints: [{ port: ENVOY_METRICS.port, path: ENVOY_METRICS.path, interval: INTERVAL }],
       },
     });
 
-    new ServiceMonitor(this, 'istiod', {
+    new PodMonitor(this, 'istiod', {
       metadata: { name: 'istiod' },
       spec: {
-        jobLabel: 'istio',
+        jobLabel: 'app',
         namespaceSelector: { matchNames: [ISTIO_SYSTEM_NAMESPACE] },
-        selector: { matchLabels: { istio: 'pilot' } },
-        endpoints: [{ port: 'http-monitoring', interval: INTERVAL }],
+        selector: { matchLabels: { app: 'istiod' } },
+        podMetricsEndpoints: [{ port: 'http-monitoring', path: '/metrics', interval: INTERVAL }],
       },
     });
 
@@ -53,12 +54,13 @@ export class PlatformMonitors extends Construct {
       },
     });
 
-    new ServiceMonitor(this, 'karpenter', {
+    new PodMonitor(this, 'karpenter', {
       metadata: { name: 'karpenter' },
       spec: {
+        jobLabel: 'app.kubernetes.io/name',
         namespaceSelector: { matchNames: [PLATFORM_IDENTITIES.karpenter.namespace] },
         selector: { matchLabels: { 'app.kubernetes.io/name': 'karpenter' } },
-        endpoints: [{ port: 'http-metrics', path: '/metrics', interval: INTERVAL }],
+        podMetricsEndpoints: [{ port: 'http-metrics', path: '/metrics', interval: INTERVAL }],
       },
     });
   }

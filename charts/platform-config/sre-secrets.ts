@@ -15,7 +15,8 @@ import {
 } from '../../imports/external-secrets.io';
 import { CLUSTER_SECRET_STORE } from '../../platform/naming';
 import type { Environment, Platform } from '../../platform/types';
-import { OAUTH2_PROXY_CLIENT_ID, SRE_K8S_SECRETS, SRE_SECRETS, type SreSecret, sreSecretName } from '../addons/sre-tools';
+import { SRE_SECRETS, type SreSecret, sreSecretName } from '../../platform/naming';
+import { OAUTH2_PROXY_CLIENT_ID, SRE_K8S_SECRETS } from '../addons/sre-tools';
 
 /** Non-secret keys added to a Secret beside the ones read from AWS. */
 const TEMPLATED: Partial<Record<SreSecret, Record<string, string>>> = {

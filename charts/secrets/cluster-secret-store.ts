@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { ClusterSecretStore, ClusterSecretStoreSpecProviderAwsService } from '../../imports/external-secrets.io';
-import { CLUSTER_SECRET_STORE, PLATFORM_IDENTITIES } from '../../platform/naming';
+import { CLUSTER_SECRET_STORE, PLATFORM_IDENTITIES, SRE_SECRETS } from '../../platform/naming';
 import type { Environment, Platform } from '../../platform/types';
 import { CRD_PENDING } from '../nodes/node-pools';
 
@@ -12,7 +12,7 @@ export interface ClusterSecretStoreProps {
 /**
  * The environment's AWS Secrets Manager as External Secrets sees it. The controller authenticates
  * as its own ServiceAccount (IRSA role that reads only this platform's secrets), and only
- * namespaces that hold services may use the store.
+ * namespaces that hold services or SRE tools with secrets may use the store.
  */
 export class PlatformSecretStore extends Construct {
   constructor(scope: Construct, id: string, props: ClusterSecretStoreProps) {
@@ -29,7 +29,7 @@ export class PlatformSecretStore extends Construct {
             auth: { jwt: { serviceAccountRef: { name: PLATFORM_IDENTITIES.externalSecrets.serviceAccount, namespace: PLATFORM_IDENTITIES.externalSecrets.namespace } } },
           },
         },
-        conditions: [{ namespaces: consumers.sort() }],
+        conditions: [{ namespaces: [...new Set([...consumers, ...Object.values(SRE_SECRETS).map((s) => s.namespace)])].sort() }],
       },
     });
   }

@@ -147,7 +147,8 @@ export const exampleTeams: TeamInput[] = [
   team(
     'sre',
     [
-      { name: 'istio-system', mesh: false },
+      // istio-cni runs a privileged node agent here, so meshed Pods need no NET_ADMIN (restricted).
+      { name: 'istio-system', mesh: false, podSecurity: 'privileged' },
       { name: 'istio-ingress' },
       { name: 'istio-egress' },
       { name: 'karpenter-infra', mesh: false },
@@ -206,7 +207,8 @@ export const exampleTeams: TeamInput[] = [
           health: { port: 'http-mgmt', startup: '/health/started', liveness: '/health/live', readiness: '/health/ready' },
           resources: { cpu: '500m', memory: '1Gi' },
           scaling: { minReplicas: 2, maxReplicas: 4 },
-          config: { KC_HEALTH_ENABLED: 'true', KC_HTTP_ENABLED: 'true', KC_PROXY_HEADERS: 'xforwarded', KC_DB: 'mysql' },
+          // Served under /auth on the web host: the OIDC issuer is https://<web>/auth/realms/<realm>.
+          config: { KC_HEALTH_ENABLED: 'true', KC_METRICS_ENABLED: 'true', KC_HTTP_ENABLED: 'true', KC_PROXY_HEADERS: 'xforwarded', KC_DB: 'mysql', KC_HTTP_RELATIVE_PATH: '/auth' },
           secrets: [{ name: 'KC_BOOTSTRAP_ADMIN_PASSWORD', from: 'secrets-manager', key: 'admin-password' }],
           database: { schema: 'keycloak' },
           dependencies: [{ external: 'login.idp-partner.example.org' }],
@@ -266,7 +268,7 @@ export const examplePlatformInput: Omit<PlatformInput, 'releases'> = {
   repo: 'https://github.com/example-shop/platform.git',
   argocdNamespace: 'argocd',
   terraformStateBucketPrefix: 'example-shop-tfstate',
-  nodePorts: { istioIngressHttp: 30080, ingressNginxHttp: 30081 },
+  nodePorts: { istioIngressHttp: 30080, istioIngressStatus: 30082, ingressNginxHttp: 30081 },
   identity: { service: 'auth-service/keycloak', realm: 'shop' },
   toolImages: {
     // Example placeholder digest: pin the digest of the tag you mirror into your registry.
