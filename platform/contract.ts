@@ -91,24 +91,11 @@ export const ALL_CONSUMER_KINDS: readonly ConsumerKind[] = [
   'sops-config',
 ];
 
-/** The consumer kinds the render produces today; entries of other kinds are not emitted yet. */
-export const RENDERED_CONSUMERS: readonly ConsumerKind[] = [
-  'service-account',
-  'deployment-image',
-  'external-secret-database',
-  'external-secret-app',
-  'cdn-purge-job',
-  'ec2nodeclass',
-  'addon-karpenter',
-  'addon-external-secrets',
-  'addon-istio-ingressgateway',
-  'addon-fluent-bit',
-  'addon-otel-collector',
-  'addon-ingress-nginx',
-  'db-bootstrap-service-account',
-  'db-bootstrap-job',
-  'sops-config',
-];
+/**
+ * The consumer kinds the render produces today: all of them. A new producer whose consumer is not
+ * rendered yet is listed in ALL_CONSUMER_KINDS first and joins this list when its objects render.
+ */
+export const RENDERED_CONSUMERS: readonly ConsumerKind[] = ALL_CONSUMER_KINDS;
 
 /** A resource the producing stack must hold: its type, and attributes it must have (deep subset). */
 export interface ResourceMatch {

@@ -29,7 +29,6 @@ import {
   kmsAliasArn,
   meshAccessLogGroupName,
 } from '../platform/aws-names';
-import { loadPlatform } from '../platform/load';
 import {
   SRE_SECRETS,
   type SreSecret,
@@ -48,32 +47,10 @@ import {
   type PlatformIdentity,
 } from '../platform/naming';
 import { subnetPlan } from '../platform/network';
-import type { Environment, Platform } from '../platform/types';
 import { listServices } from '../platform/validate';
 import { parse as parseYaml } from 'yaml';
+import { envNamed, platform, type Json } from './support/cdktf-jest';
 
-declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
-  namespace jest {
-    // Matchers registered by Testing.setupJest() (cdktf ships no typings for @types/jest 30).
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    interface Matchers<R, T = {}> {
-      toHaveResource(resource: { tfResourceType: string }): R;
-      toHaveResourceWithProperties(resource: { tfResourceType: string }, properties: Record<string, unknown>): R;
-    }
-  }
-}
-
-Testing.setupJest();
-
-type Json = Record<string, any>;
-
-const platform: Platform = loadPlatform();
-const envNamed = (name: string): Environment => {
-  const env = platform.environments.find((e) => e.name === name);
-  if (!env) throw new Error(`no environment ${name}`);
-  return env;
-};
 const ENVS = ['dev', 'stg', 'prd'] as const;
 
 /** cdktf Testing.synth of every stack of an environment, by short name; built once. */

@@ -7,36 +7,14 @@ import { Testing, type TerraformStack } from 'cdktf';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { EksCluster } from '@cdktf/provider-aws/lib/eks-cluster';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
-import { loadPlatform } from '../platform/load';
 import { serviceAccountName, serviceRoleName } from '../platform/naming';
-import type { Environment, Platform } from '../platform/types';
+import type { Environment } from '../platform/types';
 import { listServices } from '../platform/validate';
 import { parseCidr, subnetPlan } from '../platform/network';
 import { renderTerraform, type RenderedStack } from '../infra/render-terraform';
 import { addEnvironmentStacks, STACKS } from '../infra/stacks';
+import { envNamed, platform, type Json } from './support/cdktf-jest';
 
-declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
-  namespace jest {
-    // Matchers registered by Testing.setupJest() (cdktf ships no typings for @types/jest 30).
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    interface Matchers<R, T = {}> {
-      toHaveResource(resource: { tfResourceType: string }): R;
-      toHaveResourceWithProperties(resource: { tfResourceType: string }, properties: Record<string, unknown>): R;
-    }
-  }
-}
-
-Testing.setupJest();
-
-type Json = Record<string, any>;
-
-const platform: Platform = loadPlatform();
-const envNamed = (name: string): Environment => {
-  const env = platform.environments.find((e) => e.name === name);
-  if (!env) throw new Error(`no environment ${name}`);
-  return env;
-};
 
 /** Synthesized JSON (cdktf Testing.synth) of every stack of an environment, by short name; built once. */
 const synthCache = new Map<string, Map<string, string>>();

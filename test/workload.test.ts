@@ -98,6 +98,17 @@ describe('service workloads', () => {
     }
   });
 
+  test('every HorizontalPodAutoscaler scales the Deployment of its own name in its own folder', () => {
+    const hpas = objectsWhere((o) => o.kind === 'HorizontalPodAutoscaler');
+    expect(hpas.length).toBeGreaterThan(0);
+    for (const { path, obj } of hpas) {
+      const dir = path.slice(0, path.lastIndexOf('/'));
+      expect(obj.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: obj.metadata.name });
+      expect(objectAt(`${dir}/deployment-${obj.metadata.name}.yaml`).spec.replicas).toBeUndefined(); // the HPA owns the replica count
+      expect(obj.spec.minReplicas).toBeGreaterThanOrEqual(2);
+    }
+  });
+
   test('the PodDisruptionBudget lets at most one Pod go at a time', () => {
     expect(objectAt('prd/namespaces/order-service/poddisruptionbudget-order-service.yaml').spec.maxUnavailable).toBe(1);
   });
