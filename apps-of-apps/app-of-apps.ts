@@ -1,3 +1,4 @@
+import { posix } from 'path';
 import type { Construct } from 'constructs';
 import { commonLabels } from '../charts/labels';
 import { PlatformChart } from '../charts/platform-chart';
@@ -14,11 +15,15 @@ import {
   PLATFORM_PROJECT,
   ROOT_APPLICATION,
   rootPath,
+  SOPS_PLUGIN,
+  SOPS_ROOT,
   SRE_TEAM,
   teamProjectName,
   teamsPath,
 } from '../platform/naming';
 import type { Environment, Platform, Team } from '../platform/types';
+
+const usesSops = (team: Team): boolean => team.namespaces.some((ns) => ns.services.some((s) => s.secrets.some((x) => x.from === 'sops')));
 
 /** The in-cluster API server: each environment is its own cluster with its own Argo CD. */
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
@@ -106,7 +111,11 @@ export class TeamsChart extends PlatformChart {
           sourceRepos: [platform.repo, team.repo],
           destinations: team.namespaces.map((ns) => ({ server: IN_CLUSTER, namespace: ns.name })),
           clusterResourceWhitelist: isSre ? [...props.clusterKinds] : [],
-          namespaceResourceWhitelist: [...(props.namespacedKinds.get(team.name) ?? [])],
+          namespaceResourceWhitelist: [
+            ...(props.namespacedKinds.get(team.name) ?? []),
+            // The Secrets its SOPS files define, decrypted by Argo CD from the team's repo.
+            ...(usesSops(team) && !(props.namespacedKinds.get(team.name) ?? []).some((k) => k.group === '' && k.kind === 'Secret') ? [{ group: '', kind: 'Secret' }] : []),
+          ],
           orphanedResources: { warn: true },
           roles: [
             {
@@ -207,11 +216,16 @@ export class ChildrenChart extends PlatformChart {
     }
 
     for (const ns of team.namespaces) {
+      const rendered = { repoUrl: platform.repo, targetRevision: env.targetRevision, path: namespacePath(env, ns), directory: { recurse: false } };
+      // SOPS-encrypted Secret files stay in the team's repo, untouched; Argo CD decrypts them at sync.
+      const sopsDirs = [...new Set(ns.services.flatMap((s) => s.secrets.flatMap((x) => (x.from === 'sops' ? [posix.dirname(x.file)] : []))))].sort();
       new Application(this, `child-${ns.name}`, {
         metadata: { name: childApplicationName(ns), finalizers: [FINALIZER], annotations: { [WAVE]: String(SYNC_WAVE.workloads) } },
         spec: {
           project: teamProjectName(team),
-          source: { repoUrl: platform.repo, targetRevision: env.targetRevision, path: namespacePath(env, ns), directory: { recurse: false } },
+          ...(sopsDirs.length === 0
+            ? { source: rendered }
+            : { sources: [rendered, ...sopsDirs.map((dir) => ({ repoUrl: team.repo, targetRevision: env.targetRevision, path: posix.join(SOPS_ROOT, env.name, dir), plugin: { name: SOPS_PLUGIN } }))] }),
           destination: { server: IN_CLUSTER, namespace: ns.name },
           syncPolicy: automatedSync(),
         },

@@ -113,6 +113,15 @@ export const CLUSTER_SECRET_STORE = 'aws-secrets-manager';
 /** Kubernetes Secret an ExternalSecret materializes for a service. */
 export const appSecretName = (service: Pick<Service, 'name'>): string => `${service.name}-app`;
 export const databaseSecretK8sName = (service: Pick<Service, 'name'>): string => `${service.name}-database`;
+/**
+ * Kubernetes Secret a service's SOPS-encrypted files define (one Secret per service, one key per
+ * declared secret). The files stay encrypted in the team's repo; Argo CD decrypts them at sync.
+ */
+export const sopsSecretName = (service: Pick<Service, 'name'>): string => `${service.name}-sops`;
+/** Argo CD config management plugin that decrypts SOPS files (KSOPS) with the environment's SOPS key. */
+export const SOPS_PLUGIN = 'ksops';
+/** Folder of a team repo holding its SOPS files, one subfolder per environment (each encrypted with that environment's key). */
+export const SOPS_ROOT = 'secrets';
 
 /** SSM parameter holding the CloudFront distribution id (read at run time by the CDN purge Job). */
 export const cdnDistributionIdParameter = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>): string =>

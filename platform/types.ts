@@ -126,7 +126,10 @@ export interface Scaling {
 export type Secret =
   /** A key of the service's AWS Secrets Manager secret, synced by External Secrets. */
   | { readonly name: string; readonly from: 'secrets-manager'; readonly key: string }
-  /** A SOPS-encrypted Secret manifest in the team's repo, passed through untouched. */
+  /**
+   * A key of the Secret `<service>-sops` defined by a SOPS-encrypted manifest in the team's repo at
+   * `secrets/<env>/<file>`, passed through untouched (Argo CD decrypts it at sync).
+   */
   | { readonly name: string; readonly from: 'sops'; readonly file: string };
 
 export interface Database {

@@ -1,5 +1,5 @@
 import { examplePlatform } from './support/example';
-import { exampleFiles, objectAt, objectsWhere } from './support/rendered';
+import { exampleFiles, objectAt, objectsWhere, renderedPath } from './support/rendered';
 
 const applications = () => objectsWhere((o) => o.kind === 'Application');
 const projects = () => objectsWhere((o) => o.kind === 'AppProject');
@@ -33,8 +33,8 @@ describe('the ArgoCD app-of-apps', () => {
   });
 
   test('every Application source path exists in the rendered tree and is not empty', () => {
-    for (const { obj } of applications().filter(({ obj: o }) => o.spec.source.path !== undefined)) {
-      const dir = obj.spec.source.path.replace(/^dist\//, '');
+    for (const { obj } of applications().filter(({ obj: o }) => renderedPath(o, examplePlatform().repo) !== undefined)) {
+      const dir = renderedPath(obj, examplePlatform().repo)!.replace(/^dist\//, '');
       expect([...exampleFiles().keys()].filter((p) => p.startsWith(`${dir}/`)).length).toBeGreaterThan(0);
     }
   });
@@ -98,6 +98,19 @@ describe('the ArgoCD app-of-apps', () => {
     expect(objectAt('dev/cluster/namespace-istio-system.yaml').metadata.labels['istio-injection']).toBeUndefined();
     expect(objectAt('dev/cluster/namespace-logging-infra.yaml').metadata.labels['istio-injection']).toBeUndefined();
     expect(objectAt('dev/cluster/namespace-logging-infra.yaml').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('privileged');
+  });
+
+  test('a namespace whose services keep SOPS-encrypted secrets also syncs them, untouched, from its team repo through the KSOPS plugin', () => {
+    const child = objectAt('stg/argocd/children/payment/application-ns-payment-service.yaml');
+    expect(child.spec.source).toBeUndefined();
+    expect(child.spec.sources).toEqual([
+      { repoURL: examplePlatform().repo, targetRevision: 'main', path: 'dist/stg/namespaces/payment-service', directory: { recurse: false } },
+      { repoURL: 'https://github.com/example-shop/payment.git', targetRevision: 'main', path: 'secrets/stg/payment-service', plugin: { name: 'ksops' } },
+    ]);
+    expect(objectAt('stg/argocd/teams/appproject-payment.yaml').spec.namespaceResourceWhitelist).toContainEqual({ group: '', kind: 'Secret' });
+    expect(objectAt('stg/argocd/teams/appproject-order.yaml').spec.namespaceResourceWhitelist).not.toContainEqual({ group: '', kind: 'Secret' });
+    const app = objectAt('stg/namespaces/payment-service/deployment-payment-service.yaml').spec.template.spec.containers[0];
+    expect(app.envFrom).toContainEqual({ secretRef: { name: 'payment-service-sops' } });
   });
 
   test('every rendered Application and AppProject is in the Argo CD namespace', () => {

@@ -7,7 +7,7 @@ import * as path from 'path';
 import { parse } from 'yaml';
 import { PLATFORM_IDENTITIES } from '../platform/naming';
 import { examplePlatform } from './support/example';
-import { exampleFiles } from './support/rendered';
+import { exampleFiles, renderedPath } from './support/rendered';
 import { validateTree } from './support/schema';
 import { readTree } from './support/tree';
 
@@ -45,10 +45,10 @@ describe('the committed dist/ tree', () => {
 
   test('every Application source path is a folder of dist/ that holds at least one object', () => {
     // Add-ons are Helm charts (source.chart); everything else points into dist/.
-    const apps = yamlObjects.filter(({ obj }) => obj.kind === 'Application' && obj.spec.source.chart === undefined);
+    const apps = yamlObjects.filter(({ obj }) => obj.kind === 'Application' && renderedPath(obj, examplePlatform().repo) !== undefined);
     expect(apps.length).toBeGreaterThan(0);
     for (const { obj } of apps) {
-      const dir = path.resolve(__dirname, '..', obj.spec.source.path);
+      const dir = path.resolve(__dirname, '..', renderedPath(obj, examplePlatform().repo)!);
       expect(fs.existsSync(dir)).toBe(true);
       expect(fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).length).toBeGreaterThan(0);
     }
@@ -76,7 +76,7 @@ describe('the committed dist/ tree', () => {
   test('every object in a namespace folder is a kind its team project admits', () => {
     for (const { path: p, obj } of yamlObjects.filter(({ path: q }) => q.includes('/namespaces/'))) {
       const [env, , ns] = p.split('/');
-      const child = yamlObjects.find(({ path: q, obj: o }) => q.startsWith(`${env}/argocd/children/`) && o.kind === 'Application' && o.spec.source.path !== undefined && o.spec.destination.namespace === ns)!;
+      const child = yamlObjects.find(({ path: q, obj: o }) => q.startsWith(`${env}/argocd/children/`) && o.kind === 'Application' && renderedPath(o, examplePlatform().repo) !== undefined && o.spec.destination.namespace === ns)!;
       const project = parse(files.get(`${env}/argocd/teams/appproject-${child.obj.spec.project}.yaml`)!);
       const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
       expect(project.spec.namespaceResourceWhitelist).toContainEqual({ group, kind: obj.kind });

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy } from '../../imports/external-secrets.io';
-import { appSecretName, CLUSTER_SECRET_STORE, databaseSecretK8sName, databaseSecretName, serviceSecretName } from '../../platform/naming';
+import { appSecretName, CLUSTER_SECRET_STORE, databaseSecretK8sName, databaseSecretName, serviceSecretName, sopsSecretName } from '../../platform/naming';
 import type { Environment, Namespace, Platform, Service } from '../../platform/types';
 
 export interface ServiceSecretsProps {
@@ -19,9 +19,10 @@ export interface ServiceSecretsProps {
 export const PRE_SYNC_HOOK = { 'argocd.argoproj.io/hook': 'PreSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' } as const;
 
 /**
- * The private settings of one service, from AWS Secrets Manager through External Secrets (no secret
- * value is ever rendered): `<service>-app` from the service's secret (one key per declared secret),
- * and `<service>-database` (schema, user, password, endpoint) from its database secret.
+ * The private settings of one service; no secret value is ever rendered: `<service>-app` from the
+ * service's AWS Secrets Manager secret through External Secrets (one key per declared secret),
+ * `<service>-database` (schema, user, password, endpoint) from its database secret, and
+ * `<service>-sops` from the SOPS-encrypted files in the team's repo, which Argo CD decrypts.
  *
  * The database ExternalSecret runs in the PreSync phase (wave -1) so the credentials exist before
  * the PreSync migration Job (wave 0) needs them, even on the very first sync.
@@ -49,6 +50,11 @@ export class ServiceSecrets extends Construct {
         },
       });
       this.secretNames.push(appSecretName(service));
+    }
+
+    if (service.secrets.some((s) => s.from === 'sops')) {
+      // Decrypted by Argo CD from the team's repo (see ChildrenChart); only its name is rendered here.
+      this.secretNames.push(sopsSecretName(service));
     }
 
     if (service.database) {

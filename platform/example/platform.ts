@@ -180,7 +180,11 @@ export const exampleTeams: TeamInput[] = [
         microservice('payment-service', {
           dedicatedNodes: true,
           dependencies: [{ external: 'api.payment-provider.example.net' }],
-          secrets: [{ name: 'PROVIDER_API_KEY', from: 'secrets-manager', key: 'provider-api-key' }],
+          secrets: [
+            { name: 'PROVIDER_API_KEY', from: 'secrets-manager', key: 'provider-api-key' },
+            // Owned by the payment team, encrypted with each environment's SOPS key in their repo.
+            { name: 'WEBHOOK_SIGNING_SECRET', from: 'sops', file: 'payment-service/webhook.sops.yaml' },
+          ],
         }),
       ],
     },

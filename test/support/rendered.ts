@@ -11,6 +11,14 @@ export function exampleFiles(): ReadonlyMap<string, string> {
   return files;
 }
 
+/** The sources of an Application (single `source` or multi-source `sources`). */
+export const appSources = (app: Loose): Loose[] => app.spec.sources ?? [app.spec.source];
+
+/** The path in this repository's dist/ an Application syncs, if it syncs one (add-ons sync Helm charts). */
+export function renderedPath(app: Loose, platformRepo: string): string | undefined {
+  return appSources(app).find((s) => s.repoURL === platformRepo && s.path !== undefined)?.path;
+}
+
 /** Parsed object of one rendered YAML file. */
 export function objectAt(path: string): Loose {
   const content = exampleFiles().get(path);
