@@ -6,6 +6,7 @@ import type { Environment, Platform } from '../platform/types';
 import { commonLabels } from './labels';
 import { NodePools } from './nodes/node-pools';
 import { PlatformSecretStore } from './secrets/cluster-secret-store';
+import { EncryptedStorage } from './storage/storage-class';
 import { PlatformChart } from './platform-chart';
 import { preventPrune, syncWave, SYNC_WAVE } from './sync-options';
 
@@ -48,5 +49,6 @@ export class ClusterChart extends PlatformChart {
 
     new NodePools(this, 'node-pools', { platform, env });
     new PlatformSecretStore(this, 'secret-store', { platform, env });
+    new EncryptedStorage(this, 'storage', { platform, env });
   }
 }

@@ -64,6 +64,7 @@ export const CONTROL_PLANE_LOG_TYPES: readonly string[] = ['api', 'audit', 'auth
 
 /** ServiceAccount of the VPC CNI (its IRSA role replaces the CNI policy on the node role). */
 const VPC_CNI_SERVICE_ACCOUNT = { namespace: 'kube-system', service: 'aws-node' };
+const EBS_CSI_SERVICE_ACCOUNT = { namespace: 'kube-system', service: 'ebs-csi-controller-sa' };
 
 export interface ClusterStackProps extends PlatformStackProps {
   /**
@@ -259,6 +260,17 @@ export class ClusterStack extends PlatformStack {
       description: 'Amazon VPC CNI (kube-system/aws-node)',
     });
 
+    const ebsCsiRole = new ServiceAccountRole(this, 'ebs-csi-role', {
+      roleName: serviceRoleName(platform, env, EBS_CSI_SERVICE_ACCOUNT),
+      namespace: EBS_CSI_SERVICE_ACCOUNT.namespace,
+      serviceAccount: EBS_CSI_SERVICE_ACCOUNT.service,
+      oidcProvider: oidc,
+      managedPolicyArns: [awsManagedPolicyArn(env, 'service-role/AmazonEBSCSIDriverPolicy')],
+      // Volumes are encrypted with the environment's EBS key (the StorageClass names it).
+      statements: [{ sid: 'UseEbsKey', actions: ['kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'], resources: [ebsKey.arn] }],
+      description: 'Amazon EBS CSI driver (kube-system/ebs-csi-controller-sa)',
+    });
+
     // ---- Karpenter -------------------------------------------------------------------------------
     this.karpenter = new KarpenterResources(this, 'karpenter', { platform, env, clusterName: this.cluster.name });
 
@@ -332,6 +344,7 @@ export class ClusterStack extends PlatformStack {
     // ... and CoreDNS and metrics-server after it (their Pods need nodes to become healthy).
     addon('coredns', { configurationValues: JSON.stringify(corednsConfiguration(env)), dependsOn: [this.systemNodes.nodeGroup] });
     addon('metrics-server', { dependsOn: [this.systemNodes.nodeGroup] });
+    addon('aws-ebs-csi-driver', { serviceAccountRoleArn: ebsCsiRole.arn, dependsOn: [this.systemNodes.nodeGroup] });
 
     // ---- Outputs ---------------------------------------------------------------------------------
     const out = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });

@@ -3,7 +3,7 @@
  */
 
 /** EKS managed add-ons this platform installs. */
-export type EksAddonName = 'vpc-cni' | 'kube-proxy' | 'coredns' | 'metrics-server';
+export type EksAddonName = 'vpc-cni' | 'kube-proxy' | 'coredns' | 'metrics-server' | 'aws-ebs-csi-driver';
 
 /**
  * Add-on versions per Kubernetes minor version (`aws eks describe-addon-versions
@@ -17,6 +17,8 @@ export const EKS_ADDON_VERSIONS: Readonly<Record<string, Readonly<Record<EksAddo
     coredns: 'v1.12.4-eksbuild.1',
     // EKS community add-on (HPA's resource metrics).
     'metrics-server': 'v0.8.0-eksbuild.1',
+    // Persistent volumes (VictoriaMetrics), encrypted with the environment's EBS key.
+    'aws-ebs-csi-driver': 'v1.48.0-eksbuild.2',
   },
 };
 

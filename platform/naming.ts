@@ -175,6 +175,8 @@ export const karpenterInterruptionQueueName = (platform: Pick<Platform, 'name'>,
 export const DEDICATED_NODE_LABEL = 'platform.ec/dedicated';
 export const dedicatedNodePoolName = (namespace: Pick<Namespace, 'name'>, service: Pick<Service, 'name'>): string => `dedicated-${namespace.name}-${service.name}`;
 export const SHARED_NODE_POOL = 'shared';
+/** StorageClass of persistent volumes: gp3 through the EBS CSI driver, encrypted with the EBS key. */
+export const EBS_STORAGE_CLASS = 'gp3';
 export const NODE_CLASS = 'default';
 
 /**

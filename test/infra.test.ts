@@ -133,10 +133,19 @@ describe('cluster', () => {
     expect(group.launch_template.id).toMatch(/^\$\{aws_launch_template\.[\w-]+\.id\}$/);
   });
 
-  it('vpc-cni, kube-proxy, coredns and metrics-server are managed add-ons at pinned versions', () => {
+  it('vpc-cni, kube-proxy, coredns, metrics-server and the EBS CSI driver are managed add-ons at pinned versions', () => {
     const addons = Object.values(parsed('prd', 'cluster').resource.aws_eks_addon as Record<string, Json>);
-    expect(addons.map((a) => a.addon_name).sort()).toEqual(['coredns', 'kube-proxy', 'metrics-server', 'vpc-cni']);
+    expect(addons.map((a) => a.addon_name).sort()).toEqual(['aws-ebs-csi-driver', 'coredns', 'kube-proxy', 'metrics-server', 'vpc-cni']);
     for (const addon of addons) expect(addon.addon_version).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
+  });
+
+  it('the EBS CSI driver runs as its own IRSA role trusting only kube-system/ebs-csi-controller-sa, with use of the EBS key', () => {
+    const cluster = parsed('prd', 'cluster');
+    const csi = resourceOf(cluster, 'aws_eks_addon', (a) => a.addon_name === 'aws-ebs-csi-driver').body;
+    const roleId = /aws_iam_role\.([\w-]+)\.arn/.exec(csi.service_account_role_arn)![1];
+    const trust = JSON.stringify(cluster.data.aws_iam_policy_document[/aws_iam_policy_document\.([\w-]+)\.json/.exec(cluster.resource.aws_iam_role[roleId].assume_role_policy)![1]]);
+    expect(trust).toContain('"system:serviceaccount:kube-system:ebs-csi-controller-sa"');
+    expect(JSON.stringify(cluster.data.aws_iam_policy_document['ebs-csi-role_permissions'])).toContain('${aws_kms_key.ebs-key_key.arn}');
   });
 
   it('the CoreDNS configuration is JSON placing it on the system nodes, spread over zones', () => {

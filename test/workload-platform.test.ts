@@ -119,6 +119,17 @@ describe('nodes', () => {
   });
 });
 
+describe('storage', () => {
+  test('persistent volumes are gp3 through the EBS CSI driver, encrypted with the EBS key the cluster stack creates, and retained', () => {
+    const sc = objectAt('prd/cluster/storageclass-gp3.yaml');
+    expect(sc).toMatchObject({ provisioner: 'ebs.csi.aws.com', reclaimPolicy: 'Retain', volumeBindingMode: 'WaitForFirstConsumer', parameters: { type: 'gp3', encrypted: 'true' } });
+    const alias = sc.parameters.kmsKeyId.split(':').pop();
+    const cluster = JSON.parse(exampleFiles().get('prd/terraform/cluster/cdk.tf.json')!);
+    expect(Object.values(cluster.resource.aws_kms_alias).map((a: Loose) => a.name)).toContain(alias);
+    expect(Object.values(cluster.resource.aws_eks_addon).map((a: Loose) => a.addon_name)).toContain('aws-ebs-csi-driver');
+  });
+});
+
 describe('monitoring', () => {
   test('every service has a ServiceMonitor that selects its Service on a port the Service has', () => {
     for (const { path, obj } of objectsWhere((o) => o.kind === 'ServiceMonitor')) {

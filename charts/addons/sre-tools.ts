@@ -70,11 +70,7 @@ export const OTEL_COLLECTOR_IDENTITY = PLATFORM_IDENTITIES.otelCollector;
 /** ConfigMap holding the collector's pipeline (key "relay", as the chart expects of an existing ConfigMap). */
 export const OTEL_COLLECTOR_CONFIGMAP = 'otel-collector-config';
 
-/**
- * StorageClass of the persistent volumes of the monitoring add-ons (VictoriaMetrics). Not rendered
- * yet: the cluster layer must provide it (EBS CSI driver, gp3, encrypted with the EBS key).
- */
-export const EBS_STORAGE_CLASS = 'gp3';
+
 
 /** Guaranteed QoS resources (requests = limits) of one container. */
 export function guaranteed(cpu: string, memory: string) {

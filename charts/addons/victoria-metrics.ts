@@ -6,7 +6,8 @@
 import type { AddonSpec } from '../../apps-of-apps/addon';
 import type { Environment, Platform } from '../../platform/types';
 import { SYNC_WAVE } from '../sync-options';
-import { EBS_STORAGE_CLASS, guaranteed, VICTORIA_METRICS_SERVICE } from './sre-tools';
+import { EBS_STORAGE_CLASS } from '../../platform/naming';
+import { guaranteed, VICTORIA_METRICS_SERVICE } from './sre-tools';
 
 /** victoria-metrics-single chart (VictoriaMetrics v1.143.0). */
 export const VICTORIA_METRICS_CHART_VERSION = '0.38.0';
