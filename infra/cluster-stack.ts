@@ -29,7 +29,7 @@ import { parseCidr } from '../platform/network';
 import { SYSTEM_NODE_LABELS, SYSTEM_NODE_TAINT } from '../platform/naming';
 import { awsDnsSuffix, awsManagedPolicyArn, awsPartition, clusterLogGroupName } from './names';
 import { KarpenterResources } from './karpenter';
-import { KmsKey } from './kms-key';
+import { accountAdministersKey, KmsKey } from './kms-key';
 import { NETWORK_OUTPUTS, NETWORK_STACK } from './network-stack';
 import { platformIdentityStatements } from './platform-identity-policies';
 import { PlatformStack, type PlatformStackProps } from './platform-stack';
@@ -108,13 +108,7 @@ export class ClusterStack extends PlatformStack {
     });
     const logsKeyPolicy = new DataAwsIamPolicyDocument(this, 'logs-key-policy', {
       statement: [
-        {
-          sid: 'AccountAdministersKeyThroughIam',
-          effect: 'Allow',
-          actions: ['kms:*'],
-          resources: ['*'],
-          principals: [{ type: 'AWS', identifiers: [`arn:${partition}:iam::${env.account}:root`] }],
-        },
+        accountAdministersKey(env),
         {
           sid: 'CloudWatchLogsUsesKeyForAccountLogGroups',
           effect: 'Allow',
@@ -147,13 +141,7 @@ export class ClusterStack extends PlatformStack {
     const autoScalingRole = `arn:${partition}:iam::${env.account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
     const ebsKeyPolicy = new DataAwsIamPolicyDocument(this, 'ebs-key-policy', {
       statement: [
-        {
-          sid: 'AccountAdministersKeyThroughIam',
-          effect: 'Allow',
-          actions: ['kms:*'],
-          resources: ['*'],
-          principals: [{ type: 'AWS', identifiers: [`arn:${partition}:iam::${env.account}:root`] }],
-        },
+        accountAdministersKey(env),
         {
           sid: 'AutoScalingEncryptsNodeVolumes',
           effect: 'Allow',

@@ -4,6 +4,22 @@
 import { Construct } from 'constructs';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey as KmsKeyResource } from '@cdktf/provider-aws/lib/kms-key';
+import type { Environment } from '../platform/types';
+import { awsPartition } from './names';
+
+/**
+ * The first statement of every key policy here: the account (through IAM policies) administers and
+ * uses the key; further statements admit AWS services that cannot carry IAM policies.
+ */
+export function accountAdministersKey(env: Pick<Environment, 'account' | 'region'>) {
+  return {
+    sid: 'AccountAdministersKeyThroughIam',
+    effect: 'Allow',
+    actions: ['kms:*'],
+    resources: ['*'],
+    principals: [{ type: 'AWS', identifiers: [`arn:${awsPartition(env.region)}:iam::${env.account}:root`] }],
+  };
+}
 
 export interface KmsKeyProps {
   /** Alias, including the "alias/" prefix (see `kmsAliasName`). */

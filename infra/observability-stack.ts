@@ -18,7 +18,6 @@ import {
   applicationLogGroupName,
   auroraClusterIdentifier,
   auroraMaxConnections,
-  awsPartition,
   awsServicePrincipal,
   kmsKeyAlias,
   meshAccessLogGroupName,
@@ -27,7 +26,7 @@ import {
 import type { Environment } from '../platform/types';
 import { CLUSTER_OUTPUTS, CLUSTER_STACK } from './cluster-stack';
 import { EDGE_OUTPUTS, EDGE_STACK } from './edge-stack';
-import { KmsKey } from './kms-key';
+import { accountAdministersKey, KmsKey } from './kms-key';
 import { NETWORK_OUTPUTS, NETWORK_STACK } from './network-stack';
 import { PlatformStack, type PlatformStackProps } from './platform-stack';
 import { stackRemoteState } from './state';
@@ -76,18 +75,11 @@ export class ObservabilityStack extends PlatformStack {
 
     // ---- Alerts topic ---------------------------------------------------------------------------
     // CloudWatch alarms cannot publish to a topic under the AWS-managed SNS key: this key admits them.
-    const partition = awsPartition(env.region);
     const cloudwatch = awsServicePrincipal(env, 'cloudwatch');
     const alarmsOfAccount = regionalArn(env, 'cloudwatch', 'alarm:*');
     const keyPolicy = new DataAwsIamPolicyDocument(this, 'alerts-key-policy', {
       statement: [
-        {
-          sid: 'AccountAdministersKeyThroughIam',
-          effect: 'Allow',
-          actions: ['kms:*'],
-          resources: ['*'],
-          principals: [{ type: 'AWS', identifiers: [`arn:${partition}:iam::${env.account}:root`] }],
-        },
+        accountAdministersKey(env),
         {
           sid: 'CloudWatchAlarmsPublishEncrypted',
           effect: 'Allow',

@@ -19,7 +19,8 @@ import type { AddonSpec } from '../../apps-of-apps/addon';
 import { PLATFORM_IDENTITIES } from '../../platform/naming';
 import type { Environment, Platform } from '../../platform/types';
 import { SYNC_WAVE } from '../sync-options';
-import { guaranteed, restrictedContainer } from './sre-tools';
+import { restrictedContainer } from '../jobs/hardened-pod';
+import { guaranteed } from './sre-tools';
 import { onSystemNodes } from './system-nodes';
 
 /** descheduler chart; its minor follows the cluster's Kubernetes minor (client compatibility). */

@@ -12,7 +12,8 @@ import type { AddonSpec } from '../../apps-of-apps/addon';
 import { oidcIssuer } from '../../platform/naming';
 import type { Environment, Platform } from '../../platform/types';
 import { SYNC_WAVE } from '../sync-options';
-import { guaranteed, haReplicas, OAUTH2_PROXY_SERVICE, oauth2ProxyHost, restrictedContainer, SRE_K8S_SECRETS } from './sre-tools';
+import { restrictedContainer } from '../jobs/hardened-pod';
+import { guaranteed, haReplicas, OAUTH2_PROXY_SERVICE, oauth2ProxyHost, SRE_K8S_SECRETS } from './sre-tools';
 
 export const OAUTH2_PROXY_CHART_VERSION = '10.7.0';
 export const OAUTH2_PROXY_CHART_REPO = 'https://oauth2-proxy.github.io/manifests';

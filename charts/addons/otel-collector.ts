@@ -15,7 +15,8 @@ import { iamRoleArn, platformRoleName } from '../../platform/naming';
 import type { Environment, Platform } from '../../platform/types';
 import { OTEL_COLLECTOR } from '../mesh/telemetry';
 import { SYNC_WAVE } from '../sync-options';
-import { checksum, guaranteed, OTEL_COLLECTOR_CONFIGMAP, OTEL_COLLECTOR_IDENTITY, restrictedContainer } from './sre-tools';
+import { restrictedContainer } from '../jobs/hardened-pod';
+import { checksum, guaranteed, OTEL_COLLECTOR_CONFIGMAP, OTEL_COLLECTOR_IDENTITY } from './sre-tools';
 
 /** opentelemetry-collector chart; the contrib image (which has the awsxray exporter) at the chart's appVersion. */
 export const OTEL_COLLECTOR_CHART_VERSION = '0.156.2';

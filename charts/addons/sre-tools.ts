@@ -80,19 +80,6 @@ export function guaranteed(cpu: string, memory: string) {
 /** At least two replicas where the environment's floor asks for HA, one in a single-replica environment. */
 export const haReplicas = (env: Pick<Environment, 'sizing'>, max = 3): number => Math.min(Math.max(1, env.sizing.replicaFloor), max);
 
-/** Restricted-profile container security context for add-on containers that run as a fixed non-root user. */
-export function restrictedContainer(uid: number) {
-  return {
-    runAsNonRoot: true,
-    runAsUser: uid,
-    runAsGroup: uid,
-    readOnlyRootFilesystem: true,
-    allowPrivilegeEscalation: false,
-    privileged: false,
-    capabilities: { drop: ['ALL'] },
-    seccompProfile: { type: 'RuntimeDefault' },
-  };
-}
 
 /** SHA-256 of a rendered configuration (pod annotation that rolls the Pods when it changes). */
 export const checksum = (content: string): string => createHash('sha256').update(content).digest('hex');

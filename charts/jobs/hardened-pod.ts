@@ -13,16 +13,21 @@ export const POD_SECURITY_CONTEXT = {
   seccompProfile: { type: 'RuntimeDefault' },
 } as const;
 
-export const CONTAINER_SECURITY_CONTEXT = {
-  runAsNonRoot: true,
-  runAsUser: RUN_AS,
-  runAsGroup: RUN_AS,
-  readOnlyRootFilesystem: true,
-  allowPrivilegeEscalation: false,
-  privileged: false,
-  capabilities: { drop: ['ALL'] },
-  seccompProfile: { type: 'RuntimeDefault' },
-} as const;
+/** Restricted-profile container security context, running as `uid` (never 0). */
+export function restrictedContainer(uid: number) {
+  return {
+    runAsNonRoot: true,
+    runAsUser: uid,
+    runAsGroup: uid,
+    readOnlyRootFilesystem: true,
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    capabilities: { drop: ['ALL'] },
+    seccompProfile: { type: 'RuntimeDefault' },
+  } as const;
+}
+
+export const CONTAINER_SECURITY_CONTEXT = restrictedContainer(RUN_AS);
 
 /** Jobs run to completion, so they get no mesh sidecar (it would never exit). */
 export const NO_SIDECAR = { 'sidecar.istio.io/inject': 'false' } as const;
