@@ -18,7 +18,7 @@ import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
 import { KarpenterResources } from '../infra/karpenter';
 import { KmsKey } from '../infra/kms-key';
-import { renderTerraform, type RenderedStack } from '../infra/render-terraform';
+import { renderTerraform } from '../infra/render-terraform';
 import { ServiceAccountRole } from '../infra/service-account-role';
 import { sopsConfigYaml } from '../infra/sops-config';
 import { addEnvironmentStacks } from '../infra/stacks';
@@ -49,7 +49,7 @@ import {
 import { subnetPlan } from '../platform/network';
 import { listServices } from '../platform/validate';
 import { parse as parseYaml } from 'yaml';
-import { envNamed, platform, type Json } from './support/cdktf-jest';
+import { envNamed, platform, rendered, type Json } from './support/cdktf-jest';
 
 const ENVS = ['dev', 'stg', 'prd'] as const;
 
@@ -64,16 +64,6 @@ function synth(envName: string, stack: string): string {
   return stacks.get(stack)!;
 }
 
-/** What renderTerraform returns (the dist/ JSON), parsed, once per environment. */
-const renderCache = new Map<string, RenderedStack[]>();
-function rendered(envName: string): RenderedStack[] {
-  let stacks = renderCache.get(envName);
-  if (!stacks) {
-    stacks = renderTerraform(platform, envNamed(envName));
-    renderCache.set(envName, stacks);
-  }
-  return stacks;
-}
 const json = (envName: string, stack: string): Json => JSON.parse(rendered(envName).find((r) => r.stack === stack)!.json);
 const everyStack = (): { env: string; stack: string; json: Json }[] => ENVS.flatMap((env) => rendered(env).map((r) => ({ env, stack: r.stack, json: JSON.parse(r.json) as Json })));
 

@@ -11,9 +11,9 @@ import { serviceAccountName, serviceRoleName } from '../platform/naming';
 import type { Environment } from '../platform/types';
 import { listServices } from '../platform/validate';
 import { parseCidr, subnetPlan } from '../platform/network';
-import { renderTerraform, type RenderedStack } from '../infra/render-terraform';
+import { renderTerraform } from '../infra/render-terraform';
 import { addEnvironmentStacks, STACKS } from '../infra/stacks';
-import { envNamed, platform, type Json } from './support/cdktf-jest';
+import { envNamed, platform, rendered, type Json } from './support/cdktf-jest';
 
 
 /** Synthesized JSON (cdktf Testing.synth) of every stack of an environment, by short name; built once. */
@@ -31,16 +31,6 @@ function synth(envName: string, stack: string): string {
 }
 const parsed = (envName: string, stack: string): Json => JSON.parse(synth(envName, stack));
 
-/** What renderTerraform returns, once per environment. */
-const renderCache = new Map<string, RenderedStack[]>();
-function rendered(envName: string): RenderedStack[] {
-  let stacks = renderCache.get(envName);
-  if (!stacks) {
-    stacks = renderTerraform(platform, envNamed(envName));
-    renderCache.set(envName, stacks);
-  }
-  return stacks;
-}
 const everyRenderedStack = (): { env: Environment; stack: string; json: Json }[] =>
   platform.environments.flatMap((env) => rendered(env.name).map((r) => ({ env, stack: r.stack, json: JSON.parse(r.json) as Json })));
 

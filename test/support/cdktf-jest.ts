@@ -3,6 +3,7 @@
  * with the typings cdktf does not ship for @types/jest; plus the example platform's environments.
  */
 import { Testing } from 'cdktf';
+import { renderTerraform, type RenderedStack } from '../../infra/render-terraform';
 import { loadPlatform } from '../../platform/load';
 import type { Environment, Platform } from '../../platform/types';
 
@@ -28,4 +29,15 @@ export function envNamed(name: string): Environment {
   const env = platform.environments.find((e) => e.name === name);
   if (!env) throw new Error(`no environment ${name}`);
   return env;
+}
+
+const renderCache = new Map<string, RenderedStack[]>();
+/** What renderTerraform returns (the dist/ JSON) for an example environment, rendered once. */
+export function rendered(envName: string): RenderedStack[] {
+  let stacks = renderCache.get(envName);
+  if (!stacks) {
+    stacks = renderTerraform(platform, envNamed(envName));
+    renderCache.set(envName, stacks);
+  }
+  return stacks;
 }
