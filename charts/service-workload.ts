@@ -19,6 +19,7 @@ import {
 } from '../platform/naming';
 import type { Environment, Namespace, Platform, Service, Team } from '../platform/types';
 import { BffNginxConfig } from './bff/nginx-config';
+import { kplusContainerSecurity, kplusPodSecurity, RUN_AS } from './jobs/hardened-pod';
 import { hardenPodTemplate, HookJob } from './jobs/hook-job';
 import { ServiceMonitoring } from './monitoring/service-monitoring';
 import { ServiceSecrets } from './secrets/service-secrets';
@@ -54,7 +55,7 @@ export class ServiceWorkload extends Construct {
     super(scope, id);
     const { platform, env, namespace, service } = props;
     const { preStopSleepSeconds: preStop, terminationGracePeriodSeconds: grace } = service.shutdown;
-    const uid = props.runAsUser ?? 10001;
+    const uid = props.runAsUser ?? RUN_AS;
     if (grace <= preStop) {
       throw new Error(`${namespace.name}/${service.name}: terminationGracePeriodSeconds (${grace}) must exceed preStopSleepSeconds (${preStop})`);
     }
@@ -96,7 +97,7 @@ export class ServiceWorkload extends Construct {
       automountServiceAccountToken: false,
       terminationGracePeriod: Duration.seconds(grace),
       strategy: kplus.DeploymentStrategy.rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.percent(25), maxUnavailable: kplus.PercentOrAbsolute.absolute(0) }),
-      securityContext: { ensureNonRoot: true, user: uid, group: uid, fsGroup: uid },
+      securityContext: kplusPodSecurity(uid),
       volumes: [],
       containers: [
         {
@@ -108,15 +109,7 @@ export class ServiceWorkload extends Construct {
             cpu: { request: cpu(service.resources.cpu), limit: cpu(service.resources.cpu) },
             memory: { request: memory(service.resources.memory), limit: memory(service.resources.memory) },
           },
-          securityContext: {
-            ensureNonRoot: true,
-            user: uid,
-            group: uid,
-            readOnlyRootFilesystem: true,
-            allowPrivilegeEscalation: false,
-            privileged: false,
-            seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-          },
+          securityContext: kplusContainerSecurity(uid),
           envFrom: [
             kplus.Env.fromConfigMap(this.configMap),
             ...secrets.secretNames.map((name) => kplus.Env.fromSecret(kplus.Secret.fromSecretName(this, `secret-${name}`, name))),

@@ -5,14 +5,6 @@
  */
 export const RUN_AS = 10001;
 
-export const POD_SECURITY_CONTEXT = {
-  runAsNonRoot: true,
-  runAsUser: RUN_AS,
-  runAsGroup: RUN_AS,
-  fsGroup: RUN_AS,
-  seccompProfile: { type: 'RuntimeDefault' },
-} as const;
-
 /** Restricted-profile container security context, running as `uid` (never 0). */
 export function restrictedContainer(uid: number) {
   return {
@@ -28,6 +20,20 @@ export function restrictedContainer(uid: number) {
 }
 
 export const CONTAINER_SECURITY_CONTEXT = restrictedContainer(RUN_AS);
+
+/**
+ * The same settings in cdk8s-plus's terms (Pod and container); `hardenPodTemplate` adds what
+ * cdk8s-plus cannot express (capabilities, Pod-level seccomp).
+ */
+export const kplusPodSecurity = (uid: number) => ({ ensureNonRoot: true, user: uid, group: uid, fsGroup: uid });
+export const kplusContainerSecurity = (uid: number) => ({
+  ensureNonRoot: true,
+  user: uid,
+  group: uid,
+  readOnlyRootFilesystem: true,
+  allowPrivilegeEscalation: false,
+  privileged: false,
+});
 
 /** Jobs run to completion, so they get no mesh sidecar (it would never exit). */
 export const NO_SIDECAR = { 'sidecar.istio.io/inject': 'false' } as const;

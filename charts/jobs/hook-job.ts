@@ -1,7 +1,7 @@
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { CONTAINER_SECURITY_CONTEXT, NO_SIDECAR, RUN_AS } from './hardened-pod';
+import { CONTAINER_SECURITY_CONTEXT, kplusContainerSecurity, kplusPodSecurity, NO_SIDECAR, RUN_AS } from './hardened-pod';
 
 export type HookPhase = 'PreSync' | 'Sync' | 'PostSync';
 
@@ -54,7 +54,7 @@ export class HookJob extends Construct {
       restartPolicy: kplus.RestartPolicy.NEVER,
       backoffLimit: props.backoffLimit ?? 2,
       activeDeadline: props.activeDeadline ?? Duration.minutes(10),
-      securityContext: { ensureNonRoot: true, user: RUN_AS, group: RUN_AS, fsGroup: RUN_AS },
+      securityContext: kplusPodSecurity(RUN_AS),
       containers: [
         {
           name: 'job',
@@ -62,7 +62,7 @@ export class HookJob extends Construct {
           imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
           command: [...props.command],
           resources: { cpu: { request: props.cpu, limit: props.cpu }, memory: { request: props.memory, limit: props.memory } },
-          securityContext: { ensureNonRoot: true, user: RUN_AS, group: RUN_AS, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false },
+          securityContext: kplusContainerSecurity(RUN_AS),
           envFrom: (props.envFromSecrets ?? []).map((name) => kplus.Env.fromSecret(kplus.Secret.fromSecretName(this, `secret-${name}`, name))),
           envVariables: Object.fromEntries(Object.entries({ HOME: '/tmp', ...props.env }).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
           volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(64) }) }],

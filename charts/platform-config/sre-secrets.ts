@@ -7,16 +7,15 @@
 import { Construct } from 'constructs';
 import {
   ExternalSecret,
-  ExternalSecretSpecSecretStoreRefKind,
   ExternalSecretSpecTargetCreationPolicy,
   ExternalSecretSpecTargetDeletionPolicy,
   ExternalSecretSpecTargetTemplateEngineVersion,
   ExternalSecretSpecTargetTemplateMergePolicy,
 } from '../../imports/external-secrets.io';
-import { CLUSTER_SECRET_STORE } from '../../platform/naming';
-import type { Environment, Platform } from '../../platform/types';
 import { SRE_SECRETS, type SreSecret, sreSecretName } from '../../platform/naming';
+import type { Environment, Platform } from '../../platform/types';
 import { OAUTH2_PROXY_CLIENT_ID, SRE_K8S_SECRETS } from '../addons/sre-tools';
+import { PLATFORM_SECRET_STORE_REF } from '../secrets/cluster-secret-store';
 
 /** Non-secret keys added to a Secret beside the ones read from AWS. */
 const TEMPLATED: Partial<Record<SreSecret, Record<string, string>>> = {
@@ -45,7 +44,7 @@ export class SreSecrets extends Construct {
         metadata: { name },
         spec: {
           refreshInterval: '1h',
-          secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: CLUSTER_SECRET_STORE },
+          secretStoreRef: PLATFORM_SECRET_STORE_REF,
           target: {
             name,
             creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,

@@ -1,8 +1,11 @@
 import { Construct } from 'constructs';
-import { ClusterSecretStore, ClusterSecretStoreSpecProviderAwsService } from '../../imports/external-secrets.io';
+import { ClusterSecretStore, ClusterSecretStoreSpecProviderAwsService, ExternalSecretSpecSecretStoreRefKind } from '../../imports/external-secrets.io';
 import { CLUSTER_SECRET_STORE, PLATFORM_IDENTITIES, SRE_SECRETS } from '../../platform/naming';
 import type { Environment, Platform } from '../../platform/types';
 import { CRD_PENDING } from '../nodes/node-pools';
+
+/** How every ExternalSecret of the platform names the store. */
+export const PLATFORM_SECRET_STORE_REF = { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: CLUSTER_SECRET_STORE };
 
 export interface ClusterSecretStoreProps {
   readonly platform: Platform;

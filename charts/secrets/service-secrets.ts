@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
-import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy } from '../../imports/external-secrets.io';
-import { appSecretName, CLUSTER_SECRET_STORE, databaseSecretK8sName, databaseSecretName, serviceSecretName, sopsSecretName } from '../../platform/naming';
+import { ExternalSecret, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy } from '../../imports/external-secrets.io';
+import { appSecretName, databaseSecretK8sName, databaseSecretName, serviceSecretName, sopsSecretName } from '../../platform/naming';
 import type { Environment, Namespace, Platform, Service } from '../../platform/types';
+import { PLATFORM_SECRET_STORE_REF } from './cluster-secret-store';
 
 export interface ServiceSecretsProps {
   readonly platform: Platform;
@@ -36,7 +37,7 @@ export class ServiceSecrets extends Construct {
     const { platform, env, namespace, service } = props;
     const ref = { namespace: namespace.name, service: service.name };
     const refreshInterval = props.refreshInterval ?? '1h';
-    const secretStoreRef = { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: CLUSTER_SECRET_STORE };
+    const secretStoreRef = PLATFORM_SECRET_STORE_REF;
 
     const fromSecretsManager = service.secrets.filter((s) => s.from === 'secrets-manager');
     if (fromSecretsManager.length > 0) {
