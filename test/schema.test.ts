@@ -1,8 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CRD_SOURCES, planImports, readImports } from '../scripts/import-crds';
-import { validateObject, validateTree } from './support/schema';
+import { CRD_SOURCES, extractSchemas, pinnedVersion, planImports, readImports, type SchemaIndex } from '../scripts/import-crds';
+import { schemaDir, validateObject, validateTree } from './support/schema';
+
+const REPO_ROOT = path.resolve(__dirname, '..');
+const schemaIndex = (): SchemaIndex => JSON.parse(fs.readFileSync(path.join(schemaDir(), 'index.json'), 'utf8')) as SchemaIndex;
 
 const deployment = () => ({
   apiVersion: 'apps/v1',
@@ -172,5 +175,64 @@ describe('scripts/import-crds.ts', () => {
     const urls = readImports();
     expect(() => planImports([...urls, 'https://example.com/crd.yaml'])).toThrow(/https:\/\/example\.com\/crd\.yaml, which has no local copy/);
     expect(() => planImports(urls.slice(1))).toThrow(new RegExp(`${urls[0].replace(/[.]/g, '\\.')}, which cdk8s.yaml does not import`));
+  });
+});
+
+describe('imports/schemas (what offline validation reads)', () => {
+  it('lives inside the repository, so a clone with nothing beside it validates custom resources', () => {
+    const rel = path.relative(REPO_ROOT, schemaDir());
+    expect(rel.startsWith('..')).toBe(false);
+    expect(fs.existsSync(path.join(schemaDir(), 'index.json'))).toBe(true);
+  });
+
+  it('was generated from exactly the sources cdk8s.yaml pins, each at the version its URLs name', () => {
+    const index = schemaIndex();
+    expect(index.sources.map((s) => s.file)).toEqual(Object.keys(CRD_SOURCES));
+    expect(new Set(index.sources.flatMap((s) => s.urls))).toEqual(new Set(readImports()));
+    for (const source of index.sources) {
+      expect(source.urls).toEqual(CRD_SOURCES[source.file]);
+      for (const url of source.urls) expect(url).toContain(`/v${source.version}/`);
+    }
+  });
+
+  it('has a schema for every kind and version the generated imports construct', () => {
+    const index = schemaIndex();
+    const known = new Set(index.sources.flatMap((s) => s.kinds.flatMap((k) =>
+      k.versions.filter((v) => v.schema).map((v) => `${k.group}/${v.name}/${k.kind}`))));
+    const gvks = fs.readdirSync(path.join(REPO_ROOT, 'imports')).filter((f) => f.endsWith('.ts')).flatMap((f) =>
+      [...fs.readFileSync(path.join(REPO_ROOT, 'imports', f), 'utf8')
+        .matchAll(/GVK: GroupVersionKind = \{\s*apiVersion: '([^']+)',\s*kind: '([^']+)'/g)].map((m) => `${m[1]}/${m[2]}`));
+    expect(gvks.length).toBeGreaterThan(40);
+    expect(gvks.filter((g) => !known.has(g))).toEqual([]);
+  });
+
+  it('holds each schema file the index names, as valid JSON', () => {
+    for (const source of schemaIndex().sources) {
+      for (const kind of source.kinds) {
+        for (const v of kind.versions.filter((x) => x.schema)) {
+          const schema = JSON.parse(fs.readFileSync(path.join(schemaDir(), v.schema!), 'utf8')) as { type?: string };
+          expect([v.schema, schema.type]).toEqual([v.schema, 'object']);
+        }
+      }
+    }
+  });
+
+  it('extractSchemas keeps every version of a CRD with its served flag and schema, and refuses a file without CRDs', () => {
+    const crd = (versions: object[]) => JSON.stringify({
+      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition',
+      spec: { group: 'example.com', names: { kind: 'Widget' }, versions },
+    });
+    const { source, files } = extractSchemas('widgets-1.2.3.yaml', crd([
+      { name: 'v1', served: true, schema: { openAPIV3Schema: { type: 'object' } } },
+      { name: 'v0', served: false },
+    ]), ['https://example.com/v1.2.3/widgets.yaml']);
+    expect(source.version).toBe('1.2.3');
+    expect(source.kinds).toEqual([{ group: 'example.com', kind: 'Widget', versions: [
+      { name: 'v1', served: true, schema: 'example.com/Widget.v1.json' },
+      { name: 'v0', served: false },
+    ] }]);
+    expect(files.get('example.com/Widget.v1.json')).toBe('{"type":"object"}\n');
+    expect(() => extractSchemas('empty-1.0.0.yaml', '{}', [])).toThrow(/no CustomResourceDefinition found/);
+    expect(() => pinnedVersion('istio.yaml')).toThrow(/named <project>-<x\.y\.z>\.yaml/);
   });
 });

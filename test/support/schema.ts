@@ -2,8 +2,9 @@
  * Offline schema validation of rendered Kubernetes objects.
  *
  * - Built-in kinds: the model class from `kubernetes-models` (module path = apiVersion, export = kind).
- * - Custom kinds: ajv against the openAPIV3Schema of the served CRD version in the pinned CRD
- *   directory (../shared/crds beside the repo; override with PLATFORM_CRDS_DIR). Like the API
+ * - Custom kinds: ajv against the openAPIV3Schema of the served CRD version, read from the schemas
+ *   `npm run import` writes into the repository (`imports/schemas/`, from the same pinned CRDs as
+ *   `imports/*.ts`), so a clone with nothing beside it validates the same way. Like the API
  *   server's pruning, fields a structural schema doesn't declare are errors, unless
  *   x-kubernetes-preserve-unknown-fields allows them. CEL rules (x-kubernetes-validations) and
  *   `format` are not checked.
@@ -14,12 +15,14 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { SCHEMA_DIR, type SchemaIndex } from '../../scripts/import-crds';
 
 type Validator = (obj: Record<string, unknown>) => string[];
 type JsonSchema = { [keyword: string]: unknown };
 
-export function crdsDir(): string {
-  return process.env.PLATFORM_CRDS_DIR ?? path.resolve(__dirname, '../../../shared/crds');
+/** The committed schema folder `npm run import` writes (inside the repository). */
+export function schemaDir(): string {
+  return path.resolve(__dirname, '../..', SCHEMA_DIR);
 }
 
 /** Problems with one Kubernetes object; empty when it is valid. */
@@ -117,34 +120,29 @@ function builtinValidator(apiVersion: string, kind: string): Validator | undefin
 
 interface CrdVersion {
   served: boolean;
-  schema?: JsonSchema;
+  /** Reads the version's schema file; undefined when the CRD declares none. */
+  schema?: () => JsonSchema;
 }
 
-/** group -> kind -> version, filled lazily from only the CRD files that mention a group. */
-const crds = new Map<string, Map<string, Map<string, CrdVersion>>>();
-const parsedFiles = new Set<string>();
+/** group -> kind -> version, read once from imports/schemas/index.json; schemas load lazily. */
+let crds: Map<string, Map<string, Map<string, CrdVersion>>> | undefined;
 
-function loadCrdsFor(group: string): void {
-  const dir = crdsDir();
-  for (const name of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
-    const file = path.join(dir, name);
-    if (parsedFiles.has(file)) continue;
-    const text = fs.readFileSync(file, 'utf8');
-    if (!text.includes(group)) continue; // a file that never spells the group can't define it
-    parsedFiles.add(file);
-    for (const doc of parseAllDocuments(text)) {
-      const crd: unknown = doc.toJS();
-      if (!isRecord(crd) || crd.kind !== 'CustomResourceDefinition' || !isRecord(crd.spec)) continue;
-      const spec = crd.spec as { group: string; names: { kind: string }; versions?: unknown[] };
-      const kinds = crds.get(spec.group) ?? new Map<string, Map<string, CrdVersion>>();
-      crds.set(spec.group, kinds);
-      const versions = new Map<string, CrdVersion>();
-      kinds.set(spec.names.kind, versions);
-      for (const v of (spec.versions ?? []) as { name: string; served?: boolean; schema?: { openAPIV3Schema?: JsonSchema } }[]) {
-        versions.set(v.name, { served: v.served !== false, schema: v.schema?.openAPIV3Schema });
-      }
+function loadCrds(): Map<string, Map<string, Map<string, CrdVersion>>> {
+  if (crds) return crds;
+  const dir = schemaDir();
+  const index = JSON.parse(fs.readFileSync(path.join(dir, 'index.json'), 'utf8')) as SchemaIndex;
+  crds = new Map();
+  for (const source of index.sources) {
+    for (const { group, kind, versions } of source.kinds) {
+      const kinds = crds.get(group) ?? new Map<string, Map<string, CrdVersion>>();
+      crds.set(group, kinds);
+      kinds.set(kind, new Map(versions.map((v) => [v.name, {
+        served: v.served,
+        schema: v.schema === undefined ? undefined : () => JSON.parse(fs.readFileSync(path.join(dir, v.schema!), 'utf8')) as JsonSchema,
+      }])));
     }
   }
+  return crds;
 }
 
 /** CRD patterns are Go RE2, which allows inline flags like `^(?i)(abort|warn)?$`; JS wants real flags. */
@@ -183,9 +181,8 @@ function getAjv(): Ajv {
 function customValidator(apiVersion: string, kind: string): Validator {
   const [group, version, ...rest] = apiVersion.split('/');
   if (!version || rest.length > 0) return fail(`malformed apiVersion ${apiVersion}`);
-  loadCrdsFor(group);
-  const kinds = crds.get(group);
-  if (!kinds) return fail(`no CRD in ${crdsDir()} defines group ${group}`);
+  const kinds = loadCrds().get(group);
+  if (!kinds) return fail(`no CRD in ${SCHEMA_DIR} defines group ${group}`);
   const versions = kinds.get(kind);
   if (!versions) return fail(`no CRD defines kind ${kind} in group ${group} (known: ${[...kinds.keys()].join(', ')})`);
   const crdVersion = versions.get(version);
@@ -196,7 +193,7 @@ function customValidator(apiVersion: string, kind: string): Validator {
   if (!crdVersion.schema) return () => [];
   let validate: ValidateFunction;
   try {
-    validate = getAjv().compile(structural(structuredClone(crdVersion.schema), true));
+    validate = getAjv().compile(structural(crdVersion.schema(), true));
   } catch (e) {
     return fail(`cannot compile the CRD schema of ${apiVersion} ${kind}: ${e instanceof Error ? e.message : e}`);
   }
