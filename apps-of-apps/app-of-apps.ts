@@ -23,6 +23,16 @@ import {
 } from '../platform/naming';
 import type { Environment, Platform, Team } from '../platform/types';
 
+/**
+ * Destination namespace of the Applications that sync cluster-scoped objects: the sre team's first
+ * namespace (a destination its project admits; no object lands there).
+ */
+export function clusterApplicationNamespace(team: Team): string {
+  const first = team.namespaces[0];
+  if (!first) throw new Error(`team ${team.name} owns no namespace: the cluster Application needs one as its destination`);
+  return first.name;
+}
+
 const usesSops = (team: Team): boolean => team.namespaces.some((ns) => ns.services.some((s) => s.secrets.some((x) => x.from === 'sops')));
 
 /** The in-cluster API server: each environment is its own cluster with its own Argo CD. */
@@ -188,7 +198,10 @@ export class ChildrenChart extends PlatformChart {
         spec: {
           project: teamProjectName(team),
           source: { repoUrl: platform.repo, targetRevision: env.targetRevision, path: clusterPath(env), directory: { recurse: false } },
-          destination: { server: IN_CLUSTER },
+          // Argo CD matches an empty destination namespace against no concrete project destination
+          // (argo-cd app_project_types.go IsDestinationPermitted, issue #11510), so the app names one
+          // of sre's own namespaces; everything it syncs is cluster-scoped, so nothing lands there.
+          destination: { server: IN_CLUSTER, namespace: clusterApplicationNamespace(team) },
           // No finalizer: deleting this Application must never delete Namespaces.
           syncPolicy: automatedSync(['ServerSideApply=true']),
         },
