@@ -4,7 +4,7 @@ import { commonLabels } from '../charts/labels';
 import { PlatformChart } from '../charts/platform-chart';
 import { SYNC_WAVE } from '../charts/sync-options';
 import { Application, AppProject, type ApplicationSpec } from '../imports/argoproj.io';
-import { ADDON_CLUSTER_KINDS, addonApplicationName, type AddonSpec } from './addon';
+import { ADDON_CLUSTER_KINDS, addonApplicationName, hasOwnProject, type AddonSpec } from './addon';
 import {
   childApplicationName,
   childrenPath,
@@ -58,8 +58,12 @@ export interface AppOfAppsProps {
 /** AppProject of the platform add-ons: their Helm repos, sre namespaces, and the cluster kinds operators need. */
 export const ADDONS_PROJECT = 'sre-addons';
 
+/** AppProject of an add-on: its own when its chart writes beyond sre's namespaces, else the shared one. */
+export const addonProjectName = (addon: AddonSpec): string => (hasOwnProject(addon) ? `${ADDONS_PROJECT}-${addon.name}` : ADDONS_PROJECT);
+
 const FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 const WAVE = 'argocd.argoproj.io/sync-wave';
+const SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
 
 function automatedSync(extraOptions: string[] = []): ApplicationSpec['syncPolicy'] {
   return {
@@ -156,26 +160,38 @@ export class TeamsChart extends PlatformChart {
 
     if (props.addons.length > 0) {
       const sre = platform.teams.find((t) => t.name === SRE_TEAM)!;
-      new AppProject(this, 'project-addons', {
-        metadata: { name: ADDONS_PROJECT, annotations: { [WAVE]: String(SYNC_WAVE.projects) } },
-        spec: {
-          description: 'Upstream Helm charts of the platform add-ons, pinned, into sre namespaces only.',
-          sourceRepos: [...new Set(props.addons.map((a) => a.repoURL))].sort(),
-          destinations: [...new Set(props.addons.map((a) => a.namespace))].sort().map((namespace) => ({ server: IN_CLUSTER, namespace })),
-          clusterResourceWhitelist: [...ADDON_CLUSTER_KINDS],
-          // Operator charts bring many namespaced kinds; they stay inside sre's own namespaces.
-          namespaceResourceWhitelist: [{ group: '*', kind: '*' }],
-          orphanedResources: { warn: true },
-          roles: [
-            {
-              name: 'owners',
-              description: 'Owners of the platform add-ons',
-              groups: [...sre.owners],
-              policies: [`p, proj:${ADDONS_PROJECT}:owners, applications, get, ${ADDONS_PROJECT}/*, allow`, `p, proj:${ADDONS_PROJECT}:owners, applications, sync, ${ADDONS_PROJECT}/*, allow`],
-            },
-          ],
-        },
-      });
+      const shared = props.addons.filter((a) => !hasOwnProject(a));
+      const project = (name: string, description: string, addons: readonly AddonSpec[], extra: { namespaces?: readonly string[]; blacklist?: AddonSpec['namespaceResourceBlacklist'] }) =>
+        new AppProject(this, `project-${name}`, {
+          metadata: { name, annotations: { [WAVE]: String(SYNC_WAVE.projects) } },
+          spec: {
+            description,
+            sourceRepos: [...new Set(addons.map((a) => a.repoURL))].sort(),
+            destinations: [...new Set([...addons.map((a) => a.namespace), ...(extra.namespaces ?? [])])].sort().map((namespace) => ({ server: IN_CLUSTER, namespace })),
+            clusterResourceWhitelist: [...ADDON_CLUSTER_KINDS],
+            // Operator charts bring many namespaced kinds; they stay inside the project's namespaces.
+            namespaceResourceWhitelist: [{ group: '*', kind: '*' }],
+            ...(extra.blacklist ? { namespaceResourceBlacklist: extra.blacklist.map((k) => ({ ...k })) } : {}),
+            orphanedResources: { warn: true },
+            roles: [
+              {
+                name: 'owners',
+                description: 'Owners of the platform add-ons',
+                groups: [...sre.owners],
+                policies: [`p, proj:${name}:owners, applications, get, ${name}/*, allow`, `p, proj:${name}:owners, applications, sync, ${name}/*, allow`],
+              },
+            ],
+          },
+        });
+      if (shared.length > 0) project(ADDONS_PROJECT, 'Upstream Helm charts of the platform add-ons, pinned, into sre namespaces only.', shared, {});
+      for (const addon of props.addons.filter(hasOwnProject)) {
+        project(
+          addonProjectName(addon),
+          `Add-on ${addon.name} only: its chart also writes to ${addon.chartNamespaces?.length ? addon.chartNamespaces.join(', ') : 'nothing beyond its namespace'}.`,
+          [addon],
+          { namespaces: addon.chartNamespaces, blacklist: addon.namespaceResourceBlacklist },
+        );
+      }
       this.node.addValidation({
         validate: () =>
           props.addons
@@ -211,9 +227,15 @@ export class ChildrenChart extends PlatformChart {
     if (team.name === SRE_TEAM) {
       for (const addon of props.addons) {
         new Application(this, `addon-${addon.name}`, {
-          metadata: { name: addonApplicationName(addon), finalizers: [FINALIZER], annotations: { [WAVE]: String(addon.syncWave) } },
+          metadata: {
+            name: addonApplicationName(addon),
+            // CRD owners: never pruned by the parent, never cascade-deleted (their CRDs, and every
+            // object of those kinds, would go with them).
+            ...(addon.ownsCrds ? {} : { finalizers: [FINALIZER] }),
+            annotations: { [WAVE]: String(addon.syncWave), ...(addon.ownsCrds ? { [SYNC_OPTIONS]: 'Prune=false' } : {}) },
+          },
           spec: {
-            project: ADDONS_PROJECT,
+            project: addonProjectName(addon),
             source: {
               repoUrl: addon.repoURL,
               chart: addon.chart,

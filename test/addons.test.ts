@@ -46,10 +46,10 @@ describe('platform add-ons', () => {
     }
   });
 
-  test('every add-on installs into a namespace the sre team owns, through the sre-addons project', () => {
+  test('every add-on installs into a namespace the sre team owns, through the sre-addons project or its own sre-addons-<name> one', () => {
     const sre = platform().teams.find((t) => t.name === 'sre')!.namespaces.map((n) => n.name);
     for (const { path, obj } of addonApps()) {
-      expect({ path, project: obj.spec.project, owned: sre.includes(obj.spec.destination.namespace) }).toEqual({ path, project: 'sre-addons', owned: true });
+      expect({ path, project: obj.spec.project.replace(/^sre-addons-.+$/, 'sre-addons'), owned: sre.includes(obj.spec.destination.namespace) }).toEqual({ path, project: 'sre-addons', owned: true });
     }
   });
 
@@ -109,5 +109,30 @@ describe('descheduler', () => {
       expect(`1.${minor}`).toBe(env.kubernetesVersion);
       expect(major).toBe('0');
     }
+  });
+});
+
+describe('add-on projects and deletion (issue 7)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { readTree } = require('./support/tree') as typeof import('./support/tree');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parse } = require('yaml') as typeof import('yaml');
+  const dist = readTree(require('path').join(__dirname, '..', 'dist'));
+  const obj = (p: string) => parse(dist.get(p)!);
+
+  test('karpenter runs in its own project admitting kube-system and kube-node-lease, which the shared add-ons project does not', () => {
+    const own = obj('dev/argocd/teams/appproject-sre-addons-karpenter.yaml');
+    expect(own.spec.destinations.map((d: { namespace: string }) => d.namespace)).toEqual(['karpenter-infra', 'kube-node-lease', 'kube-system']);
+    expect(obj('dev/argocd/children/sre/application-addon-karpenter.yaml').spec.project).toBe('sre-addons-karpenter');
+    expect(obj('dev/argocd/teams/appproject-sre-addons.yaml').spec.destinations.map((d: { namespace: string }) => d.namespace)).not.toContain('kube-system');
+  });
+
+  test('CRD-owning add-ons carry Prune=false and no resources finalizer; others keep the finalizer', () => {
+    for (const name of ['istio-base', 'external-secrets', 'kube-prometheus-stack', 'karpenter']) {
+      const app = obj(`prd/argocd/children/sre/application-addon-${name}.yaml`);
+      expect(app.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false');
+      expect(app.metadata.finalizers).toBeUndefined();
+    }
+    expect(obj('prd/argocd/children/sre/application-addon-kiali.yaml').metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
   });
 });

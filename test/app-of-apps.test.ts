@@ -17,8 +17,8 @@ describe('the ArgoCD app-of-apps', () => {
   test('the root syncs exactly one AppProject and one parent Application per team', () => {
     const teams = examplePlatform().teams.map((t) => t.name).sort();
     const files = inDir('dev/argocd/teams');
-    // Plus the sre team's add-ons project (upstream Helm charts).
-    expect(files.filter((f) => f.includes('/appproject-')).map((f) => objectAt(f).metadata.name).sort()).toEqual([...teams, 'sre-addons'].sort());
+    // Plus the sre team's add-ons projects (upstream Helm charts; charts writing beyond sre's namespaces get their own).
+    expect(files.filter((f) => f.includes('/appproject-')).map((f) => objectAt(f).metadata.name).sort()).toEqual([...teams, 'sre-addons', 'sre-addons-karpenter'].sort());
     expect(files.filter((f) => f.includes('/application-')).map((f) => objectAt(f).metadata.name).sort()).toEqual(teams.map((t) => `team-${t}`));
   });
 

@@ -15,3 +15,12 @@ test('dist holds the dev, stg and prd environments', () => {
 test('every Application, the cluster-scoped one included, has a destination its project admits', () => {
   expect(findings('project-destination')).toEqual([]);
 });
+
+test('every object and every namespace an add-on chart writes to (Karpenter: kube-system, kube-node-lease) is admitted by its project', () => {
+  expect(findings('project-resources')).toEqual([]);
+  expect(findings('project-source')).toEqual([]);
+});
+
+test('add-ons that install CRDs are never pruned by their parent nor cascade-deleted', () => {
+  expect(findings('crd-addon-prune')).toEqual([]);
+});

@@ -19,6 +19,10 @@ export function karpenterAddons(platform: Platform, env: Environment): AddonSpec
       version: KARPENTER_VERSION,
       syncWave: SYNC_WAVE.operators,
       serverSideApply: true,
+      ownsCrds: true,
+      // charts/karpenter/templates/role.yaml and rolebinding.yaml: "<name>-dns" in kube-system (reads
+      // the kube-dns Service) and "<name>-lease" in kube-node-lease (deletes node leases).
+      chartNamespaces: ['kube-node-lease', 'kube-system'],
       values: {
         settings: { clusterName: clusterName(platform, env), interruptionQueue: karpenterInterruptionQueueName(platform, env) },
         serviceAccount: { name: identity.serviceAccount, annotations: { 'eks.amazonaws.com/role-arn': iamRoleArn(env, platformRoleName(platform, env, 'karpenter')) } },
