@@ -15,6 +15,21 @@ export const SYNC_WAVE = {
   workloads: 0,
 } as const;
 
+/**
+ * Waves inside one namespace's Application (Sync phase): identities and secrets first, then the
+ * schema migration (a Sync hook, recreated every sync), then the workloads. A PreSync hook could
+ * only use what existed before the sync started, so on a fresh environment it would wait forever
+ * for Secrets the Sync phase creates (gitops-engine pkg/sync/sync_context.go: phases, then waves,
+ * each wave Healthy before the next; verify/bootstrap/reference-availability.ts).
+ */
+export const NAMESPACE_WAVE = {
+  /** ServiceAccounts and ExternalSecrets (Healthy once ESO has written the Secret). */
+  prerequisites: -2,
+  /** Schema migrations, with their credentials in place. */
+  migrations: -1,
+  workloads: 0,
+} as const;
+
 export function syncWave(obj: ApiObject, wave: number): void {
   obj.metadata.addAnnotation('argocd.argoproj.io/sync-wave', String(wave));
 }

@@ -24,3 +24,11 @@ test('every object and every namespace an add-on chart writes to (Karpenter: kub
 test('add-ons that install CRDs are never pruned by their parent nor cascade-deleted', () => {
   expect(findings('crd-addon-prune')).toEqual([]);
 });
+
+test('every Secret, ServiceAccount and store a migration Job or workload uses exists at its phase and wave on the first sync', () => {
+  expect(findings('reference-availability')).toEqual([]);
+});
+
+test('no hook ExternalSecret garbage-collects its Secret', () => {
+  expect(findings('hook-external-secret')).toEqual([]);
+});

@@ -19,12 +19,12 @@ describe('secrets', () => {
     ]);
   });
 
-  test('database credentials come from the derived database secret, synced in PreSync before the migration', () => {
+  test('database credentials come from the derived database secret, synced in the wave before the migration', () => {
     const es = objectAt('prd/namespaces/order-service/externalsecret-order-service-database.yaml');
     expect(es.spec.dataFrom).toEqual([{ extract: { key: databaseSecretName(examplePlatform(), env('prd'), { namespace: 'order-service', service: 'order-service' }) } }]);
-    expect(es.metadata.annotations).toMatchObject({ 'argocd.argoproj.io/hook': 'PreSync', 'argocd.argoproj.io/sync-wave': '-1' });
+    expect(es.metadata.annotations['argocd.argoproj.io/hook']).toBeUndefined();
     const job = objectAt('prd/namespaces/order-service/job-order-service-migrate.yaml');
-    expect(Number(job.metadata.annotations['argocd.argoproj.io/sync-wave'])).toBeGreaterThan(-1);
+    expect(Number(job.metadata.annotations['argocd.argoproj.io/sync-wave'])).toBeGreaterThan(Number(es.metadata.annotations['argocd.argoproj.io/sync-wave']));
   });
 
   test('the Deployment loads its config and every secret it owns', () => {
@@ -44,10 +44,10 @@ describe('secrets', () => {
 });
 
 describe('sync-hook Jobs', () => {
-  test('a microservice with a migration command gets a PreSync Job running that command in its own image', () => {
+  test('a microservice with a migration command gets a Sync-hook Job running that command in its own image', () => {
     const job = objectAt('stg/namespaces/order-service/job-order-service-migrate.yaml');
     const deployment = objectAt('stg/namespaces/order-service/deployment-order-service.yaml');
-    expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBe('PreSync');
+    expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBe('Sync');
     expect(container(job).image).toBe(container(deployment).image);
     expect(container(job).command).toEqual(['/app/migrate', 'up']);
     expect(container(job).envFrom).toContainEqual({ secretRef: { name: 'order-service-database' } });
