@@ -32,3 +32,7 @@ test('every Secret, ServiceAccount and store a migration Job or workload uses ex
 test('no hook ExternalSecret garbage-collects its Secret', () => {
   expect(findings('hook-external-secret')).toEqual([]);
 });
+
+test('every EKS add-on with a Deployment tolerates the tainted system nodes (metrics-server included)', () => {
+  expect(findings('eks-addon-tolerations')).toEqual([]);
+});

@@ -31,9 +31,11 @@ export function allocatableMillicores(vcpus: number): number {
 export const cpuMillicores = (q: string): number => (q.endsWith('m') ? Number(q.slice(0, -1)) : Math.round(Number(q) * 1000));
 
 /** EKS add-ons that run on the system nodes and the CPU each replica requests by default (their manifests). */
-const EKS_ADDON_CPU: Readonly<Record<string, { readonly cpu: number; readonly replicas: number }>> = {
-  // EKS CoreDNS Deployment: requests cpu 100m; 2 replicas unless configured.
-  coredns: { cpu: 100, replicas: 2 },
+const EKS_ADDON_CPU: Readonly<Record<string, { readonly cpu: number; readonly replicas: number; readonly replicasKey: string }>> = {
+  // EKS CoreDNS Deployment: requests cpu 100m; 2 replicas unless configured (replicaCount).
+  coredns: { cpu: 100, replicas: 2, replicasKey: 'replicaCount' },
+  // kubernetes-sigs/metrics-server charts/metrics-server/values.yaml: requests cpu 100m, replicas 1.
+  'metrics-server': { cpu: 100, replicas: 1, replicasKey: 'replicas' },
 };
 
 /** Whether Helm values hold a nodeSelector selecting one of the node groups' label sets. */
@@ -71,7 +73,9 @@ export const systemNodeCapacity: Check = {
       for (const addon of Object.values<any>(stack.resource?.aws_eks_addon ?? {})) {
         const d = EKS_ADDON_CPU[addon.addon_name];
         if (!d) continue;
-        const replicas = (addon.configuration_values ? JSON.parse(addon.configuration_values).replicaCount : undefined) ?? d.replicas;
+        const config = addon.configuration_values ? JSON.parse(addon.configuration_values) : {};
+        if (addon.addon_name !== 'coredns' && !config.nodeSelector) continue;
+        const replicas = config[d.replicasKey] ?? d.replicas;
         pinned.push({ what: `EKS add-on ${addon.addon_name}`, cpu: d.cpu * replicas });
       }
       const requested = pinned.reduce((s, p) => s + p.cpu, 0);
