@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { imageReference } from '../platform/images';
+import { imageReference, toolImageReference } from '../platform/images';
 import {
   cdnDistributionIdParameter,
   cdnPurgeJobName,
@@ -178,11 +178,10 @@ export class ServiceWorkload extends Construct {
     if (service.aws.includes('cdn-invalidation')) {
       // ArgoCD PostSync: purge the CDN once the new frontend is live. The distribution id is only
       // known after `terraform apply`, so the Job reads it from the SSM parameter the model names.
-      const tool = platform.toolImages.awsCli;
       new HookJob(this, 'cdn-purge', {
         name: cdnPurgeJobName(service),
         phase: 'PostSync',
-        image: `${tool.repository}:${tool.tag}@${tool.digest}`,
+        image: toolImageReference(platform, env, 'awsCli'),
         command: [
           '/bin/sh',
           '-ec',

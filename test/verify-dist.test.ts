@@ -36,3 +36,7 @@ test('no hook ExternalSecret garbage-collects its Secret', () => {
 test('every EKS add-on with a Deployment tolerates the tainted system nodes (metrics-server included)', () => {
   expect(findings('eks-addon-tolerations')).toEqual([]);
 });
+
+test('no rendered image names a placeholder digest (tool images included)', () => {
+  expect(findings('image-digest')).toEqual([]);
+});
