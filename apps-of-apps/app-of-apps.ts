@@ -9,6 +9,10 @@ import {
   childApplicationName,
   childrenPath,
   CLUSTER_APPLICATION,
+  CLUSTER_CONFIG_APPLICATION,
+  CLUSTER_NODES_APPLICATION,
+  clusterConfigPath,
+  clusterNodesPath,
   clusterPath,
   namespacePath,
   parentApplicationName,
@@ -69,7 +73,10 @@ function automatedSync(extraOptions: string[] = []): ApplicationSpec['syncPolicy
   return {
     automated: { prune: true, selfHeal: true },
     syncOptions: ['PrunePropagationPolicy=foreground', 'PruneLast=true', ...extraOptions],
-    retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
+    // Unlimited (limit < 0): a cold bootstrap fails for many minutes while nodes, CRDs and Secrets
+    // come up elsewhere; a finite limit would stop until the next Git change
+    // (verify/bootstrap/retry-policy.ts). The backoff caps each wait at 3 minutes.
+    retry: { limit: -1, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
   };
 }
 
@@ -195,7 +202,8 @@ export class TeamsChart extends PlatformChart {
       this.node.addValidation({
         validate: () =>
           props.addons
-            .filter((a) => !sre.namespaces.some((n) => n.name === a.namespace))
+            // Argo CD itself installs into its own namespace, which no team owns.
+            .filter((a) => a.namespace !== platform.argocdNamespace && !sre.namespaces.some((n) => n.name === a.namespace))
             .map((a) => `add-on ${a.name} installs into namespace ${a.namespace}, which the ${SRE_TEAM} team does not own`),
       });
     }
@@ -208,12 +216,19 @@ export class ChildrenChart extends PlatformChart {
     const { platform, env, team } = props;
     super(scope, id, { outputDir: childrenPath(env, team), namespace: platform.argocdNamespace, labels: commonLabels(platform, env, team) });
 
-    if (team.name === SRE_TEAM) {
-      new Application(this, 'cluster', {
-        metadata: { name: CLUSTER_APPLICATION, annotations: { [WAVE]: String(SYNC_WAVE.namespaces) } },
+    const clusterApps = [
+      { id: 'cluster', name: CLUSTER_APPLICATION, path: clusterPath(env), wave: SYNC_WAVE.namespaces },
+      // After Karpenter (its CRDs), before the add-ons whose Pods need Karpenter's nodes.
+      { id: 'cluster-nodes', name: CLUSTER_NODES_APPLICATION, path: clusterNodesPath(env), wave: SYNC_WAVE.nodePools },
+      // After the operators (External Secrets' CRDs), before the workloads.
+      { id: 'cluster-config', name: CLUSTER_CONFIG_APPLICATION, path: clusterConfigPath(env), wave: SYNC_WAVE.platformConfig },
+    ];
+    for (const c of team.name === SRE_TEAM ? clusterApps : []) {
+      new Application(this, c.id, {
+        metadata: { name: c.name, annotations: { [WAVE]: String(c.wave) } },
         spec: {
           project: teamProjectName(team),
-          source: { repoUrl: platform.repo, targetRevision: env.targetRevision, path: clusterPath(env), directory: { recurse: false } },
+          source: { repoUrl: platform.repo, targetRevision: env.targetRevision, path: c.path, directory: { recurse: false } },
           // Argo CD matches an empty destination namespace against no concrete project destination
           // (argo-cd app_project_types.go IsDestinationPermitted, issue #11510), so the app names one
           // of sre's own namespaces; everything it syncs is cluster-scoped, so nothing lands there.

@@ -269,6 +269,7 @@ export class ClusterStack extends PlatformStack {
       karpenterNodeRoleArn: this.karpenter.nodeRole.arn,
       ebsKeyArn: ebsKey.arn,
       secretsManagerKeyArn: secretsManagerKey.arn,
+      sopsKeyArn: sopsKey.arn,
     };
     for (const id of Object.keys(PLATFORM_IDENTITIES) as PlatformIdentity[]) {
       const identity = PLATFORM_IDENTITIES[id];

@@ -111,7 +111,9 @@ export function validatePlatform(platform: Platform): Problem[] {
   const sre = platform.teams.find((t) => t.name === SRE_TEAM);
   const platformNamespaces = [...Object.entries(PLATFORM_IDENTITIES), ...Object.entries(SRE_SECRETS)].map(([id, { namespace }]) => [id, namespace] as const);
   for (const [id, namespace] of platformNamespaces) {
-    if (sre && !sre.namespaces.some((n) => n.name === namespace)) add(`teams[${SRE_TEAM}].namespaces`, `the sre team must own namespace "${namespace}" (runs ${id})`);
+    if (id === 'argocdRepoServer') {
+      if (namespace !== platform.argocdNamespace) add('argocdNamespace', `must be "${namespace}", where Argo CD's repo-server identity lives (PLATFORM_IDENTITIES.argocdRepoServer)`);
+    } else if (sre && !sre.namespaces.some((n) => n.name === namespace)) add(`teams[${SRE_TEAM}].namespaces`, `the sre team must own namespace "${namespace}" (runs ${id})`);
   }
 
   const entries = listServices(platform);

@@ -40,3 +40,15 @@ test('every EKS add-on with a Deployment tolerates the tainted system nodes (met
 test('no rendered image names a placeholder digest (tool images included)', () => {
   expect(findings('image-digest')).toEqual([]);
 });
+
+test('Argo CD is an add-on with Application health, the KSOPS sidecar, its repo-server IAM role and system-node tolerations', () => {
+  expect(findings('argocd-installation')).toEqual([]);
+});
+
+test('every automated Application keeps retrying through a cold bootstrap', () => {
+  expect(findings('retry-policy')).toEqual([]);
+});
+
+test('no custom resource syncs before the add-on that installs its CRD (NodePools after Karpenter, the secret store after External Secrets)', () => {
+  expect(findings('crd-arrival')).toEqual([]);
+});

@@ -36,7 +36,7 @@ describe('secrets', () => {
   });
 
   test('the secret store is cluster-wide, authenticates as the External Secrets ServiceAccount, and serves only namespaces with secrets', () => {
-    const store = objectAt('dev/cluster/clustersecretstore-aws-secrets-manager.yaml');
+    const store = objectAt('dev/cluster-config/clustersecretstore-aws-secrets-manager.yaml');
     expect(store.spec.provider.aws).toMatchObject({ service: 'SecretsManager', region: 'ap-northeast-1', auth: { jwt: { serviceAccountRef: { name: 'external-secrets', namespace: 'secrets-infra' } } } });
     expect(store.spec.conditions[0].namespaces).toContain('order-service');
     expect(store.spec.conditions[0].namespaces).not.toContain('pc-frontend');
@@ -79,7 +79,7 @@ describe('sync-hook Jobs', () => {
 describe('nodes', () => {
   test('a high-impact service runs only on its own dedicated, tainted NodePool', () => {
     const pod = objectAt('prd/namespaces/payment-service/deployment-payment-service.yaml').spec.template.spec;
-    const pool = objectAt('prd/cluster/nodepool-dedicated-payment-service-payment-service.yaml');
+    const pool = objectAt('prd/cluster-nodes/nodepool-dedicated-payment-service-payment-service.yaml');
     const [key, value] = Object.entries(pod.nodeSelector)[0] as [string, string];
     expect(pool.spec.template.metadata.labels[key]).toBe(value);
     expect(pool.spec.template.spec.taints).toEqual([{ key, value, effect: 'NoSchedule' }]);
@@ -91,17 +91,17 @@ describe('nodes', () => {
     const pod = objectAt('prd/namespaces/shipping-service/deployment-shipping-service.yaml').spec.template.spec;
     expect(pod.nodeSelector).toBeUndefined();
     expect(pod.tolerations).toBeUndefined();
-    expect(objectAt('prd/cluster/nodepool-shared.yaml').spec.template.spec.taints).toBeUndefined();
+    expect(objectAt('prd/cluster-nodes/nodepool-shared.yaml').spec.template.spec.taints).toBeUndefined();
   });
 
   test('Spot capacity is used only where the environment allows it', () => {
-    const capacity = (e: string) => objectAt(`${e}/cluster/nodepool-shared.yaml`).spec.template.spec.requirements.find((r: Loose) => r.key === 'karpenter.sh/capacity-type').values;
+    const capacity = (e: string) => objectAt(`${e}/cluster-nodes/nodepool-shared.yaml`).spec.template.spec.requirements.find((r: Loose) => r.key === 'karpenter.sh/capacity-type').values;
     expect(capacity('dev')).toEqual(['spot', 'on-demand']);
     expect(capacity('prd')).toEqual(['on-demand']);
   });
 
   test('the EC2NodeClass finds subnets and security groups by the discovery tag and uses the Karpenter node role with IMDSv2', () => {
-    const nodeClass = objectAt('stg/cluster/ec2nodeclass-default.yaml');
+    const nodeClass = objectAt('stg/cluster-nodes/ec2nodeclass-default.yaml');
     const tag = karpenterDiscoveryTag(examplePlatform(), env('stg'));
     expect(nodeClass.spec.subnetSelectorTerms).toEqual([{ tags: { [tag.key]: tag.value } }]);
     expect(nodeClass.spec.securityGroupSelectorTerms).toEqual([{ tags: { [tag.key]: tag.value } }]);

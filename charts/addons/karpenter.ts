@@ -17,7 +17,8 @@ export function karpenterAddons(platform: Platform, env: Environment): AddonSpec
       repoURL: 'public.ecr.aws/karpenter',
       chart: 'karpenter',
       version: KARPENTER_VERSION,
-      syncWave: SYNC_WAVE.operators,
+      // Before every other add-on: their Pods run on the nodes Karpenter launches.
+      syncWave: SYNC_WAVE.nodeProvisioner,
       serverSideApply: true,
       ownsCrds: true,
       // charts/karpenter/templates/role.yaml and rolebinding.yaml: "<name>-dns" in kube-system (reads
