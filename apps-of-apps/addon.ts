@@ -27,7 +27,31 @@ export interface AddonSpec {
    * @default none
    */
   readonly ignoreDifferences?: readonly { readonly group: string; readonly kind: string; readonly jqPathExpressions: readonly string[] }[];
+  /**
+   * Namespaces the upstream chart writes to beyond its release namespace (read from its templates,
+   * cited where the add-on is defined). Such an add-on gets its own AppProject admitting exactly its
+   * namespaces, so no other add-on may write there.
+   * @default none
+   */
+  readonly chartNamespaces?: readonly string[];
+  /**
+   * Namespaced kinds the add-on's project refuses (its own project, as for chartNamespaces). Argo CD
+   * itself must never be able to sync Applications or AppProjects through its own chart.
+   * @default none
+   */
+  readonly namespaceResourceBlacklist?: readonly { readonly group: string; readonly kind: string }[];
+  /**
+   * The chart installs CRDs. Its Application is then never pruned by its parent
+   * (`Prune=false`) and carries no resources finalizer: deleting or renaming it must not delete the
+   * CRDs, and with them every object of their kinds.
+   * @default false
+   */
+  readonly ownsCrds?: boolean;
 }
+
+/** Whether an add-on runs in its own AppProject rather than the shared add-ons project. */
+export const hasOwnProject = (addon: Pick<AddonSpec, 'chartNamespaces' | 'namespaceResourceBlacklist'>): boolean =>
+  (addon.chartNamespaces?.length ?? 0) > 0 || (addon.namespaceResourceBlacklist?.length ?? 0) > 0;
 
 /** Application name of an add-on. */
 export const addonApplicationName = (addon: Pick<AddonSpec, 'name'>): string => `addon-${addon.name}`;

@@ -4,11 +4,15 @@ import { commonLabels } from '../charts/labels';
 import { PlatformChart } from '../charts/platform-chart';
 import { SYNC_WAVE } from '../charts/sync-options';
 import { Application, AppProject, type ApplicationSpec } from '../imports/argoproj.io';
-import { ADDON_CLUSTER_KINDS, addonApplicationName, type AddonSpec } from './addon';
+import { ADDON_CLUSTER_KINDS, addonApplicationName, hasOwnProject, type AddonSpec } from './addon';
 import {
   childApplicationName,
   childrenPath,
   CLUSTER_APPLICATION,
+  CLUSTER_CONFIG_APPLICATION,
+  CLUSTER_NODES_APPLICATION,
+  clusterConfigPath,
+  clusterNodesPath,
   clusterPath,
   namespacePath,
   parentApplicationName,
@@ -22,6 +26,16 @@ import {
   teamsPath,
 } from '../platform/naming';
 import type { Environment, Platform, Team } from '../platform/types';
+
+/**
+ * Destination namespace of the Applications that sync cluster-scoped objects: the sre team's first
+ * namespace (a destination its project admits; no object lands there).
+ */
+export function clusterApplicationNamespace(team: Team): string {
+  const first = team.namespaces[0];
+  if (!first) throw new Error(`team ${team.name} owns no namespace: the cluster Application needs one as its destination`);
+  return first.name;
+}
 
 const usesSops = (team: Team): boolean => team.namespaces.some((ns) => ns.services.some((s) => s.secrets.some((x) => x.from === 'sops')));
 
@@ -48,14 +62,21 @@ export interface AppOfAppsProps {
 /** AppProject of the platform add-ons: their Helm repos, sre namespaces, and the cluster kinds operators need. */
 export const ADDONS_PROJECT = 'sre-addons';
 
+/** AppProject of an add-on: its own when its chart writes beyond sre's namespaces, else the shared one. */
+export const addonProjectName = (addon: AddonSpec): string => (hasOwnProject(addon) ? `${ADDONS_PROJECT}-${addon.name}` : ADDONS_PROJECT);
+
 const FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 const WAVE = 'argocd.argoproj.io/sync-wave';
+const SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
 
 function automatedSync(extraOptions: string[] = []): ApplicationSpec['syncPolicy'] {
   return {
     automated: { prune: true, selfHeal: true },
     syncOptions: ['PrunePropagationPolicy=foreground', 'PruneLast=true', ...extraOptions],
-    retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
+    // Unlimited (limit < 0): a cold bootstrap fails for many minutes while nodes, CRDs and Secrets
+    // come up elsewhere; a finite limit would stop until the next Git change
+    // (verify/bootstrap/retry-policy.ts). The backoff caps each wait at 3 minutes.
+    retry: { limit: -1, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
   };
 }
 
@@ -146,30 +167,43 @@ export class TeamsChart extends PlatformChart {
 
     if (props.addons.length > 0) {
       const sre = platform.teams.find((t) => t.name === SRE_TEAM)!;
-      new AppProject(this, 'project-addons', {
-        metadata: { name: ADDONS_PROJECT, annotations: { [WAVE]: String(SYNC_WAVE.projects) } },
-        spec: {
-          description: 'Upstream Helm charts of the platform add-ons, pinned, into sre namespaces only.',
-          sourceRepos: [...new Set(props.addons.map((a) => a.repoURL))].sort(),
-          destinations: [...new Set(props.addons.map((a) => a.namespace))].sort().map((namespace) => ({ server: IN_CLUSTER, namespace })),
-          clusterResourceWhitelist: [...ADDON_CLUSTER_KINDS],
-          // Operator charts bring many namespaced kinds; they stay inside sre's own namespaces.
-          namespaceResourceWhitelist: [{ group: '*', kind: '*' }],
-          orphanedResources: { warn: true },
-          roles: [
-            {
-              name: 'owners',
-              description: 'Owners of the platform add-ons',
-              groups: [...sre.owners],
-              policies: [`p, proj:${ADDONS_PROJECT}:owners, applications, get, ${ADDONS_PROJECT}/*, allow`, `p, proj:${ADDONS_PROJECT}:owners, applications, sync, ${ADDONS_PROJECT}/*, allow`],
-            },
-          ],
-        },
-      });
+      const shared = props.addons.filter((a) => !hasOwnProject(a));
+      const project = (name: string, description: string, addons: readonly AddonSpec[], extra: { namespaces?: readonly string[]; blacklist?: AddonSpec['namespaceResourceBlacklist'] }) =>
+        new AppProject(this, `project-${name}`, {
+          metadata: { name, annotations: { [WAVE]: String(SYNC_WAVE.projects) } },
+          spec: {
+            description,
+            sourceRepos: [...new Set(addons.map((a) => a.repoURL))].sort(),
+            destinations: [...new Set([...addons.map((a) => a.namespace), ...(extra.namespaces ?? [])])].sort().map((namespace) => ({ server: IN_CLUSTER, namespace })),
+            clusterResourceWhitelist: [...ADDON_CLUSTER_KINDS],
+            // Operator charts bring many namespaced kinds; they stay inside the project's namespaces.
+            namespaceResourceWhitelist: [{ group: '*', kind: '*' }],
+            ...(extra.blacklist ? { namespaceResourceBlacklist: extra.blacklist.map((k) => ({ ...k })) } : {}),
+            orphanedResources: { warn: true },
+            roles: [
+              {
+                name: 'owners',
+                description: 'Owners of the platform add-ons',
+                groups: [...sre.owners],
+                policies: [`p, proj:${name}:owners, applications, get, ${name}/*, allow`, `p, proj:${name}:owners, applications, sync, ${name}/*, allow`],
+              },
+            ],
+          },
+        });
+      if (shared.length > 0) project(ADDONS_PROJECT, 'Upstream Helm charts of the platform add-ons, pinned, into sre namespaces only.', shared, {});
+      for (const addon of props.addons.filter(hasOwnProject)) {
+        project(
+          addonProjectName(addon),
+          `Add-on ${addon.name} only: its chart also writes to ${addon.chartNamespaces?.length ? addon.chartNamespaces.join(', ') : 'nothing beyond its namespace'}.`,
+          [addon],
+          { namespaces: addon.chartNamespaces, blacklist: addon.namespaceResourceBlacklist },
+        );
+      }
       this.node.addValidation({
         validate: () =>
           props.addons
-            .filter((a) => !sre.namespaces.some((n) => n.name === a.namespace))
+            // Argo CD itself installs into its own namespace, which no team owns.
+            .filter((a) => a.namespace !== platform.argocdNamespace && !sre.namespaces.some((n) => n.name === a.namespace))
             .map((a) => `add-on ${a.name} installs into namespace ${a.namespace}, which the ${SRE_TEAM} team does not own`),
       });
     }
@@ -182,13 +216,23 @@ export class ChildrenChart extends PlatformChart {
     const { platform, env, team } = props;
     super(scope, id, { outputDir: childrenPath(env, team), namespace: platform.argocdNamespace, labels: commonLabels(platform, env, team) });
 
-    if (team.name === SRE_TEAM) {
-      new Application(this, 'cluster', {
-        metadata: { name: CLUSTER_APPLICATION, annotations: { [WAVE]: String(SYNC_WAVE.namespaces) } },
+    const clusterApps = [
+      { id: 'cluster', name: CLUSTER_APPLICATION, path: clusterPath(env), wave: SYNC_WAVE.namespaces },
+      // After Karpenter (its CRDs), before the add-ons whose Pods need Karpenter's nodes.
+      { id: 'cluster-nodes', name: CLUSTER_NODES_APPLICATION, path: clusterNodesPath(env), wave: SYNC_WAVE.nodePools },
+      // After the operators (External Secrets' CRDs), before the workloads.
+      { id: 'cluster-config', name: CLUSTER_CONFIG_APPLICATION, path: clusterConfigPath(env), wave: SYNC_WAVE.platformConfig },
+    ];
+    for (const c of team.name === SRE_TEAM ? clusterApps : []) {
+      new Application(this, c.id, {
+        metadata: { name: c.name, annotations: { [WAVE]: String(c.wave) } },
         spec: {
           project: teamProjectName(team),
-          source: { repoUrl: platform.repo, targetRevision: env.targetRevision, path: clusterPath(env), directory: { recurse: false } },
-          destination: { server: IN_CLUSTER },
+          source: { repoUrl: platform.repo, targetRevision: env.targetRevision, path: c.path, directory: { recurse: false } },
+          // Argo CD matches an empty destination namespace against no concrete project destination
+          // (argo-cd app_project_types.go IsDestinationPermitted, issue #11510), so the app names one
+          // of sre's own namespaces; everything it syncs is cluster-scoped, so nothing lands there.
+          destination: { server: IN_CLUSTER, namespace: clusterApplicationNamespace(team) },
           // No finalizer: deleting this Application must never delete Namespaces.
           syncPolicy: automatedSync(['ServerSideApply=true']),
         },
@@ -198,9 +242,15 @@ export class ChildrenChart extends PlatformChart {
     if (team.name === SRE_TEAM) {
       for (const addon of props.addons) {
         new Application(this, `addon-${addon.name}`, {
-          metadata: { name: addonApplicationName(addon), finalizers: [FINALIZER], annotations: { [WAVE]: String(addon.syncWave) } },
+          metadata: {
+            name: addonApplicationName(addon),
+            // CRD owners: never pruned by the parent, never cascade-deleted (their CRDs, and every
+            // object of those kinds, would go with them).
+            ...(addon.ownsCrds ? {} : { finalizers: [FINALIZER] }),
+            annotations: { [WAVE]: String(addon.syncWave), ...(addon.ownsCrds ? { [SYNC_OPTIONS]: 'Prune=false' } : {}) },
+          },
           spec: {
-            project: ADDONS_PROJECT,
+            project: addonProjectName(addon),
             source: {
               repoUrl: addon.repoURL,
               chart: addon.chart,

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import { clusterPath, LABEL_TEAM } from '../platform/naming';
+import { clusterConfigPath, clusterNodesPath, clusterPath, LABEL_TEAM } from '../platform/naming';
 import type { Environment, Platform } from '../platform/types';
 import { commonLabels } from './labels';
 import { NodePools } from './nodes/node-pools';
@@ -16,9 +16,10 @@ export interface ClusterChartProps {
 }
 
 /**
- * Cluster-scoped objects of one environment (synced by the sre project only): a Namespace per
- * namespace of the model, carrying its mesh membership and Pod Security level; Karpenter's node
- * class and pools; the External Secrets store.
+ * Cluster-scoped objects of one environment that need no add-on CRD (synced by the sre project
+ * only, first): a Namespace per namespace of the model, carrying its mesh membership and Pod
+ * Security level; the encrypted StorageClass. Objects of add-on CRDs are in ClusterNodesChart and
+ * ClusterConfigChart, synced after the add-on that brings their CRD (charts/sync-options.ts).
  */
 export class ClusterChart extends PlatformChart {
   constructor(scope: Construct, id: string, props: ClusterChartProps) {
@@ -47,8 +48,24 @@ export class ClusterChart extends PlatformChart {
       }
     }
 
-    new NodePools(this, 'node-pools', { platform, env });
-    new PlatformSecretStore(this, 'secret-store', { platform, env });
     new EncryptedStorage(this, 'storage', { platform, env });
+  }
+}
+
+/** Karpenter's node class and pools (CRDs from the Karpenter add-on). */
+export class ClusterNodesChart extends PlatformChart {
+  constructor(scope: Construct, id: string, props: ClusterChartProps) {
+    const { platform, env } = props;
+    super(scope, id, { outputDir: clusterNodesPath(env), labels: commonLabels(platform, env) });
+    new NodePools(this, 'node-pools', { platform, env });
+  }
+}
+
+/** The External Secrets store (CRD from the External Secrets add-on). */
+export class ClusterConfigChart extends PlatformChart {
+  constructor(scope: Construct, id: string, props: ClusterChartProps) {
+    const { platform, env } = props;
+    super(scope, id, { outputDir: clusterConfigPath(env), labels: commonLabels(platform, env) });
+    new PlatformSecretStore(this, 'secret-store', { platform, env });
   }
 }

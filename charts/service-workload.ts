@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { imageReference } from '../platform/images';
+import { imageReference, toolImageReference } from '../platform/images';
 import {
   cdnDistributionIdParameter,
   cdnPurgeJobName,
@@ -23,6 +23,7 @@ import { kplusContainerSecurity, kplusPodSecurity, RUN_AS } from './jobs/hardene
 import { hardenPodTemplate, HookJob } from './jobs/hook-job';
 import { ServiceMonitoring } from './monitoring/service-monitoring';
 import { ServiceSecrets } from './secrets/service-secrets';
+import { NAMESPACE_WAVE, syncWave } from './sync-options';
 
 export interface ServiceWorkloadProps {
   readonly platform: Platform;
@@ -72,6 +73,8 @@ export class ServiceWorkload extends Construct {
       // Neither the app nor the sidecar needs the Kubernetes API token (IRSA and Istio project their own).
       automountToken: false,
     });
+    // The migration Job runs as this ServiceAccount before the workloads' wave.
+    syncWave(ApiObject.of(this.serviceAccount), NAMESPACE_WAVE.prerequisites);
 
     this.configMap = new kplus.ConfigMap(this, 'config', { metadata: { name: configMapName(service) }, data: { ...service.config } });
     const secrets = new ServiceSecrets(this, 'secrets', { platform, env, namespace, service });
@@ -154,14 +157,18 @@ export class ServiceWorkload extends Construct {
     }
 
     if (service.database?.migrationCommand) {
-      // ArgoCD PreSync: the schema migrates before the new Deployment syncs (source 004 §23-02).
+      // The schema migrates before the new Deployment syncs (source 004 §23-02): a Sync hook in the
+      // wave after the ServiceAccount and ExternalSecrets (a PreSync hook would never find them on a
+      // fresh environment). It gets the database credentials and the Secrets Manager settings; the
+      // SOPS Secret is applied with the workloads (Argo CD renders it in the Sync phase, wave 0).
       new HookJob(this, 'migrate', {
         name: migrationJobName(service),
-        phase: 'PreSync',
+        phase: 'Sync',
+        syncWave: NAMESPACE_WAVE.migrations,
         image,
         command: service.database.migrationCommand,
         serviceAccountName: serviceAccountName(service),
-        envFromSecrets: secrets.secretNames,
+        envFromSecrets: secrets.migrationSecretNames,
         podLabels: { [LABEL_NAME]: migrationJobName(service), [LABEL_COMPONENT]: 'migration' },
         cpu: cpu(service.resources.cpu),
         memory: memory(service.resources.memory),
@@ -171,11 +178,10 @@ export class ServiceWorkload extends Construct {
     if (service.aws.includes('cdn-invalidation')) {
       // ArgoCD PostSync: purge the CDN once the new frontend is live. The distribution id is only
       // known after `terraform apply`, so the Job reads it from the SSM parameter the model names.
-      const tool = platform.toolImages.awsCli;
       new HookJob(this, 'cdn-purge', {
         name: cdnPurgeJobName(service),
         phase: 'PostSync',
-        image: `${tool.repository}:${tool.tag}@${tool.digest}`,
+        image: toolImageReference(platform, env, 'awsCli'),
         command: [
           '/bin/sh',
           '-ec',

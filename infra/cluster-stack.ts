@@ -269,6 +269,7 @@ export class ClusterStack extends PlatformStack {
       karpenterNodeRoleArn: this.karpenter.nodeRole.arn,
       ebsKeyArn: ebsKey.arn,
       secretsManagerKeyArn: secretsManagerKey.arn,
+      sopsKeyArn: sopsKey.arn,
     };
     for (const id of Object.keys(PLATFORM_IDENTITIES) as PlatformIdentity[]) {
       const identity = PLATFORM_IDENTITIES[id];
@@ -331,7 +332,7 @@ export class ClusterStack extends PlatformStack {
     });
     // ... and CoreDNS and metrics-server after it (their Pods need nodes to become healthy).
     addon('coredns', { configurationValues: JSON.stringify(corednsConfiguration(env)), dependsOn: [this.systemNodes.nodeGroup] });
-    addon('metrics-server', { dependsOn: [this.systemNodes.nodeGroup] });
+    addon('metrics-server', { configurationValues: JSON.stringify(metricsServerConfiguration()), dependsOn: [this.systemNodes.nodeGroup] });
     addon('aws-ebs-csi-driver', { serviceAccountRoleArn: ebsCsiRole.arn, dependsOn: [this.systemNodes.nodeGroup] });
 
     // ---- Outputs ---------------------------------------------------------------------------------
@@ -372,6 +373,19 @@ export function corednsConfiguration(env: Pick<Environment, 'sizing'>): Record<s
       },
     ],
     podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+  };
+}
+
+/**
+ * Configuration of the metrics-server add-on (its `configuration_values` schema is the upstream
+ * chart's values: kubernetes-sigs/metrics-server charts/metrics-server/values.yaml). The chart
+ * tolerates nothing by default, and the tainted system nodes are the only nodes when Terraform
+ * creates the add-on: without this the apply times out waiting for it to become ACTIVE.
+ */
+export function metricsServerConfiguration(): Record<string, unknown> {
+  return {
+    nodeSelector: { ...SYSTEM_NODE_LABELS },
+    tolerations: [{ key: SYSTEM_NODE_TAINT.key, operator: 'Exists', effect: SYSTEM_NODE_TAINT.effect }],
   };
 }
 

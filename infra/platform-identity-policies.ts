@@ -35,6 +35,8 @@ export interface PlatformIdentityResources {
   readonly ebsKeyArn: string;
   /** The key of every Secrets Manager secret of the environment (Aurora master secret included). */
   readonly secretsManagerKeyArn: string;
+  /** The key the teams' SOPS files are encrypted with. */
+  readonly sopsKeyArn: string;
 }
 
 /** Statements of one component's role. */
@@ -53,6 +55,9 @@ export function platformIdentityStatements(id: PlatformIdentity, platform: Pick<
       ];
     case 'dbBootstrap':
       return dbBootstrapStatements(platform, env, resources);
+    case 'argocdRepoServer':
+      // KSOPS in the repo-server decrypts SOPS data keys: Decrypt on the SOPS key, nothing else.
+      return [{ sid: 'DecryptSopsFiles', actions: ['kms:Decrypt'], resources: [resources.sopsKeyArn] }];
   }
 }
 

@@ -23,7 +23,7 @@ import {
   auroraMasterSecretParameter,
   cdnDistributionIdParameter,
   childrenPath,
-  clusterPath,
+  clusterNodesPath,
   databaseSecretK8sName,
   databaseSecretName,
   ecrRepositoryName,
@@ -66,6 +66,7 @@ export type ConsumerKind =
   | 'addon-otel-collector'
   | 'addon-istio-ingressgateway'
   | 'addon-ingress-nginx'
+  | 'addon-argo-cd'
   /** `namespaces/database-infra/serviceaccount-db-bootstrap.yaml`: its IRSA role annotation. */
   | 'db-bootstrap-service-account'
   /** `namespaces/database-infra/job-db-bootstrap.yaml`: the SSM parameters it reads. */
@@ -86,6 +87,7 @@ export const ALL_CONSUMER_KINDS: readonly ConsumerKind[] = [
   'addon-otel-collector',
   'addon-istio-ingressgateway',
   'addon-ingress-nginx',
+  'addon-argo-cd',
   'db-bootstrap-service-account',
   'db-bootstrap-job',
   'sops-config',
@@ -154,6 +156,7 @@ const IDENTITY_CONSUMERS: Readonly<Record<PlatformIdentity, ConsumerKind>> = {
   fluentBit: 'addon-fluent-bit',
   otelCollector: 'addon-otel-collector',
   dbBootstrap: 'db-bootstrap-service-account',
+  argocdRepoServer: 'addon-argo-cd',
 };
 
 /** Name of a frontend's CDN purge Job (charts/service-workload.ts). */
@@ -236,7 +239,7 @@ function allContractEntries(platform: Platform, env: Environment): ContractEntry
   }
 
   // ---- Karpenter ------------------------------------------------------------------------------
-  const nodeClass = `${clusterPath(env)}/${objectFileName('EC2NodeClass', NODE_CLASS)}`;
+  const nodeClass = `${clusterNodesPath(env)}/${objectFileName('EC2NodeClass', NODE_CLASS)}`;
   const tag = karpenterDiscoveryTag(platform, env);
   add(
     'karpenter-discovery-tag/subnets',

@@ -1,6 +1,6 @@
 /** Image references per environment, from the release files. */
 import { ecrRegistry, ecrRepositoryName, serviceKey, type ServiceRef } from './naming';
-import type { Environment, Platform, Service } from './types';
+import type { Environment, Platform, Service, ToolName } from './types';
 
 /** Repository a service's image comes from: its own ECR repository unless the model names another. */
 export function imageRepository(platform: Pick<Platform, 'name'>, env: Pick<Environment, 'account' | 'region'>, ref: ServiceRef, service: Pick<Service, 'imageRepository'>): string {
@@ -18,3 +18,16 @@ export function imageReference(platform: Platform, env: Environment, ref: Servic
   const repo = imageRepository(platform, env, ref, service);
   return image.digest ? `${repo}@${image.digest}` : `${repo}:${image.tag}`;
 }
+
+/** Full reference (`repo:tag@sha256:...`) of a tool image in an environment, from its release file. */
+export function toolImageReference(platform: Pick<Platform, 'toolImages' | 'releases'>, env: Pick<Environment, 'name'>, tool: ToolName): string {
+  const pinned = platform.releases.find((r) => r.environment === env.name)?.tools[tool];
+  if (!pinned) throw new Error(`no release version of tool image ${tool} in ${env.name} (the model validation should have caught this)`);
+  return `${platform.toolImages[tool].repository}:${pinned.tag}@${pinned.digest}`;
+}
+
+/**
+ * Whether a sha256 digest can name a real manifest: 64 hex characters that are not one byte
+ * repeated (`sha256:d6d6...` is a placeholder no registry serves).
+ */
+export const isPlausibleDigest = (digest: string): boolean => /^sha256:[a-f0-9]{64}$/.test(digest) && !/^sha256:(..)\1{31}$/.test(digest);

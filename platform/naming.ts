@@ -153,6 +153,12 @@ export const PLATFORM_IDENTITIES = {
   otelCollector: { namespace: 'tracing-infra', serviceAccount: 'otel-collector' },
   /** Creates each service's schema and user with the Aurora master secret, which nothing else can read. */
   dbBootstrap: { namespace: 'database-infra', serviceAccount: 'db-bootstrap' },
+  /**
+   * Argo CD's repo-server (upstream argo-cd chart, release "argocd"): its KSOPS sidecar decrypts the
+   * teams' SOPS files with the environment's SOPS key. Lives in the Argo CD namespace, which must be
+   * the model's `argocdNamespace` (validate.ts), not an sre namespace.
+   */
+  argocdRepoServer: { namespace: 'argocd', serviceAccount: 'argocd-repo-server' },
 } as const;
 export type PlatformIdentity = keyof typeof PLATFORM_IDENTITIES;
 
@@ -221,6 +227,10 @@ export const parentApplicationName = (team: Pick<Team, 'name'>): string => `team
 export const childApplicationName = (namespace: Pick<Namespace, 'name'>): string => `ns-${namespace.name}`;
 /** Child Application of the cluster-scoped objects (Namespaces, NodePools ...), in the sre project. */
 export const CLUSTER_APPLICATION = 'cluster';
+/** Child Application of Karpenter's NodePools and node class: after Karpenter brings their CRDs. */
+export const CLUSTER_NODES_APPLICATION = 'cluster-nodes';
+/** Child Application of cluster-scoped objects of the other add-ons' CRDs (the secret store). */
+export const CLUSTER_CONFIG_APPLICATION = 'cluster-config';
 /** The team allowed to own cluster-scoped objects. */
 export const SRE_TEAM = 'sre';
 
@@ -228,6 +238,10 @@ export const SRE_TEAM = 'sre';
 export const DIST_ROOT = 'dist';
 export const distEnvPath = (env: Pick<Environment, 'name'>): string => `${DIST_ROOT}/${env.name}`;
 export const clusterPath = (env: Pick<Environment, 'name'>): string => `${distEnvPath(env)}/cluster`;
+/** Karpenter's cluster-scoped objects (NodePools, EC2NodeClass). */
+export const clusterNodesPath = (env: Pick<Environment, 'name'>): string => `${distEnvPath(env)}/cluster-nodes`;
+/** Cluster-scoped objects whose CRDs the operators bring (ClusterSecretStore). */
+export const clusterConfigPath = (env: Pick<Environment, 'name'>): string => `${distEnvPath(env)}/cluster-config`;
 export const namespacePath = (env: Pick<Environment, 'name'>, namespace: Pick<Namespace, 'name'>): string =>
   `${distEnvPath(env)}/namespaces/${namespace.name}`;
 export const argocdPath = (env: Pick<Environment, 'name'>): string => `${distEnvPath(env)}/argocd`;

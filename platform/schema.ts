@@ -180,15 +180,15 @@ const release = z.strictObject({
       .strictObject({ tag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'tag must be a valid image tag').optional(), digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'digest must be sha256:<64 hex>').optional() })
       .refine((i) => (i.tag === undefined) !== (i.digest === undefined), 'give exactly one of tag or digest'),
   ),
+  tools: z.record(
+    z.string(),
+    z.strictObject({ tag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'tag must be a valid image tag'), digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'digest must be sha256:<64 hex>') }),
+  ),
 });
 
 const nodePort = z.number().int().min(30000, 'NodePorts are 30000-32767').max(32767, 'NodePorts are 30000-32767');
 
-const pinnedImage = z.strictObject({
-  repository: z.string().min(1),
-  tag: z.string().regex(/^[\w][\w.-]{0,127}$/),
-  digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'digest must be sha256:<64 hex>'),
-});
+const toolImage = z.strictObject({ repository: z.string().min(1) });
 
 export const platformSchema = z.strictObject({
   name: dnsLabel('platform name').max(8, 'platform name must be at most 8 characters (it prefixes AWS names)'),
@@ -196,7 +196,7 @@ export const platformSchema = z.strictObject({
   argocdNamespace: dnsLabel('argocd namespace').default('argocd'),
   terraformStateBucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/),
   nodePorts: z.strictObject({ istioIngressHttp: nodePort, istioIngressStatus: nodePort, ingressNginxHttp: nodePort }),
-  toolImages: z.strictObject({ awsCli: pinnedImage, dbBootstrap: pinnedImage }),
+  toolImages: z.strictObject({ awsCli: toolImage, dbBootstrap: toolImage, ksops: toolImage }),
   identity: z.strictObject({ service: z.string().regex(/^[^/]+\/[^/]+$/, 'identity.service must be "<namespace>/<service>"'), realm: dnsLabel('realm') }),
   environments: z.array(environment).min(1),
   teams: z.array(team).min(1),

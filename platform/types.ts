@@ -230,11 +230,20 @@ export interface Service {
 }
 
 /** An image pinned by tag and digest (both: the tag says what, the digest makes it immutable). */
+/** A tool image's version in one environment (release file `tools:`): always pinned by digest. */
 export interface PinnedImage {
-  readonly repository: string;
+  /** Tag the digest was taken from (readability only: the digest is what is pulled). */
   readonly tag: string;
   readonly digest: string;
 }
+
+/** Where a tool image comes from; its version is in each environment's release file. */
+export interface ToolImage {
+  readonly repository: string;
+}
+
+/** The platform's own tool images (keys of `toolImages` and of each release file's `tools:`). */
+export type ToolName = 'awsCli' | 'dbBootstrap' | 'ksops';
 
 /** Image of one service in one environment. Exactly one of tag or digest. */
 export interface ImageRelease {
@@ -249,6 +258,8 @@ export interface Release {
   readonly environment: EnvironmentName;
   /** Keyed by "<namespace>/<service>". */
   readonly images: Readonly<Record<string, ImageRelease>>;
+  /** Version of every tool image, keyed by ToolName (the validation requires each), pinned by digest. */
+  readonly tools: Readonly<Record<string, PinnedImage>>;
 }
 
 export interface Platform {
@@ -276,12 +287,14 @@ export interface Platform {
     /** Realm whose tokens the services accept. */
     readonly realm: string;
   };
-  /** Images of the platform's own Jobs (e.g. the CDN purge), pinned by digest. */
+  /** Repositories of the platform's own tool images; their versions come from the release files. */
   readonly toolImages: {
     /** AWS CLI, used by Jobs that call AWS APIs at sync time. */
-    readonly awsCli: PinnedImage;
+    readonly awsCli: ToolImage;
     /** The sre team's database bootstrap image: mysql client, AWS CLI, jq and the RDS CA bundle. */
-    readonly dbBootstrap: PinnedImage;
+    readonly dbBootstrap: ToolImage;
+    /** KSOPS (kustomize + the ksops exec plugin): Argo CD's repo-server sidecar decrypting SOPS files. */
+    readonly ksops: ToolImage;
   };
   readonly environments: readonly Environment[];
   readonly teams: readonly Team[];

@@ -6,7 +6,8 @@
 import type { z } from 'zod';
 import { PLATFORM_IDENTITIES, serviceKey, serviceRoleName, SRE_SECRETS, SRE_TEAM } from './naming';
 import { platformSchema } from './schema';
-import type { Environment, Platform, Problem, Service, Team } from './types';
+import type { Environment, Platform, Problem, Service, Team, ToolName } from './types';
+import { isPlausibleDigest } from './images';
 
 /** Thrown when the model is invalid; `problems` lists every one of them. */
 export class ModelError extends Error {
@@ -110,7 +111,9 @@ export function validatePlatform(platform: Platform): Problem[] {
   const sre = platform.teams.find((t) => t.name === SRE_TEAM);
   const platformNamespaces = [...Object.entries(PLATFORM_IDENTITIES), ...Object.entries(SRE_SECRETS)].map(([id, { namespace }]) => [id, namespace] as const);
   for (const [id, namespace] of platformNamespaces) {
-    if (sre && !sre.namespaces.some((n) => n.name === namespace)) add(`teams[${SRE_TEAM}].namespaces`, `the sre team must own namespace "${namespace}" (runs ${id})`);
+    if (id === 'argocdRepoServer') {
+      if (namespace !== platform.argocdNamespace) add('argocdNamespace', `must be "${namespace}", where Argo CD's repo-server identity lives (PLATFORM_IDENTITIES.argocdRepoServer)`);
+    } else if (sre && !sre.namespaces.some((n) => n.name === namespace)) add(`teams[${SRE_TEAM}].namespaces`, `the sre team must own namespace "${namespace}" (runs ${id})`);
   }
 
   const entries = listServices(platform);
@@ -255,6 +258,7 @@ function validateReleases(platform: Platform, entries: ServiceEntry[], add: (pat
     if (seen.has(env.name)) add(where, `a second release file for environment ${env.name}`);
     seen.add(env.name);
     for (const [key, image] of Object.entries(release.images)) {
+      if (image.digest !== undefined && !isPlausibleDigest(image.digest)) add(`${where}.images[${key}]`, `digest ${image.digest} is a placeholder (one byte repeated): pin the digest of the image you pushed`);
       if (!keys.has(key)) add(`${where}.images[${key}]`, `unknown service "${key}"`);
       else if (env.requireImageDigest && image.digest === undefined) {
         add(`${where}.images[${key}]`, `${env.name} requires an image digest (sha256:...), not the mutable tag "${image.tag}"`);
@@ -263,6 +267,12 @@ function validateReleases(platform: Platform, entries: ServiceEntry[], add: (pat
     for (const e of entries) {
       const key = serviceKey({ namespace: e.namespace.name, service: e.service.name });
       if (!(key in release.images)) add(`${where}.images`, `no image for service "${key}" (${e.path})`);
+    }
+    const tools = release.tools ?? {};
+    for (const tool of Object.keys(platform.toolImages)) if (!(tool in tools)) add(`${where}.tools`, `no version for tool image "${tool}" (${platform.toolImages[tool as ToolName].repository})`);
+    for (const [tool, pinned] of Object.entries(tools)) {
+      if (!(tool in platform.toolImages)) add(`${where}.tools[${tool}]`, `unknown tool image "${tool}" (known: ${Object.keys(platform.toolImages).join(', ')})`);
+      if (!isPlausibleDigest(pinned.digest)) add(`${where}.tools[${tool}]`, `digest ${pinned.digest} is a placeholder (one byte repeated): pin the digest of the image you mirror`);
     }
   }
   for (const env of platform.environments) {

@@ -46,10 +46,10 @@ describe('platform add-ons', () => {
     }
   });
 
-  test('every add-on installs into a namespace the sre team owns, through the sre-addons project', () => {
-    const sre = platform().teams.find((t) => t.name === 'sre')!.namespaces.map((n) => n.name);
+  test('every add-on installs into a namespace the sre team owns (Argo CD: its own), through the sre-addons project or its own sre-addons-<name> one', () => {
+    const sre = [...platform().teams.find((t) => t.name === 'sre')!.namespaces.map((n) => n.name), platform().argocdNamespace];
     for (const { path, obj } of addonApps()) {
-      expect({ path, project: obj.spec.project, owned: sre.includes(obj.spec.destination.namespace) }).toEqual({ path, project: 'sre-addons', owned: true });
+      expect({ path, project: obj.spec.project.replace(/^sre-addons-.+$/, 'sre-addons'), owned: sre.includes(obj.spec.destination.namespace) }).toEqual({ path, project: 'sre-addons', owned: true });
     }
   });
 
@@ -109,5 +109,58 @@ describe('descheduler', () => {
       expect(`1.${minor}`).toBe(env.kubernetesVersion);
       expect(major).toBe('0');
     }
+  });
+});
+
+describe('add-on projects and deletion (issue 7)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { readTree } = require('./support/tree') as typeof import('./support/tree');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parse } = require('yaml') as typeof import('yaml');
+  const dist = readTree(require('path').join(__dirname, '..', 'dist'));
+  const obj = (p: string) => parse(dist.get(p)!);
+
+  test('karpenter runs in its own project admitting kube-system and kube-node-lease, which the shared add-ons project does not', () => {
+    const own = obj('dev/argocd/teams/appproject-sre-addons-karpenter.yaml');
+    expect(own.spec.destinations.map((d: { namespace: string }) => d.namespace)).toEqual(['karpenter-infra', 'kube-node-lease', 'kube-system']);
+    expect(obj('dev/argocd/children/sre/application-addon-karpenter.yaml').spec.project).toBe('sre-addons-karpenter');
+    expect(obj('dev/argocd/teams/appproject-sre-addons.yaml').spec.destinations.map((d: { namespace: string }) => d.namespace)).not.toContain('kube-system');
+  });
+
+  test('CRD-owning add-ons carry Prune=false and no resources finalizer; others keep the finalizer', () => {
+    for (const name of ['istio-base', 'external-secrets', 'kube-prometheus-stack', 'karpenter']) {
+      const app = obj(`prd/argocd/children/sre/application-addon-${name}.yaml`);
+      expect(app.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false');
+      expect(app.metadata.finalizers).toBeUndefined();
+    }
+    expect(obj('prd/argocd/children/sre/application-addon-kiali.yaml').metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
+  });
+});
+
+describe('Argo CD as an add-on (issue 7)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parse } = require('yaml') as typeof import('yaml');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs = require('fs') as typeof import('fs');
+  const at = (p: string) => parse(fs.readFileSync(`${__dirname}/../dist/${p}`, 'utf8'));
+
+  test('the argo-cd chart is pinned, runs on the system nodes, checks Application health and runs the ksops sidecar with the ksops tool image', () => {
+    const app = at('stg/argocd/children/sre/application-addon-argo-cd.yaml');
+    expect(app.spec.source).toMatchObject({ repoURL: 'https://argoproj.github.io/argo-helm', chart: 'argo-cd', targetRevision: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+    const values = app.spec.source.helm.valuesObject;
+    expect(values.global.tolerations).toContainEqual({ key: 'CriticalAddonsOnly', operator: 'Equal', value: 'true', effect: 'NoSchedule' });
+    expect(values.configs.cm['resource.customizations.health.argoproj.io_Application']).toContain('obj.status.health.status');
+    const sidecar = values.repoServer.extraContainers.find((c: { name: string }) => c.name === 'ksops');
+    expect(sidecar.image).toMatch(/^docker\.io\/viaductoss\/ksops:v[\d.]+@sha256:[a-f0-9]{64}$/);
+    expect(values.repoServer.serviceAccount.annotations['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::222222222222:role/ec-stg-argocd-repo-server');
+  });
+
+  test('its project refuses Applications and AppProjects, and the Application is never pruned nor cascade-deleted', () => {
+    const project = at('stg/argocd/teams/appproject-sre-addons-argo-cd.yaml');
+    expect(project.spec.namespaceResourceBlacklist).toEqual([{ group: 'argoproj.io', kind: '*' }]);
+    expect(project.spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'argocd' }]);
+    const app = at('stg/argocd/children/sre/application-addon-argo-cd.yaml');
+    expect(app.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('Prune=false');
+    expect(app.metadata.finalizers).toBeUndefined();
   });
 });

@@ -17,8 +17,8 @@ describe('the ArgoCD app-of-apps', () => {
   test('the root syncs exactly one AppProject and one parent Application per team', () => {
     const teams = examplePlatform().teams.map((t) => t.name).sort();
     const files = inDir('dev/argocd/teams');
-    // Plus the sre team's add-ons project (upstream Helm charts).
-    expect(files.filter((f) => f.includes('/appproject-')).map((f) => objectAt(f).metadata.name).sort()).toEqual([...teams, 'sre-addons'].sort());
+    // Plus the sre team's add-ons projects (upstream Helm charts; charts writing beyond sre's namespaces get their own).
+    expect(files.filter((f) => f.includes('/appproject-')).map((f) => objectAt(f).metadata.name).sort()).toEqual([...teams, 'sre-addons', 'sre-addons-argo-cd', 'sre-addons-karpenter'].sort());
     expect(files.filter((f) => f.includes('/application-')).map((f) => objectAt(f).metadata.name).sort()).toEqual(teams.map((t) => `team-${t}`));
   });
 
@@ -69,9 +69,9 @@ describe('the ArgoCD app-of-apps', () => {
     expect([...project.spec.namespaceResourceWhitelist].sort((a, b) => a.kind.localeCompare(b.kind))).toEqual(unique.sort((a, b) => a.kind.localeCompare(b.kind)));
   });
 
-  test('only the sre project admits cluster-scoped kinds, and only those rendered under cluster/', () => {
+  test('only the sre project admits cluster-scoped kinds, and only those rendered under cluster/, cluster-nodes/ and cluster-config/', () => {
     const sre = objectAt('dev/argocd/teams/appproject-sre.yaml');
-    const clusterKinds = objectsWhere((_o, p) => p.startsWith('dev/cluster/')).map(({ obj }) => `${obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : ''}/${obj.kind}`);
+    const clusterKinds = objectsWhere((_o, p) => /^dev\/cluster(-nodes|-config)?\//.test(p)).map(({ obj }) => `${obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : ''}/${obj.kind}`);
     expect(sre.spec.clusterResourceWhitelist.map((gk: { group: string; kind: string }) => `${gk.group}/${gk.kind}`).sort()).toEqual([...new Set(clusterKinds)].sort());
     const cluster = objectAt('dev/argocd/children/sre/application-cluster.yaml');
     expect(cluster.spec).toMatchObject({ project: 'sre', source: { path: 'dist/dev/cluster' } });
@@ -80,7 +80,7 @@ describe('the ArgoCD app-of-apps', () => {
 
   test('the cluster/ folder holds only cluster-scoped objects and namespaces/ only namespaced ones', () => {
     for (const { path, obj } of objectsWhere(() => true)) {
-      if (path.includes('/cluster/')) expect(obj.metadata.namespace).toBeUndefined();
+      if (/\/cluster(-nodes|-config)?\//.test(path)) expect(obj.metadata.namespace).toBeUndefined();
       else expect(obj.metadata.namespace).toBeDefined();
       if (path.includes('/namespaces/')) expect(obj.metadata.namespace).toBe(path.split('/')[2]);
     }

@@ -147,6 +147,13 @@ describe('cluster', () => {
     expect(config.topologySpreadConstraints[0].topologyKey).toBe('topology.kubernetes.io/zone');
   });
 
+  it('the metrics-server add-on tolerates the system taint and runs on the system nodes, the only nodes when it is created', () => {
+    const ms = resourceOf(parsed('dev', 'cluster'), 'aws_eks_addon', (a) => a.addon_name === 'metrics-server').body;
+    const config = JSON.parse(ms.configuration_values);
+    expect(config.tolerations).toEqual([{ key: 'CriticalAddonsOnly', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(config.nodeSelector).toEqual({ 'platform.ec/node-group': 'system' });
+  });
+
   it('the IRSA role of each service with AWS grants trusts exactly its system:serviceaccount:<ns>:<sa>', () => {
     expect(servicesWithGrants.length).toBeGreaterThan(0);
     const json = parsed('prd', 'cluster');

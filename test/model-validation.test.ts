@@ -207,3 +207,20 @@ describe('the platform model', () => {
     expect(() => parsePlatform(input)).toThrow(/The platform model is invalid \(2 problems\):\n {2}- .*nowhere\/nothing.*\n {2}- .*minReplicas \(6\)/);
   });
 });
+
+describe('tool images come from the release files, pinned by plausible digests (issue 7)', () => {
+  test('a repeated-byte tool digest is refused, naming the release file and tool', () => {
+    const input = mutated((i) => (release(i, 'stg').tools.dbBootstrap.digest = `sha256:${'d6'.repeat(32)}`));
+    expect(problemsOf(input)).toContainEqual(expect.stringMatching(/^releases\[releases\/stg\.yaml\]\.tools\[dbBootstrap\]: digest sha256:d6d6.* is a placeholder \(one byte repeated\)/));
+  });
+
+  test('a repeated-byte service digest is refused too', () => {
+    const input = mutated((i) => (release(i, 'prd').images['order-service/order-service'] = { digest: `sha256:${'5f'.repeat(32)}` }));
+    expect(problemsOf(input)).toContainEqual(expect.stringMatching(/^releases\[releases\/prd\.yaml\]\.images\[order-service\/order-service\]: digest sha256:5f5f.* is a placeholder/));
+  });
+
+  test('a release file without a tool version is refused', () => {
+    const input = mutated((i) => delete release(i, 'dev').tools.ksops);
+    expect(problemsOf(input)).toContainEqual('releases[releases/dev.yaml].tools: no version for tool image "ksops" (docker.io/viaductoss/ksops)');
+  });
+});

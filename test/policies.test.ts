@@ -92,7 +92,7 @@ describe('policy checks', () => {
   test('a policy violation stops the render with every problem listed', () => {
     const platform = examplePlatform();
     // Bypass the model schema on purpose: the policy is the second line of defence.
-    const broken = { ...platform, toolImages: { ...platform.toolImages, awsCli: { ...platform.toolImages.awsCli, digest: 'latest' } } };
+    const broken = { ...platform, releases: platform.releases.map((r) => ({ ...r, tools: { ...r.tools, awsCli: { ...r.tools.awsCli, digest: 'latest' } } })) };
     let error: unknown;
     try {
       renderPlatform(broken, { terraform: false });

@@ -19,12 +19,12 @@ describe('secrets', () => {
     ]);
   });
 
-  test('database credentials come from the derived database secret, synced in PreSync before the migration', () => {
+  test('database credentials come from the derived database secret, synced in the wave before the migration', () => {
     const es = objectAt('prd/namespaces/order-service/externalsecret-order-service-database.yaml');
     expect(es.spec.dataFrom).toEqual([{ extract: { key: databaseSecretName(examplePlatform(), env('prd'), { namespace: 'order-service', service: 'order-service' }) } }]);
-    expect(es.metadata.annotations).toMatchObject({ 'argocd.argoproj.io/hook': 'PreSync', 'argocd.argoproj.io/sync-wave': '-1' });
+    expect(es.metadata.annotations['argocd.argoproj.io/hook']).toBeUndefined();
     const job = objectAt('prd/namespaces/order-service/job-order-service-migrate.yaml');
-    expect(Number(job.metadata.annotations['argocd.argoproj.io/sync-wave'])).toBeGreaterThan(-1);
+    expect(Number(job.metadata.annotations['argocd.argoproj.io/sync-wave'])).toBeGreaterThan(Number(es.metadata.annotations['argocd.argoproj.io/sync-wave']));
   });
 
   test('the Deployment loads its config and every secret it owns', () => {
@@ -36,7 +36,7 @@ describe('secrets', () => {
   });
 
   test('the secret store is cluster-wide, authenticates as the External Secrets ServiceAccount, and serves only namespaces with secrets', () => {
-    const store = objectAt('dev/cluster/clustersecretstore-aws-secrets-manager.yaml');
+    const store = objectAt('dev/cluster-config/clustersecretstore-aws-secrets-manager.yaml');
     expect(store.spec.provider.aws).toMatchObject({ service: 'SecretsManager', region: 'ap-northeast-1', auth: { jwt: { serviceAccountRef: { name: 'external-secrets', namespace: 'secrets-infra' } } } });
     expect(store.spec.conditions[0].namespaces).toContain('order-service');
     expect(store.spec.conditions[0].namespaces).not.toContain('pc-frontend');
@@ -44,10 +44,10 @@ describe('secrets', () => {
 });
 
 describe('sync-hook Jobs', () => {
-  test('a microservice with a migration command gets a PreSync Job running that command in its own image', () => {
+  test('a microservice with a migration command gets a Sync-hook Job running that command in its own image', () => {
     const job = objectAt('stg/namespaces/order-service/job-order-service-migrate.yaml');
     const deployment = objectAt('stg/namespaces/order-service/deployment-order-service.yaml');
-    expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBe('PreSync');
+    expect(job.metadata.annotations['argocd.argoproj.io/hook']).toBe('Sync');
     expect(container(job).image).toBe(container(deployment).image);
     expect(container(job).command).toEqual(['/app/migrate', 'up']);
     expect(container(job).envFrom).toContainEqual({ secretRef: { name: 'order-service-database' } });
@@ -79,7 +79,7 @@ describe('sync-hook Jobs', () => {
 describe('nodes', () => {
   test('a high-impact service runs only on its own dedicated, tainted NodePool', () => {
     const pod = objectAt('prd/namespaces/payment-service/deployment-payment-service.yaml').spec.template.spec;
-    const pool = objectAt('prd/cluster/nodepool-dedicated-payment-service-payment-service.yaml');
+    const pool = objectAt('prd/cluster-nodes/nodepool-dedicated-payment-service-payment-service.yaml');
     const [key, value] = Object.entries(pod.nodeSelector)[0] as [string, string];
     expect(pool.spec.template.metadata.labels[key]).toBe(value);
     expect(pool.spec.template.spec.taints).toEqual([{ key, value, effect: 'NoSchedule' }]);
@@ -91,17 +91,17 @@ describe('nodes', () => {
     const pod = objectAt('prd/namespaces/shipping-service/deployment-shipping-service.yaml').spec.template.spec;
     expect(pod.nodeSelector).toBeUndefined();
     expect(pod.tolerations).toBeUndefined();
-    expect(objectAt('prd/cluster/nodepool-shared.yaml').spec.template.spec.taints).toBeUndefined();
+    expect(objectAt('prd/cluster-nodes/nodepool-shared.yaml').spec.template.spec.taints).toBeUndefined();
   });
 
   test('Spot capacity is used only where the environment allows it', () => {
-    const capacity = (e: string) => objectAt(`${e}/cluster/nodepool-shared.yaml`).spec.template.spec.requirements.find((r: Loose) => r.key === 'karpenter.sh/capacity-type').values;
+    const capacity = (e: string) => objectAt(`${e}/cluster-nodes/nodepool-shared.yaml`).spec.template.spec.requirements.find((r: Loose) => r.key === 'karpenter.sh/capacity-type').values;
     expect(capacity('dev')).toEqual(['spot', 'on-demand']);
     expect(capacity('prd')).toEqual(['on-demand']);
   });
 
   test('the EC2NodeClass finds subnets and security groups by the discovery tag and uses the Karpenter node role with IMDSv2', () => {
-    const nodeClass = objectAt('stg/cluster/ec2nodeclass-default.yaml');
+    const nodeClass = objectAt('stg/cluster-nodes/ec2nodeclass-default.yaml');
     const tag = karpenterDiscoveryTag(examplePlatform(), env('stg'));
     expect(nodeClass.spec.subnetSelectorTerms).toEqual([{ tags: { [tag.key]: tag.value } }]);
     expect(nodeClass.spec.securityGroupSelectorTerms).toEqual([{ tags: { [tag.key]: tag.value } }]);

@@ -125,7 +125,7 @@ describe('service workloads', () => {
     const withRole = objectAt('stg/namespaces/account-service/serviceaccount-account-service.yaml');
     expect(withRole.metadata.annotations['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::222222222222:role/ec-stg-account-service-account-service');
     expect(withRole.automountServiceAccountToken).toBe(false);
-    expect(objectAt('stg/namespaces/order-service/serviceaccount-order-service.yaml').metadata.annotations).toBeUndefined();
+    expect(objectAt('stg/namespaces/order-service/serviceaccount-order-service.yaml').metadata.annotations['eks.amazonaws.com/role-arn']).toBeUndefined();
   });
 
   test('public config lands in the ConfigMap the container loads', () => {
@@ -139,5 +139,25 @@ describe('service workloads', () => {
       expect(JSON.stringify(obj)).not.toContain('cdk8s.io/metadata.addr');
       expect(path).not.toMatch(/-[a-f0-9]{8}\.yaml$/);
     }
+  });
+});
+
+describe('migration ordering on a fresh environment (issue 7)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parse } = require('yaml') as typeof import('yaml');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs = require('fs') as typeof import('fs');
+  const at = (p: string) => parse(fs.readFileSync(`${__dirname}/../dist/${p}`, 'utf8'));
+
+  test('the migration Job is a Sync hook in the wave after its ServiceAccount and ExternalSecrets, and reads no SOPS Secret', () => {
+    const job = at('dev/namespaces/payment-service/job-payment-service-migrate.yaml');
+    expect(job.metadata.annotations).toMatchObject({ 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/sync-wave': '-1' });
+    expect(job.spec.template.spec.containers[0].envFrom.map((e: { secretRef: { name: string } }) => e.secretRef.name)).toEqual(['payment-service-app', 'payment-service-database']);
+    expect(at('dev/namespaces/payment-service/serviceaccount-payment-service.yaml').metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-2');
+  });
+
+  test('the database ExternalSecret is an ordinary object of the prerequisites wave, not a hook', () => {
+    const es = at('prd/namespaces/order-service/externalsecret-order-service-database.yaml');
+    expect(es.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-wave': '-2' });
   });
 });

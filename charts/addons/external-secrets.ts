@@ -16,6 +16,7 @@ export function externalSecretsAddons(platform: Platform, env: Environment): Add
       namespace: identity.namespace,
       repoURL: 'https://charts.external-secrets.io',
       chart: 'external-secrets',
+      ownsCrds: true,
       version: EXTERNAL_SECRETS_VERSION,
       syncWave: SYNC_WAVE.operators,
       serverSideApply: true,

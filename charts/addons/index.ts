@@ -4,6 +4,7 @@
  */
 import type { AddonSpec } from '../../apps-of-apps/addon';
 import type { Environment, Platform } from '../../platform/types';
+import { argoCdAddons } from './argo-cd';
 import { deschedulerAddons } from './descheduler';
 import { externalSecretsAddons } from './external-secrets';
 import { fluentBitAddons } from './fluent-bit';
@@ -20,6 +21,8 @@ export type AddonFactory = (platform: Platform, env: Environment) => AddonSpec[]
 
 /** Registered add-on factories, in the order their Applications are listed. */
 export const ADDON_FACTORIES: readonly AddonFactory[] = [
+  // Argo CD manages itself once installed from dist/ (README "Bootstrapping a new environment").
+  argoCdAddons,
   karpenterAddons,
   externalSecretsAddons,
   istioAddons,

@@ -74,6 +74,8 @@ export function istioAddons(platform: Platform, env: Environment): AddonSpec[] {
     {
       ...istioChart('istio-base', 'base', ISTIO_SYSTEM_NAMESPACE, SYNC_WAVE.crds, { global: { istioNamespace: ISTIO_SYSTEM_NAMESPACE } }),
       ignoreDifferences: ISTIOD_MANAGED_WEBHOOK_FIELDS,
+      // manifests/charts/base/files/crd-all.gen.yaml: every Istio CRD.
+      ownsCrds: true,
     },
 
     // Node agent: installs the Istio CNI plugin (chained after the VPC CNI; EKS needs no global.platform).

@@ -17,8 +17,13 @@ export function karpenterAddons(platform: Platform, env: Environment): AddonSpec
       repoURL: 'public.ecr.aws/karpenter',
       chart: 'karpenter',
       version: KARPENTER_VERSION,
-      syncWave: SYNC_WAVE.operators,
+      // Before every other add-on: their Pods run on the nodes Karpenter launches.
+      syncWave: SYNC_WAVE.nodeProvisioner,
       serverSideApply: true,
+      ownsCrds: true,
+      // charts/karpenter/templates/role.yaml and rolebinding.yaml: "<name>-dns" in kube-system (reads
+      // the kube-dns Service) and "<name>-lease" in kube-node-lease (deletes node leases).
+      chartNamespaces: ['kube-node-lease', 'kube-system'],
       values: {
         settings: { clusterName: clusterName(platform, env), interruptionQueue: karpenterInterruptionQueueName(platform, env) },
         serviceAccount: { name: identity.serviceAccount, annotations: { 'eks.amazonaws.com/role-arn': iamRoleArn(env, platformRoleName(platform, env, 'karpenter')) } },

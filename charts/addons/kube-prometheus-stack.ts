@@ -169,6 +169,7 @@ export function kubePrometheusStackAddons(platform: Platform, env: Environment):
       namespace: MONITORING_NAMESPACE,
       repoURL: PROMETHEUS_COMMUNITY_REPO,
       chart: 'kube-prometheus-stack',
+      ownsCrds: true,
       version: KUBE_PROMETHEUS_STACK_VERSION,
       syncWave: SYNC_WAVE.operators,
       serverSideApply: true,

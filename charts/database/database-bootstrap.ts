@@ -14,6 +14,7 @@ import {
 } from '../../platform/naming';
 import type { Environment, Platform } from '../../platform/types';
 import { HookJob } from '../jobs/hook-job';
+import { toolImageReference } from '../../platform/images';
 
 export interface DatabaseBootstrapProps {
   readonly platform: Platform;
@@ -93,11 +94,10 @@ export class DatabaseBootstrap extends Construct {
       data: { 'bootstrap.sh': BOOTSTRAP_SCRIPT, schemas: bootstrapSchemas(platform, env) },
     });
 
-    const image = platform.toolImages.dbBootstrap;
     const job = new HookJob(this, 'job', {
       name: DB_BOOTSTRAP_JOB,
       phase: 'Sync',
-      image: `${image.repository}:${image.tag}@${image.digest}`,
+      image: toolImageReference(platform, env, 'dbBootstrap'),
       command: ['/bin/sh', `${CONFIG_DIR}/bootstrap.sh`],
       serviceAccountName: identity.serviceAccount,
       env: {

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { ExternalSecret, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy } from '../../imports/external-secrets.io';
 import { appSecretName, databaseSecretK8sName, databaseSecretName, serviceSecretName, sopsSecretName } from '../../platform/naming';
 import type { Environment, Namespace, Platform, Service } from '../../platform/types';
+import { NAMESPACE_WAVE } from '../sync-options';
 import { PLATFORM_SECRET_STORE_REF } from './cluster-secret-store';
 
 export interface ServiceSecretsProps {
@@ -16,8 +17,12 @@ export interface ServiceSecretsProps {
   readonly refreshInterval?: string;
 }
 
-/** Hook annotations that make an object part of ArgoCD's PreSync phase, recreated on every sync. */
-export const PRE_SYNC_HOOK = { 'argocd.argoproj.io/hook': 'PreSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' } as const;
+/**
+ * ExternalSecrets are ordinary Sync-phase objects in the prerequisites wave, never hooks: a hook is
+ * deleted before the next sync, and with creationPolicy Owner the garbage collector would delete
+ * its Secret too (verify/bootstrap/hook-external-secret.ts).
+ */
+const PREREQUISITE = { 'argocd.argoproj.io/sync-wave': String(NAMESPACE_WAVE.prerequisites) } as const;
 
 /**
  * The private settings of one service; no secret value is ever rendered: `<service>-app` from the
@@ -25,12 +30,14 @@ export const PRE_SYNC_HOOK = { 'argocd.argoproj.io/hook': 'PreSync', 'argocd.arg
  * `<service>-database` (schema, user, password, endpoint) from its database secret, and
  * `<service>-sops` from the SOPS-encrypted files in the team's repo, which Argo CD decrypts.
  *
- * The database ExternalSecret runs in the PreSync phase (wave -1) so the credentials exist before
- * the PreSync migration Job (wave 0) needs them, even on the very first sync.
+ * Both ExternalSecrets sync in the prerequisites wave, so the credentials exist before the
+ * migration Job (a Sync hook of the next wave) needs them, even on the very first sync.
  */
 export class ServiceSecrets extends Construct {
   /** Names of the Kubernetes Secrets the workload loads (envFrom), in order. */
   public readonly secretNames: string[] = [];
+  /** The Secrets that exist before the migrations' wave (ExternalSecrets only, no SOPS Secret). */
+  public readonly migrationSecretNames: string[] = [];
 
   constructor(scope: Construct, id: string, props: ServiceSecretsProps) {
     super(scope, id);
@@ -42,7 +49,7 @@ export class ServiceSecrets extends Construct {
     const fromSecretsManager = service.secrets.filter((s) => s.from === 'secrets-manager');
     if (fromSecretsManager.length > 0) {
       new ExternalSecret(this, 'app', {
-        metadata: { name: appSecretName(service) },
+        metadata: { name: appSecretName(service), annotations: { ...PREREQUISITE } },
         spec: {
           refreshInterval,
           secretStoreRef,
@@ -51,6 +58,7 @@ export class ServiceSecrets extends Construct {
         },
       });
       this.secretNames.push(appSecretName(service));
+      this.migrationSecretNames.push(appSecretName(service));
     }
 
     if (service.secrets.some((s) => s.from === 'sops')) {
@@ -60,7 +68,7 @@ export class ServiceSecrets extends Construct {
 
     if (service.database) {
       new ExternalSecret(this, 'database', {
-        metadata: { name: databaseSecretK8sName(service), annotations: { ...PRE_SYNC_HOOK, 'argocd.argoproj.io/sync-wave': '-1' } },
+        metadata: { name: databaseSecretK8sName(service), annotations: { ...PREREQUISITE } },
         spec: {
           refreshInterval,
           secretStoreRef,
@@ -70,6 +78,7 @@ export class ServiceSecrets extends Construct {
         },
       });
       this.secretNames.push(databaseSecretK8sName(service));
+      this.migrationSecretNames.push(databaseSecretK8sName(service));
     }
   }
 }

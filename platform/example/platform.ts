@@ -274,10 +274,11 @@ export const examplePlatformInput: Omit<PlatformInput, 'releases'> = {
   terraformStateBucketPrefix: 'example-shop-tfstate',
   nodePorts: { istioIngressHttp: 30080, istioIngressStatus: 30082, ingressNginxHttp: 30081 },
   identity: { service: 'auth-service/keycloak', realm: 'shop' },
+  // Versions (tag and digest) per environment are in the release files' `tools:`.
   toolImages: {
-    // Example placeholder digest: pin the digest of the tag you mirror into your registry.
-    awsCli: { repository: 'public.ecr.aws/aws-cli/aws-cli', tag: '2.27.50', digest: `sha256:${'5f'.repeat(32)}` },
-    dbBootstrap: { repository: 'ghcr.io/example-shop/db-bootstrap', tag: '1.2.0', digest: `sha256:${'d6'.repeat(32)}` },
+    awsCli: { repository: 'public.ecr.aws/aws-cli/aws-cli' },
+    dbBootstrap: { repository: 'ghcr.io/example-shop/db-bootstrap' },
+    ksops: { repository: 'docker.io/viaductoss/ksops' },
   },
   environments: exampleEnvironments,
   teams: exampleTeams,

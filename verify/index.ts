@@ -1,0 +1,47 @@
+/**
+ * The bootstrap simulator: reads each rendered environment and reports, per file, what would stop a
+ * fresh cluster from reaching all Healthy from its root Application.
+ */
+import { argocdInstallation } from './bootstrap/argocd-installation';
+import { crdAddonPrune } from './bootstrap/crd-addon-prune';
+import { crdArrival } from './bootstrap/crd-arrival';
+import { eksAddonTolerations } from './bootstrap/eks-addon-tolerations';
+import { hookExternalSecret } from './bootstrap/hook-external-secret';
+import { imageDigest } from './bootstrap/image-digest';
+import { projectDestination } from './bootstrap/project-destination';
+import { projectResources } from './bootstrap/project-resources';
+import { projectSource } from './bootstrap/project-source';
+import { referenceAvailability } from './bootstrap/reference-availability';
+import { retryPolicy } from './bootstrap/retry-policy';
+import { systemNodeCapacity } from './bootstrap/system-node-capacity';
+import { runChecks, type Check, type Finding } from './registry';
+import { simulate } from './simulation';
+import { environmentDirs, readEnvTree } from './tree';
+
+/** Every registered check, in report order. */
+export const CHECKS: readonly Check[] = [
+  projectDestination,
+  projectSource,
+  projectResources,
+  crdArrival,
+  referenceAvailability,
+  hookExternalSecret,
+  imageDigest,
+  crdAddonPrune,
+  argocdInstallation,
+  retryPolicy,
+  eksAddonTolerations,
+  systemNodeCapacity,
+];
+
+/** Findings of one environment folder (`dist/<env>`). */
+export function verifyEnvironment(dir: string, checks: readonly Check[] = CHECKS): Finding[] {
+  return runChecks(simulate(readEnvTree(dir)), checks);
+}
+
+/** Findings of every environment of a dist tree, keyed by environment name. */
+export function verifyDist(distDir: string, checks: readonly Check[] = CHECKS): Map<string, Finding[]> {
+  return new Map(environmentDirs(distDir).map((dir) => [dir.split(/[\\/]/).pop()!, verifyEnvironment(dir, checks)]));
+}
+
+export type { Check, Finding };
