@@ -255,6 +255,9 @@ function validateReleases(platform: Platform, entries: ServiceEntry[], add: (pat
     if (seen.has(env.name)) add(where, `a second release file for environment ${env.name}`);
     seen.add(env.name);
     for (const [key, image] of Object.entries(release.images)) {
+      if (image.promotedFrom && (!envs.has(image.promotedFrom.environment) || image.promotedFrom.environment === env.name)) {
+        add(`${where}.images[${key}].promotedFrom`, `must name another environment (known: ${[...envs.keys()].join(', ')}), not "${image.promotedFrom.environment}"`);
+      }
       if (!keys.has(key)) add(`${where}.images[${key}]`, `unknown service "${key}"`);
       else if (env.requireImageDigest && image.digest === undefined) {
         add(`${where}.images[${key}]`, `${env.name} requires an image digest (sha256:...), not the mutable tag "${image.tag}"`);

@@ -13,6 +13,8 @@ import { renderEnvironmentKubernetes } from './render-kubernetes';
 export interface RenderOptions {
   /** Render the Terraform JSON too. @default true */
   readonly terraform?: boolean;
+  /** Called before each environment renders (a progress line for long renders). @default none */
+  readonly onEnvironment?: (env: string, index: number, total: number) => void;
 }
 
 /** Renders every environment; throws RenderError listing the problems of all environments. */
@@ -20,6 +22,7 @@ export function renderPlatform(platform: Platform, options: RenderOptions = {}):
   const files: RenderedFile[] = [];
   const problems: string[] = [];
   for (const env of platform.environments) {
+    options.onEnvironment?.(env.name, platform.environments.indexOf(env), platform.environments.length);
     try {
       const kubernetes = renderEnvironmentKubernetes(platform, env);
       files.push(...kubernetes);

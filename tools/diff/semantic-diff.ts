@@ -12,6 +12,7 @@ import { imageFlags } from './flags/images';
 import { meshPolicyFlags } from './flags/mesh-policy';
 import { pruneFlags } from './flags/prune';
 import { scalingFlags } from './flags/scaling';
+import { syncPolicyFlags } from './flags/sync-policy';
 import { terraformFlags } from './flags/terraform-resources';
 import { readTree, WORKING_TREE } from './read-tree';
 import { FLAG_IDS, type RiskFlag } from './risk-flag';
@@ -75,6 +76,7 @@ export function semanticDiff(options: DiffOptions): SemanticDiff {
     ...imageFlags(c, ctx),
     ...scalingFlags(c),
     ...appProjectFlags(c),
+    ...syncPolicyFlags(c),
     ...terraformFlags(c),
     ...iamFlags(c),
   ]);
