@@ -32,15 +32,16 @@ export function readReleases(files: TreeFiles): Releases {
 
 export const describeImage = (i: ReleaseImage | undefined): string => (!i ? 'none' : i.digest ? i.digest.slice(0, 19) : `tag ${i.tag}`);
 
-/** The workload's service name: its pod template's `app.kubernetes.io/name`, else its own name. */
-export function serviceOf(o: RenderedObject): string {
+/** The service an object belongs to: its pod template's or its own `app.kubernetes.io/name` label. @returns undefined when unlabelled */
+export function serviceOf(o: RenderedObject): string | undefined {
   const spec = o.body.spec as Record<string, unknown> | undefined;
   const template = (spec?.template ?? (spec?.jobTemplate as Record<string, unknown> | undefined)?.spec) as Record<string, unknown> | undefined;
   const labels = ((template?.metadata as Record<string, unknown> | undefined)?.labels ?? (o.body.metadata as Record<string, unknown>)?.labels ?? {}) as Record<string, string>;
-  return labels['app.kubernetes.io/name'] ?? o.name;
+  return labels['app.kubernetes.io/name'] ?? ((o.body.metadata as Record<string, unknown>)?.labels as Record<string, string> | undefined)?.['app.kubernetes.io/name'];
 }
 
-export const servicePath = (o: RenderedObject, service: string): string => `teams[${o.team}].namespaces[${o.namespace}].services[${service}]`;
+/** Model path of a service of the object's namespace (`*`: some service of it). */
+export const servicePath = (o: RenderedObject, service: string | undefined): string => `teams[${o.team}].namespaces[${o.namespace}].services[${service ?? '*'}]`;
 
 export interface AttributionContext {
   readonly base: Releases;

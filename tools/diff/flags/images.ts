@@ -27,7 +27,7 @@ export function imageFlags(change: ObjectChange, ctx: AttributionContext): RiskF
   for (const [name, c] of containers(change.after)) {
     const old = before.get(name)?.image;
     if (old === undefined || old === c.image) continue;
-    const attribution = releaseAttribution(ctx, o.env, `${o.namespace}/${serviceOf(o)}`) ?? (o.team === 'sre' ? 'toolImages or an add-on version' : undefined);
+    const attribution = releaseAttribution(ctx, o.env, `${o.namespace}/${serviceOf(o) ?? o.name}`) ?? (o.team === 'sre' ? 'toolImages or an add-on version' : undefined);
     flags.push(flag('image', o, `container ${name}: ${old} -> ${c.image}`, attribution));
   }
   return flags;

@@ -22,6 +22,6 @@ export function pruneFlags(change: ObjectChange): RiskFlag[] {
   const stateful = STATEFUL_KINDS.has(o.kind);
   const how = keepsOnPrune(o.body) ? 'removed from Git; it carries Prune=false, so Argo CD leaves it in the cluster until someone deletes it by hand' : 'Argo CD will prune (delete) it from the cluster';
   const what = o.kind === 'Namespace' ? ' and everything in it' : o.kind === 'CustomResourceDefinition' ? ' and every object of that kind' : o.kind === 'PersistentVolumeClaim' || o.kind === 'StatefulSet' ? ' and its volume data' : '';
-  const attribution = o.kind === 'Namespace' ? `teams[${o.team}].namespaces[${o.name}] removed` : o.namespace !== 'cluster' && o.layer === 'kubernetes' ? `${servicePath(o, serviceOf(o))} removed or changed` : undefined;
+  const attribution = o.kind === 'Namespace' ? `teams[${o.team}].namespaces[${o.name}] removed` : o.namespace !== 'cluster' && o.layer === 'kubernetes' ? o.kind === 'ExternalSecret' ? `${servicePath(o, serviceOf(o))}.secrets / .database removed` : `${servicePath(o, serviceOf(o))} removed or changed` : undefined;
   return [flag(stateful ? 'prune-stateful' : 'prune', o, `${o.kind} ${o.name}${what}: ${how}`, attribution)];
 }
