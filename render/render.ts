@@ -6,6 +6,7 @@ import { renderTerraform } from '../infra/render-terraform';
 import { sopsConfigPath, sopsConfigYaml } from '../infra/sops-config';
 import { contractPath, terraformPath } from '../platform/naming';
 import type { Platform } from '../platform/types';
+import { architectureMarkdown, architecturePath } from './architecture';
 import { buildContract } from './contract';
 import { RenderError, type RenderedFile, toDistRelative, toJsonFile } from './rendered-file';
 import { renderEnvironmentKubernetes } from './render-kubernetes';
@@ -25,7 +26,7 @@ export function renderPlatform(platform: Platform, options: RenderOptions = {}):
     options.onEnvironment?.(env.name, platform.environments.indexOf(env), platform.environments.length);
     try {
       const kubernetes = renderEnvironmentKubernetes(platform, env);
-      files.push(...kubernetes);
+      files.push(...kubernetes, { path: toDistRelative(architecturePath(env)), content: architectureMarkdown(platform, env) });
       if (options.terraform ?? true) {
         const stacks = renderTerraform(platform, env);
         for (const { stack, json } of stacks) files.push({ path: toDistRelative(`${terraformPath(env, stack)}/cdk.tf.json`), content: json });
