@@ -18,7 +18,7 @@ each change. Reads the rendered trees only.
   --base REF         base revision (default HEAD)
   --head REF         head revision (default: the working tree)
   --format FORMAT    markdown (pull requests) or text (default text)
-  --fail-on FLAGS    exit 3 when any of these flags is raised (comma-separated; "any" for all):
+  --fail-on FLAGS    exit 3 when any of these flags is raised (comma-separated; "any" for all, "none"):
                      ${FLAG_IDS.join(', ')}
   --repo DIR         repository root (default .)
   --dist DIR         rendered tree, relative to the repository (default dist)
@@ -55,7 +55,7 @@ export function main(argv: readonly string[]): number {
     console.error(`--format must be markdown or text, not "${values.format}"`);
     return 2;
   }
-  const failOn = (values['fail-on'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const failOn = (values['fail-on'] ?? '').split(',').map((s) => s.trim()).filter((s) => s && s !== 'none');
   const unknown = failOn.filter((f) => f !== 'any' && !(FLAG_IDS as readonly string[]).includes(f));
   if (unknown.length) {
     console.error(`--fail-on: unknown flag ${unknown.join(', ')} (known: ${FLAG_IDS.join(', ')}, any)`);
