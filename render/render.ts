@@ -26,12 +26,12 @@ export function renderPlatform(platform: Platform, options: RenderOptions = {}):
     options.onEnvironment?.(env.name, platform.environments.indexOf(env), platform.environments.length);
     try {
       const kubernetes = renderEnvironmentKubernetes(platform, env);
-      files.push(...kubernetes, { path: toDistRelative(architecturePath(env)), content: architectureMarkdown(platform, env) });
+      files.push(...kubernetes);
       if (options.terraform ?? true) {
         const stacks = renderTerraform(platform, env);
         for (const { stack, json } of stacks) files.push({ path: toDistRelative(`${terraformPath(env, stack)}/cdk.tf.json`), content: json });
         const sops = { path: toDistRelative(sopsConfigPath(env)), content: sopsConfigYaml(platform, env) };
-        files.push(sops);
+        files.push(sops, { path: toDistRelative(architecturePath(env)), content: architectureMarkdown(platform, env) });
         files.push({ path: toDistRelative(contractPath(env)), content: toJsonFile(buildContract(platform, env, [...kubernetes, sops], stacks)) });
       }
     } catch (err) {

@@ -3,7 +3,6 @@
  * environment's release file (as committed at HEAD) into the next environment's, records where
  * they came from, validates, re-renders, and prints the pull-request body (the rendered diff).
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { ModelError } from '../../platform/validate';
@@ -13,8 +12,8 @@ import { git, resolveCommit } from '../diff/read-tree';
 import { renderReport } from '../diff/report';
 import { semanticDiff } from '../diff/semantic-diff';
 import { findReleaseFile, readImages, setReleaseImage } from '../release/release-file';
-import { validateWithRelease } from '../release/main';
-import { loadRepoPlatform, releasesDir, renderRepo, type RepoLayout } from '../shared/render-repo';
+import { validateWithRelease, writeThenRender } from '../release/main';
+import { loadRepoPlatform, releasesDir, type RepoLayout } from '../shared/render-repo';
 import { planPromotion } from './promotion';
 
 const USAGE = `usage: npm run promote -- <from-env> <to-env> [<namespace>/<service> ...] [options]
@@ -81,15 +80,15 @@ export function main(argv: readonly string[]): number {
     let text = target.text;
     for (const e of plan.entries) text = setReleaseImage(text, e.key, e.to);
     validateWithRelease(layout, target.file, text);
-    fs.writeFileSync(target.file, text);
+    const render = !values['no-render'] && plan.entries.length > 0;
+    writeThenRender(target.file, target.text, text, render ? layout : undefined);
 
     const lines = [`# Promote ${fromName} → ${toName}`, '', `Images of \`${sourceRel}\` at ${commit}.`, ''];
     for (const e of plan.entries) lines.push(`- \`${e.key}\`: ${describeImage(e.from)} → ${describeImage(e.to)}`);
     if (plan.unchanged.length) lines.push(`- already promoted: ${plan.unchanged.map((k) => `\`${k}\``).join(', ')}`);
     if (plan.entries.length === 0) lines.push('Nothing to promote.');
     lines.push('');
-    if (!values['no-render'] && plan.entries.length > 0) {
-      renderRepo(layout);
+    if (render) {
       lines.push(renderReport(semanticDiff({ repo: layout.repo, dist: values.dist, releases: values.releases }), 'markdown'));
     }
     process.stdout.write(`${lines.join('\n')}\n`);

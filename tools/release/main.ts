@@ -40,6 +40,22 @@ export function validateWithRelease(layout: RepoLayout, file: string, text: stri
   }
 }
 
+/**
+ * Writes the edited release file and re-renders (when `layout` is given); a render that fails (a
+ * policy or contract problem the model validation cannot see) puts the file back as it was. The
+ * render itself writes nothing unless every environment rendered.
+ */
+export function writeThenRender(file: string, original: string, edited: string, layout: RepoLayout | undefined): void {
+  fs.writeFileSync(file, edited);
+  if (!layout) return;
+  try {
+    renderRepo(layout);
+  } catch (err) {
+    fs.writeFileSync(file, original);
+    throw err;
+  }
+}
+
 export function main(argv: readonly string[]): number {
   let parsed;
   try {
@@ -77,9 +93,8 @@ export function main(argv: readonly string[]): number {
     const { file, text } = findReleaseFile(releasesDir(layout), env);
     const edited = setReleaseImage(text, key, values.digest !== undefined ? { digest: values.digest } : { tag: values.tag });
     validateWithRelease(layout, file, edited);
-    fs.writeFileSync(file, edited);
+    writeThenRender(file, text, edited, values['no-render'] ? undefined : layout);
     console.log(`${path.relative(layout.repo, file)}: ${key} -> ${values.digest ?? `tag ${values.tag}`}`);
-    if (!values['no-render']) renderRepo(layout);
     return 0;
   } catch (err) {
     if (err instanceof ModelError || err instanceof RenderError) console.error(`${err.message}\nThe release file was not changed.`);

@@ -26,7 +26,8 @@ export function loadRepoPlatform(layout: RepoLayout, releases = releasesDir(layo
   return loadPlatform({ modelFile: layout.model ? path.join(layout.repo, layout.model) : undefined, releasesDir: releases });
 }
 
-export function renderRepo(layout: RepoLayout, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): WriteSummary {
+/** Renders the repository's model into its tree; progress lines go to `log` (default: stderr when it is a terminal). */
+export function renderRepo(layout: RepoLayout, log: (line: string) => void = (l) => void (process.stderr.isTTY && process.stderr.write(`${l}\n`))): WriteSummary {
   const started = Date.now();
   const platform = loadRepoPlatform(layout);
   const files = renderPlatform(platform, { onEnvironment: (env, i, n) => log(`rendering ${env} (${i + 1}/${n}, ${((Date.now() - started) / 1000).toFixed(1)} s)`) });
