@@ -5,6 +5,7 @@ import { PlatformChart } from '../charts/platform-chart';
 import { SYNC_WAVE } from '../charts/sync-options';
 import { Application, AppProject, type ApplicationSpec } from '../imports/argoproj.io';
 import { ADDON_CLUSTER_KINDS, addonApplicationName, hasOwnProject, type AddonSpec } from './addon';
+import { environmentSyncPolicy, projectSyncWindows } from './sync-policy';
 import {
   childApplicationName,
   childrenPath,
@@ -138,6 +139,7 @@ export class TeamsChart extends PlatformChart {
             ...(usesSops(team) && !(props.namespacedKinds.get(team.name) ?? []).some((k) => k.group === '' && k.kind === 'Secret') ? [{ group: '', kind: 'Secret' }] : []),
           ],
           orphanedResources: { warn: true },
+          syncWindows: projectSyncWindows(env),
           roles: [
             {
               name: 'owners',
@@ -277,7 +279,7 @@ export class ChildrenChart extends PlatformChart {
             ? { source: rendered }
             : { sources: [rendered, ...sopsDirs.map((dir) => ({ repoUrl: team.repo, targetRevision: env.targetRevision, path: posix.join(SOPS_ROOT, env.name, dir), plugin: { name: SOPS_PLUGIN } }))] }),
           destination: { server: IN_CLUSTER, namespace: ns.name },
-          syncPolicy: automatedSync(),
+          syncPolicy: environmentSyncPolicy(env, automatedSync()),
         },
       });
     }

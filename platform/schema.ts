@@ -143,6 +143,14 @@ const team = z.strictObject({
   namespaces: z.array(namespace).min(1, 'a team owns at least one namespace'),
 });
 
+const syncWindow = z.strictObject({
+  kind: z.enum(['allow', 'deny']),
+  schedule: z.string().regex(/^\S+( \S+){4}$/, 'schedule must be a cron expression of five fields'),
+  duration: z.string().regex(/^[1-9][0-9]*[mh]$/, 'duration must be minutes or hours such as "6h"'),
+  timeZone: z.string().regex(/^[A-Za-z_]+(\/[A-Za-z_]+)*$/, 'timeZone must be an IANA time zone such as "Asia/Tokyo"').default('UTC'),
+  manualSync: z.boolean().default(false),
+});
+
 const environment = z.strictObject({
   name: dnsLabel('environment name'),
   account: z.string().regex(/^\d{12}$/, 'account must be a 12-digit AWS account id'),
@@ -169,6 +177,7 @@ const environment = z.strictObject({
   backupRetentionDays: z.number().int().min(1).max(35).default(7),
   internalAllowCidrs: z.array(z.string().regex(CIDR)).default([]),
   incidentEndpoint: z.string().regex(/^https:\/\/\S+$/, 'incidentEndpoint must be an https URL'),
+  sync: z.strictObject({ automated: z.boolean().default(true), windows: z.array(syncWindow).default([]) }).default({ automated: true, windows: [] }),
 });
 
 const release = z.strictObject({
@@ -177,7 +186,9 @@ const release = z.strictObject({
   images: z.record(
     z.string(),
     z
-      .strictObject({ tag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'tag must be a valid image tag').optional(), digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'digest must be sha256:<64 hex>').optional() })
+      .strictObject({ tag: z.string().regex(/^[\w][\w.-]{0,127}$/, 'tag must be a valid image tag').optional(), digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'digest must be sha256:<64 hex>').optional(),
+        promotedFrom: z.strictObject({ environment: z.string().min(1), commit: z.string().regex(/^[0-9a-f]{40}$/, 'commit must be a full 40-hex commit hash') }).optional(),
+      })
       .refine((i) => (i.tag === undefined) !== (i.digest === undefined), 'give exactly one of tag or digest'),
   ),
   tools: z.record(

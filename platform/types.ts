@@ -62,6 +62,32 @@ export interface Environment {
   readonly internalAllowCidrs: readonly string[];
   /** HTTPS endpoint of the incident channel the alerts SNS topic delivers to. */
   readonly incidentEndpoint: string;
+  /** How Argo CD syncs the namespaces. @default automated, no windows */
+  readonly sync: SyncPolicy;
+}
+
+/**
+ * An Argo CD sync window of the environment's team projects (argo-cd docs/user-guide/sync_windows.md):
+ * with an allow window, syncs run only inside it; with a deny window, never inside it.
+ */
+export interface SyncWindow {
+  readonly kind: 'allow' | 'deny';
+  /** Cron expression of the window's start, e.g. "0 10 * * 1-4". */
+  readonly schedule: string;
+  /** Length of the window, e.g. "6h". */
+  readonly duration: string;
+  /** Time zone of the schedule. @default "UTC" */
+  readonly timeZone: string;
+  /** Manual syncs are allowed outside an allow window (or inside a deny window). @default false */
+  readonly manualSync: boolean;
+}
+
+/** How Argo CD applies an environment's rendered changes to the namespaces (source 004 §23: approval before production). */
+export interface SyncPolicy {
+  /** Argo CD syncs each namespace by itself; false = a person syncs it (the approval). @default true */
+  readonly automated: boolean;
+  /** Sync windows of the team projects. @default none */
+  readonly windows: readonly SyncWindow[];
 }
 
 export interface Team {
@@ -249,6 +275,8 @@ export type ToolName = 'awsCli' | 'dbBootstrap' | 'ksops';
 export interface ImageRelease {
   readonly tag?: string;
   readonly digest?: string;
+  /** Where a promoted image came from (written by `npm run promote`). @default none */
+  readonly promotedFrom?: { readonly environment: EnvironmentName; readonly commit: string };
 }
 
 /** One release file: the images of every service in one environment. */

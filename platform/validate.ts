@@ -259,6 +259,9 @@ function validateReleases(platform: Platform, entries: ServiceEntry[], add: (pat
     seen.add(env.name);
     for (const [key, image] of Object.entries(release.images)) {
       if (image.digest !== undefined && !isPlausibleDigest(image.digest)) add(`${where}.images[${key}]`, `digest ${image.digest} is a placeholder (one byte repeated): pin the digest of the image you pushed`);
+      if (image.promotedFrom && (!envs.has(image.promotedFrom.environment) || image.promotedFrom.environment === env.name)) {
+        add(`${where}.images[${key}].promotedFrom`, `must name another environment (known: ${[...envs.keys()].join(', ')}), not "${image.promotedFrom.environment}"`);
+      }
       if (!keys.has(key)) add(`${where}.images[${key}]`, `unknown service "${key}"`);
       else if (env.requireImageDigest && image.digest === undefined) {
         add(`${where}.images[${key}]`, `${env.name} requires an image digest (sha256:...), not the mutable tag "${image.tag}"`);

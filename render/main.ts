@@ -47,7 +47,7 @@ export function main(argv: readonly string[]): number {
   }
   try {
     const platform = loadPlatform({ modelFile: args.model, releasesDir: args.releases });
-    const files = renderPlatform(platform, { terraform: !args.kubernetesOnly });
+    const files = renderPlatform(platform, { terraform: !args.kubernetesOnly, onEnvironment: (env, i, n) => i > 0 && process.stderr.isTTY && process.stderr.write(`rendering ${env} (${i + 1}/${n}, ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s)\n`) });
     const summary = writeTree(args.out, files);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     console.log(

@@ -6,6 +6,7 @@ import { renderTerraform } from '../infra/render-terraform';
 import { sopsConfigPath, sopsConfigYaml } from '../infra/sops-config';
 import { contractPath, terraformPath } from '../platform/naming';
 import type { Platform } from '../platform/types';
+import { architectureMarkdown, architecturePath } from './architecture';
 import { buildContract } from './contract';
 import { RenderError, type RenderedFile, toDistRelative, toJsonFile } from './rendered-file';
 import { renderEnvironmentKubernetes } from './render-kubernetes';
@@ -13,6 +14,8 @@ import { renderEnvironmentKubernetes } from './render-kubernetes';
 export interface RenderOptions {
   /** Render the Terraform JSON too. @default true */
   readonly terraform?: boolean;
+  /** Called before each environment renders (a progress line for long renders). @default none */
+  readonly onEnvironment?: (env: string, index: number, total: number) => void;
 }
 
 /** Renders every environment; throws RenderError listing the problems of all environments. */
@@ -20,6 +23,7 @@ export function renderPlatform(platform: Platform, options: RenderOptions = {}):
   const files: RenderedFile[] = [];
   const problems: string[] = [];
   for (const env of platform.environments) {
+    options.onEnvironment?.(env.name, platform.environments.indexOf(env), platform.environments.length);
     try {
       const kubernetes = renderEnvironmentKubernetes(platform, env);
       files.push(...kubernetes);
@@ -27,7 +31,7 @@ export function renderPlatform(platform: Platform, options: RenderOptions = {}):
         const stacks = renderTerraform(platform, env);
         for (const { stack, json } of stacks) files.push({ path: toDistRelative(`${terraformPath(env, stack)}/cdk.tf.json`), content: json });
         const sops = { path: toDistRelative(sopsConfigPath(env)), content: sopsConfigYaml(platform, env) };
-        files.push(sops);
+        files.push(sops, { path: toDistRelative(architecturePath(env)), content: architectureMarkdown(platform, env) });
         files.push({ path: toDistRelative(contractPath(env)), content: toJsonFile(buildContract(platform, env, [...kubernetes, sops], stacks)) });
       }
     } catch (err) {

@@ -91,6 +91,9 @@ export const exampleEnvironments: EnvironmentInput[] = [
     backupRetentionDays: 30,
     internalAllowCidrs: ['203.0.113.0/24', '198.51.100.0/24'],
     incidentEndpoint: 'https://incidents.example.com/hooks/aws-prd',
+    // Production changes wait for a person to sync them (the approval of source 004 §23), and only
+    // inside staffed weekday hours (a project admin can open a window for an incident fix).
+    sync: { automated: false, windows: [{ kind: 'allow', schedule: '0 10 * * 1-4', duration: '6h', timeZone: 'Asia/Tokyo', manualSync: false }] },
   },
 ];
 
