@@ -7,6 +7,7 @@ import { sopsConfigPath, sopsConfigYaml } from '../infra/sops-config';
 import { contractPath, terraformPath } from '../platform/naming';
 import type { Platform } from '../platform/types';
 import { buildContract } from './contract';
+import { manifestFile } from './manifest';
 import { RenderError, type RenderedFile, toDistRelative, toJsonFile } from './rendered-file';
 import { renderEnvironmentKubernetes } from './render-kubernetes';
 
@@ -36,5 +37,7 @@ export function renderPlatform(platform: Platform, options: RenderOptions = {}):
     }
   }
   if (problems.length > 0) throw new RenderError('Rendering failed', problems);
+  // The manifest is part of the tree, so the in-memory render is exactly what lands on disk.
+  files.push(manifestFile(files));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
