@@ -48,7 +48,7 @@ export const APP_CONTAINER = 'app';
 export class ServiceWorkload extends Construct {
   public readonly deployment: kplus.Deployment;
   public readonly serviceAccount: kplus.ServiceAccount;
-  public readonly configMap: kplus.ConfigMap;
+  public readonly configMap: kplus.IConfigMap;
   public readonly kubeService: kplus.Service;
 
   constructor(scope: Construct, id: string, props: ServiceWorkloadProps) {
@@ -73,7 +73,10 @@ export class ServiceWorkload extends Construct {
       automountToken: false,
     });
 
-    this.configMap = new kplus.ConfigMap(this, 'config', { metadata: { name: configMapName(service) }, data: { ...service.config } });
+    // A plain ApiObject: cdk8s-plus's generated toJson for ConfigMaps copies the whole data map once
+    // per key (quadratic: 40,000 keys take minutes); the Deployment refers to it by name.
+    new ApiObject(this, 'config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: configMapName(service) }, data: isEmpty(service.config) ? undefined : { ...service.config }, immutable: false });
+    this.configMap = kplus.ConfigMap.fromConfigMapName(this, 'config-ref', configMapName(service));
     const secrets = new ServiceSecrets(this, 'secrets', { platform, env, namespace, service });
     const image = imageReference(platform, env, ref, service);
 
@@ -237,4 +240,9 @@ function cpu(quantity: string): kplus.Cpu {
 function memory(quantity: string): Size {
   const value = Number(quantity.slice(0, -2));
   return quantity.endsWith('Gi') ? Size.gibibytes(value) : Size.mebibytes(value);
+}
+
+function isEmpty(record: Readonly<Record<string, string>>): boolean {
+  for (const _ in record) return false;
+  return true;
 }

@@ -48,7 +48,7 @@ export const imagesAreImmutable: Policy = (env, objects) =>
       const image = String(c.image ?? '');
       const problems: string[] = [];
       const tag = /:([^/@]+)(@|$)/.exec(image.slice(image.lastIndexOf('/')))?.[1];
-      if (tag === 'latest' || (!tag && !image.includes('@'))) problems.push(`${path}: ${id} container "${c.name}" uses a mutable image "${image}" (latest or no tag)`);
+      if (tag?.toLowerCase() === 'latest' || (!tag && !image.includes('@'))) problems.push(`${path}: ${id} container "${c.name}" uses a mutable image "${image}" (latest or no tag)`);
       else if (env.requireImageDigest && !/@sha256:[a-f0-9]{64}$/.test(image)) {
         problems.push(`${path}: ${id} container "${c.name}" image "${image}" is not pinned by digest, which ${env.name} requires`);
       }
