@@ -1,14 +1,19 @@
 /**
  * `npm run bench`: renders synthetic platforms of 10, 100 and 500 services, each in its own process
  * (so peak RSS is per size), into a temporary folder, and prints wall time, objects and files.
+ * In the same process it measures the serialization floor: turning the same objects into text
+ * (YAML/JSON) and writing them into a fresh folder, which no renderer can beat; it prints
+ * render/floor and process/floor, and the growth of the render time between sizes.
  *
  *   tsx bench/bench.ts [SIZES...]        e.g. tsx bench/bench.ts 10 100 500 1000
  */
 import { spawnSync } from 'child_process';
+import { parse } from 'yaml';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { renderPlatform } from '../render/render';
+import { toJsonFile, toYaml } from '../render/rendered-file';
 import { writeTree } from '../render/write-tree';
 import { parsePlatform } from '../platform/validate';
 import { syntheticPlatformInput } from './synthetic-platform';
@@ -22,6 +27,10 @@ interface Result {
   validateMs: number;
   renderMs: number;
   writeMs: number;
+  floorMs: number;
+  /** CPU time (user + system) of validate + render + write, and of the floor: steadier than wall time on a shared machine. */
+  renderCpuMs: number;
+  floorCpuMs: number;
   processMs: number;
   peakRssMb: number;
 }
@@ -30,6 +39,7 @@ function measure(size: number): Result {
   const started = Number(process.env.BENCH_STARTED ?? Date.now());
   const out = fs.mkdtempSync(path.join(os.tmpdir(), `platform-bench-${size}-`));
   try {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const platform = parsePlatform(syntheticPlatformInput(size));
     const t1 = performance.now();
@@ -37,6 +47,12 @@ function measure(size: number): Result {
     const t2 = performance.now();
     const summary = writeTree(path.join(out, 'dist'), files);
     const t3 = performance.now();
+    const c1 = process.cpuUsage(c0);
+    const processMs = Date.now() - started;
+    const c2 = process.cpuUsage();
+    const floorMs = serializationFloor(files, path.join(out, 'floor'));
+    const c3 = process.cpuUsage(c2);
+    const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
     const services = platform.teams.flatMap((t) => t.namespaces.flatMap((n) => n.services)).length;
     return {
       services,
@@ -47,12 +63,35 @@ function measure(size: number): Result {
       validateMs: t1 - t0,
       renderMs: t2 - t1,
       writeMs: t3 - t2,
-      processMs: Date.now() - started,
+      floorMs,
+      renderCpuMs: cpuMs(c1),
+      floorCpuMs: cpuMs(c3),
+      processMs,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
     };
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
+}
+
+/**
+ * The floor: the rendered objects (parsed back, untimed) turned into the same text and written
+ * into a fresh folder, one mkdir per folder and one write per file.
+ */
+function serializationFloor(files: readonly { path: string; content: string }[], dir: string): number {
+  const objects = files.map((f) => ({ path: f.path, obj: f.path.endsWith('.json') ? JSON.parse(f.content) : f.path.endsWith('.yaml') ? parse(f.content) : f.content }));
+  const t0 = performance.now();
+  const made = new Set<string>();
+  for (const { path: rel, obj } of objects) {
+    const text = typeof obj === 'string' ? obj : rel.endsWith('.json') ? toJsonFile(obj) : toYaml(obj);
+    const folder = path.dirname(path.join(dir, rel));
+    if (!made.has(folder)) {
+      fs.mkdirSync(folder, { recursive: true });
+      made.add(folder);
+    }
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return performance.now() - t0;
 }
 
 function main(): void {
@@ -73,6 +112,7 @@ function main(): void {
   }
   const f = (n: number) => n.toFixed(0);
   console.log(`node ${process.version}, ${os.cpus().length} cores, ${os.platform()}`);
+  const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : '-');
   console.table(
     rows.map((r) => ({
       services: r.services,
@@ -83,9 +123,26 @@ function main(): void {
       'render ms': f(r.renderMs),
       'write ms': f(r.writeMs),
       'wall ms (process)': f(r.processMs),
+      'floor ms': f(r.floorMs),
+      'render/floor': ratio(r.validateMs + r.renderMs + r.writeMs, r.floorMs),
+      'process/floor': ratio(r.processMs, r.floorMs),
+      'render cpu/floor cpu': ratio(r.renderCpuMs, r.floorCpuMs),
       'peak RSS MB': f(r.peakRssMb),
     })),
   );
+  // Growth of the render (validate + render + write) between consecutive sizes, against the growth in services.
+  for (let i = 1; i < rows.length; i++) {
+    const [a, b] = [rows[i - 1], rows[i]];
+    const t = (r: Result) => r.validateMs + r.renderMs + r.writeMs;
+    console.log(
+      `t(${b.services})/t(${a.services}) = ${ratio(t(b), t(a))} wall, ${ratio(b.renderCpuMs, a.renderCpuMs)} cpu, for ${ratio(b.services, a.services)}x the services (process: ${ratio(b.processMs, a.processMs)}, floor: ${ratio(b.floorMs, a.floorMs)} wall, ${ratio(b.floorCpuMs, a.floorCpuMs)} cpu)`,
+    );
+  }
+  if (rows.length > 2) {
+    const [a, b] = [rows[0], rows[rows.length - 1]];
+    const t = (r: Result) => r.validateMs + r.renderMs + r.writeMs;
+    console.log(`t(${b.services})/t(${a.services}) = ${ratio(t(b), t(a))} wall, ${ratio(b.renderCpuMs, a.renderCpuMs)} cpu, for ${ratio(b.services, a.services)}x the services`);
+  }
 }
 
 main();

@@ -49,7 +49,7 @@ export const APP_CONTAINER = 'app';
 export class ServiceWorkload extends Construct {
   public readonly deployment: kplus.Deployment;
   public readonly serviceAccount: kplus.ServiceAccount;
-  public readonly configMap: kplus.ConfigMap;
+  public readonly configMap: kplus.IConfigMap;
   public readonly kubeService: kplus.Service;
 
   constructor(scope: Construct, id: string, props: ServiceWorkloadProps) {
@@ -76,7 +76,10 @@ export class ServiceWorkload extends Construct {
     // The migration Job runs as this ServiceAccount before the workloads' wave.
     syncWave(ApiObject.of(this.serviceAccount), NAMESPACE_WAVE.prerequisites);
 
-    this.configMap = new kplus.ConfigMap(this, 'config', { metadata: { name: configMapName(service) }, data: { ...service.config } });
+    // A plain ApiObject: cdk8s-plus's generated toJson for ConfigMaps copies the whole data map once
+    // per key (quadratic: 40,000 keys take minutes); the Deployment refers to it by name.
+    new ApiObject(this, 'config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: configMapName(service) }, data: isEmpty(service.config) ? undefined : { ...service.config }, immutable: false });
+    this.configMap = kplus.ConfigMap.fromConfigMapName(this, 'config-ref', configMapName(service));
     const secrets = new ServiceSecrets(this, 'secrets', { platform, env, namespace, service });
     const image = imageReference(platform, env, ref, service);
 
@@ -243,4 +246,9 @@ function cpu(quantity: string): kplus.Cpu {
 function memory(quantity: string): Size {
   const value = Number(quantity.slice(0, -2));
   return quantity.endsWith('Gi') ? Size.gibibytes(value) : Size.mebibytes(value);
+}
+
+function isEmpty(record: Readonly<Record<string, string>>): boolean {
+  for (const _ in record) return false;
+  return true;
 }

@@ -17,17 +17,48 @@ interface ReadResult<T> {
   readonly problems: Problem[];
 }
 
+/** Largest model or release file read (a model of thousands of services is a few MiB). */
+export const MAX_MODEL_FILE_BYTES = 16 * 1024 * 1024;
+
+const kindOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a mapping' : `a ${typeof value}`);
+
+/**
+ * Reads a JSON or YAML file, refusing what cannot be a model: too large, unreadable, nested too
+ * deeply for the parser, or not a mapping at the top. Each problem is one line naming the file.
+ */
 function readYamlFile(file: string, label: string): ReadResult<unknown> {
+  const fail = (message: string): ReadResult<unknown> => ({ problems: [{ path: label, message }] });
+  let size: number;
   try {
-    return { value: parseYaml(fs.readFileSync(file, 'utf8'), { prettyErrors: true }), problems: [] };
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) return fail('cannot be read: it is not a file');
+    size = stat.size;
   } catch (err) {
-    return { problems: [{ path: label, message: `cannot be read: ${(err as Error).message.split('\n')[0]}` }] };
+    return fail(`cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
+  if (size > MAX_MODEL_FILE_BYTES) return fail(`is ${(size / 1024 / 1024).toFixed(1)} MiB; a model or release file may be at most ${MAX_MODEL_FILE_BYTES / 1024 / 1024} MiB`);
+  let value: unknown;
+  try {
+    const text = fs.readFileSync(file, 'utf8');
+    value = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });
+  } catch (err) {
+    // A parser's recursion (the yaml package wraps the RangeError in its own error).
+    if (err instanceof RangeError || /call stack size exceeded/i.test((err as Error).message)) return fail('cannot be read: it is nested too deeply');
+    return fail(`cannot be read: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return fail(`must be a mapping at the top, not ${kindOf(value)}`);
+  return { value, problems: [] };
 }
 
 /** Reads every `*.yaml` release file of a directory (sorted), labelling each with its file name. */
 export function readReleaseFiles(dir: string): ReadResult<unknown[]> {
-  const files = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch (err) {
+    return { value: [], problems: [{ path: 'releases', message: `folder ${dir} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }] };
+  }
+  const files = names.filter((f) => /\.ya?ml$/.test(f)).sort();
   const releases: unknown[] = [];
   const problems: Problem[] = [];
   for (const file of files) {
@@ -35,10 +66,6 @@ export function readReleaseFiles(dir: string): ReadResult<unknown[]> {
     const read = readYamlFile(path.join(dir, file), label);
     problems.push(...read.problems);
     if (read.value === undefined) continue;
-    if (read.value === null || typeof read.value !== 'object' || Array.isArray(read.value)) {
-      problems.push({ path: label, message: 'must be a mapping with "environment" and "images"' });
-      continue;
-    }
     releases.push({ source: label, ...(read.value as object) });
   }
   return { value: releases, problems };

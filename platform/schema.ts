@@ -5,6 +5,7 @@
  * `Platform` (types.ts). A compile-time check at the bottom keeps the two in step.
  */
 import { z } from 'zod';
+import { cpuMillicores } from './node-capacity';
 import type { Platform, Service, ServiceKind } from './types';
 
 /** RFC 1123 label: lower-case alphanumerics and '-', 1-63 characters (Kubernetes namespaces, Services). */
@@ -37,13 +38,16 @@ const health = z.strictObject({
 });
 
 const resources = z.strictObject({
-  cpu: z.string().regex(CPU, 'cpu must be a positive quantity such as "250m" or "1"'),
+  cpu: z.string().regex(CPU, 'cpu must be a positive quantity such as "250m" or "1"').refine((q) => cpuMillicores(q) >= 1, 'cpu must be at least "1m" (a container with no CPU cannot be scheduled with Guaranteed QoS)'),
   memory: z.string().regex(MEMORY, 'memory must be a positive quantity in Mi or Gi such as "256Mi"'),
 });
 
+/** Most replicas one service may ask for. */
+export const MAX_REPLICAS = 1000;
+
 const scaling = z.strictObject({
-  minReplicas: z.number().int().min(2, 'minReplicas must be at least 2 so that one Pod survives a drain (PodDisruptionBudget)'),
-  maxReplicas: z.number().int().min(1, 'maxReplicas must be at least 1'),
+  minReplicas: z.number().int().min(2, 'minReplicas must be at least 2 so that one Pod survives a drain (PodDisruptionBudget)').max(MAX_REPLICAS, `minReplicas must be at most ${MAX_REPLICAS}`),
+  maxReplicas: z.number().int().min(1, 'maxReplicas must be at least 1').max(MAX_REPLICAS, `maxReplicas must be at most ${MAX_REPLICAS} (more Pods of one service than any cluster here can schedule)`),
   targetCpuUtilization: z.number().int().min(10).max(100).default(70),
 });
 

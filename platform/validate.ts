@@ -4,7 +4,8 @@
  * team/namespace/service/field (or release file) it is about.
  */
 import type { z } from 'zod';
-import { PLATFORM_IDENTITIES, serviceKey, serviceRoleName, SRE_SECRETS, SRE_TEAM } from './naming';
+import { largestNode, MAX_CONFIGMAP_BYTES, memoryMib, cpuMillicores } from './node-capacity';
+import { karpenterNodeRoleName, PLATFORM_IDENTITIES, PLATFORM_PROJECT, platformRoleName, type PlatformIdentity, serviceKey, serviceRoleName, SRE_SECRETS, SRE_TEAM } from './naming';
 import { platformSchema } from './schema';
 import type { Environment, Platform, Problem, Service, Team, ToolName } from './types';
 import { isPlausibleDigest } from './images';
@@ -17,8 +18,17 @@ export class ModelError extends Error {
   }
 }
 
-/** Kubernetes and Argo CD namespaces no team may claim. */
+/** Kubernetes and Argo CD namespaces no team may claim (and every `kube-*` namespace). */
 const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+/**
+ * Team names that collide with Argo CD or platform objects: a team's AppProject is named after it,
+ * next to Argo CD's built-in "default" project, the root's "platform" project and the add-ons'
+ * "sre-addons" project (apps-of-apps/app-of-apps.ts ADDONS_PROJECT; a test keeps them in step);
+ * "argocd"/`kube-*` are the namespaces of Argo CD and Kubernetes itself.
+ */
+export const RESERVED_TEAM_NAMES: readonly string[] = [PLATFORM_PROJECT, 'default', 'argocd', 'sre-addons', 'kubernetes'];
+/** Public config keys that look like credentials (they belong under `secrets`). */
+const SECRET_LOOKING_KEY = /PASSWORD|PASSWD|TOKEN|SECRET|PRIVATE|CREDENTIAL|(^|_)KEY$/;
 /** Ports the Istio sidecar and agent listen on inside every meshed Pod. */
 const ISTIO_RESERVED_PORTS = { from: 15000, to: 15099 };
 const MAX_IAM_ROLE_NAME = 64;
@@ -35,7 +45,10 @@ export function parsePlatform(input: unknown): Platform {
 }
 
 function issueMessage(issue: z.core.$ZodIssue): string {
-  return issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+  if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  // A record key that fails its own check (e.g. a config key): say why, not just "Invalid key".
+  if (issue.code === 'invalid_key' && issue.issues.length > 0) return issue.issues.map((i) => i.message).join('; ');
+  return issue.message;
 }
 
 /** Turns a schema path into one that names teams, namespaces, services and release files. */
@@ -98,6 +111,11 @@ export function validatePlatform(platform: Platform): Problem[] {
 
   // Teams and namespace ownership.
   duplicates(platform.teams.map((t) => t.name)).forEach((name) => add(`teams[${name}]`, `team "${name}" is defined more than once`));
+  for (const team of platform.teams) {
+    if (RESERVED_TEAM_NAMES.includes(team.name) || team.name === platform.argocdNamespace || team.name.startsWith('kube-')) {
+      add(`teams[${team.name}].name`, `team name "${team.name}" is reserved: its AppProject would collide with Argo CD's or the platform's own (reserved: ${[...RESERVED_TEAM_NAMES, platform.argocdNamespace].filter((n, i, a) => a.indexOf(n) === i).join(', ')}, kube-*)`);
+    }
+  }
   if (!platform.teams.some((t) => t.name === SRE_TEAM)) add('teams', `a team named "${SRE_TEAM}" must own the cross-cutting namespaces and cluster-scoped objects`);
   const owners = new Map<string, string[]>();
   for (const team of platform.teams) {
@@ -105,7 +123,9 @@ export function validatePlatform(platform: Platform): Problem[] {
   }
   for (const [ns, teams] of owners) {
     if (teams.length > 1) add(`teams[${teams.join(',')}].namespaces[${ns}]`, `namespace "${ns}" is claimed by more than one team (${teams.join(', ')})`);
-    if (RESERVED_NAMESPACES.includes(ns) || ns === platform.argocdNamespace) add(`teams[${teams[0]}].namespaces[${ns}]`, `namespace "${ns}" is reserved`);
+    if (RESERVED_NAMESPACES.includes(ns) || ns === platform.argocdNamespace || ns.startsWith('kube-')) {
+      add(`teams[${teams[0]}].namespaces[${ns}]`, `namespace "${ns}" is reserved (Kubernetes' default and kube-* namespaces, Argo CD's "${platform.argocdNamespace}")`);
+    }
   }
 
   const sre = platform.teams.find((t) => t.name === SRE_TEAM);
@@ -130,6 +150,7 @@ export function validatePlatform(platform: Platform): Problem[] {
   }
 
   for (const entry of entries) validateService(platform, entry, byKey, add);
+  validateDerivedNames(platform, entries, add);
   validateCycles(entries, byKey, add);
   validateExposure(entries, add);
   validateReleases(platform, entries, add);
@@ -165,6 +186,24 @@ function validateService(platform: Platform, entry: ServiceEntry, byKey: Map<str
     }
   }
 
+  for (const env of platform.environments) {
+    const node = largestNode(env.sizing.workloadInstanceCategories);
+    if (!node) continue;
+    const where = `the largest node Karpenter may launch in ${env.name} (${node.type}: ${node.vcpu} vCPU, ${node.memoryMib / 1024} GiB; categories ${env.sizing.workloadInstanceCategories.join(', ')})`;
+    if (cpuMillicores(s.resources.cpu) > node.vcpu * 1000) add(`${path}.resources.cpu`, `cpu "${s.resources.cpu}" is more than ${where} holds`);
+    if (memoryMib(s.resources.memory) > node.memoryMib) add(`${path}.resources.memory`, `memory "${s.resources.memory}" is more than ${where} holds`);
+  }
+
+  let configBytes = 0;
+  for (const [key, value] of Object.entries(s.config)) {
+    configBytes += Buffer.byteLength(key) + Buffer.byteLength(value);
+    const match = SECRET_LOOKING_KEY.exec(key);
+    if (match) add(`${path}.config.${key}`, `"${key}" looks like a credential (${match[0].replace(/^_/, '')}); public config becomes a ConfigMap anyone in the namespace can read: declare it under secrets`);
+  }
+  if (configBytes > MAX_CONFIGMAP_BYTES) {
+    add(`${path}.config`, `the ConfigMap would hold ${configBytes} bytes of config; Kubernetes rejects a ConfigMap over 1 MiB (${MAX_CONFIGMAP_BYTES} bytes)`);
+  }
+
   const envNames = [...Object.keys(s.config), ...s.secrets.map((x) => x.name)];
   duplicates(envNames).forEach((name) => add(`${path}.secrets`, `"${name}" is set more than once across config and secrets`));
   if (s.database && s.kind !== 'microservice' && s.kind !== 'tool') add(`${path}.database`, `a ${s.kind} cannot own a database schema; only microservices and tools can`);
@@ -185,6 +224,47 @@ function validateService(platform: Platform, entry: ServiceEntry, byKey: Map<str
     const role = serviceRoleName(platform, env, self);
     if (s.aws.length > 0 && role.length > MAX_IAM_ROLE_NAME) {
       add(`${path}.name`, `IAM role name "${role}" is ${role.length} characters; AWS allows ${MAX_IAM_ROLE_NAME} (shorten the namespace or service name)`);
+    }
+  }
+}
+
+/**
+ * Names derived from a service must be unique: the AWS resources of a service are named after
+ * "<namespace>-<service>" (IAM role, and the ids of its ECR repository and secrets in the Terraform
+ * stacks), so "a-b"/"c" and "a"/"b-c" collide; each service owns its own database schema and user.
+ * Each collision names both services.
+ */
+function validateDerivedNames(platform: Platform, entries: ServiceEntry[], add: (path: string, message: string) => void): void {
+  const env = platform.environments[0];
+  const platformRoles = new Map<string, string>();
+  if (env) {
+    for (const id of Object.keys(PLATFORM_IDENTITIES) as PlatformIdentity[]) platformRoles.set(platformRoleName(platform, env, id), id);
+    platformRoles.set(karpenterNodeRoleName(platform, env), 'the Karpenter nodes');
+  }
+  const claims = new Map<string, ServiceEntry>();
+  const claim = (kind: string, value: string, e: ServiceEntry, field: string, message: (first: ServiceEntry) => string) => {
+    const key = `${kind}\u0000${value}`;
+    const first = claims.get(key);
+    if (first) add(`${e.path}.${field}`, message(first));
+    else claims.set(key, e);
+  };
+  for (const e of entries) {
+    const ref = { namespace: e.namespace.name, service: e.service.name };
+    const id = `${ref.namespace}-${ref.service}`;
+    if (env && e.service.aws.length > 0) {
+      const role = serviceRoleName(platform, env, ref);
+      const owner = platformRoles.get(role);
+      if (owner) add(`${e.path}.name`, `its IAM role "${role}" is the name of the platform's own role for ${owner}; rename the service or namespace`);
+    }
+    claim('id', id, e, 'name', (first) => `its AWS resources (ECR repository, secrets, IAM role) are named after "${id}", as are those of ${first.path}; rename one of the two services or namespaces`);
+    const schema = e.service.database?.schema;
+    if (schema !== undefined) {
+      const explicit = schema !== e.service.name.replace(/-/g, '_').slice(0, 32);
+      claim('schema', schema, e, 'database.schema', (first) =>
+        explicit
+          ? `declares schema "${schema}", which is the schema of ${first.path}; each service owns its own schema and user`
+          : `its schema and user "${schema}" (derived from the name) are also those of ${first.path}; give one of them its own database.schema`,
+      );
     }
   }
 }
@@ -262,6 +342,7 @@ function validateReleases(platform: Platform, entries: ServiceEntry[], add: (pat
       if (image.promotedFrom && (!envs.has(image.promotedFrom.environment) || image.promotedFrom.environment === env.name)) {
         add(`${where}.images[${key}].promotedFrom`, `must name another environment (known: ${[...envs.keys()].join(', ')}), not "${image.promotedFrom.environment}"`);
       }
+      if (image.tag?.toLowerCase() === 'latest') add(`${where}.images[${key}].tag`, `tag "${image.tag}" is mutable ("latest" in any case); release a version tag or a digest`);
       if (!keys.has(key)) add(`${where}.images[${key}]`, `unknown service "${key}"`);
       else if (env.requireImageDigest && image.digest === undefined) {
         add(`${where}.images[${key}]`, `${env.name} requires an image digest (sha256:...), not the mutable tag "${image.tag}"`);

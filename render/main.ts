@@ -1,39 +1,93 @@
 /**
  * `npm run synth`: validates the model, renders every environment in memory, and only then
- * replaces dist/. Any problem exits non-zero with every problem listed, and dist/ untouched.
- *
- *   tsx render/main.ts [--out DIR] [--model FILE] [--releases DIR] [--kubernetes-only]
+ * replaces the output folder as a whole (write-tree.ts). Any problem exits non-zero with every
+ * problem listed and the folder untouched; a misused command line is answered in one line (exit 2).
  */
+import * as fs from 'fs';
 import * as path from 'path';
+import { parseArgs as parseCommandLine } from 'util';
 import { loadPlatform } from '../platform/load';
 import { ModelError } from '../platform/validate';
-import { RenderError } from './rendered-file';
 import { renderPlatform } from './render';
-import { writeTree } from './write-tree';
+import { RenderError } from './rendered-file';
+import { TreeError } from './tree-error';
+import { checkTarget, writeTree } from './write-tree';
+
+export const USAGE = `usage: synth [--out DIR] [--model FILE] [--releases DIR] [--kubernetes-only]
+
+Validates the platform model and renders every environment into DIR (default: dist/ of the repository).
+
+  --out DIR          output folder: empty, new, or a tree synth rendered before (default: dist)
+  --model FILE       a whole model as JSON or YAML (default: the example platform)
+  --releases DIR     folder of release files <env>.yaml (default: the example's, or none with --model)
+  --kubernetes-only  render the Kubernetes files only (what \`cdk8s synth\` runs)
+  -h, --help         print this help`;
 
 interface Args {
-  out: string;
-  model?: string;
-  releases?: string;
-  kubernetesOnly: boolean;
+  readonly out: string;
+  readonly model?: string;
+  readonly releases?: string;
+  readonly kubernetesOnly: boolean;
+  readonly help: boolean;
+}
+
+/** A misused command line (exit 2, one line). */
+class UsageError extends Error {}
+
+function firstSentence(message: string): string {
+  const line = message.split('\n')[0];
+  const end = line.indexOf('. ');
+  return end === -1 ? line : line.slice(0, end + 1);
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { out: path.resolve('dist'), kubernetesOnly: false };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${flag} needs a value`);
-      return v;
-    };
-    if (flag === '--out') args.out = path.resolve(value());
-    else if (flag === '--model') args.model = path.resolve(value());
-    else if (flag === '--releases') args.releases = path.resolve(value());
-    else if (flag === '--kubernetes-only') args.kubernetesOnly = true;
-    else throw new Error(`unknown argument ${flag}`);
+  let values;
+  try {
+    ({ values } = parseCommandLine({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        out: { type: 'string', short: 'o' },
+        model: { type: 'string' },
+        releases: { type: 'string' },
+        'kubernetes-only': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError(firstSentence((err as Error).message));
   }
-  return args;
+  for (const flag of ['out', 'model', 'releases'] as const) {
+    if (values[flag] !== undefined && values[flag].trim() === '') throw new UsageError(`--${flag} needs a non-empty value`);
+  }
+  return {
+    out: path.resolve(values.out ?? 'dist'),
+    model: values.model === undefined ? undefined : path.resolve(values.model),
+    releases: values.releases === undefined ? undefined : path.resolve(values.releases),
+    kubernetesOnly: values['kubernetes-only'] ?? false,
+    help: values.help ?? false,
+  };
+}
+
+/** Checks what the command line names before anything is rendered. */
+function checkArgs(args: Args): void {
+  if (args.model !== undefined) {
+    const stat = fs.statSync(args.model, { throwIfNoEntry: false });
+    if (!stat) throw new UsageError(`--model ${args.model}: no such file`);
+    if (!stat.isFile()) throw new UsageError(`--model ${args.model}: not a file`);
+  }
+  if (args.releases !== undefined) {
+    const stat = fs.statSync(args.releases, { throwIfNoEntry: false });
+    if (!stat) throw new UsageError(`--releases ${args.releases}: no such folder`);
+    if (!stat.isDirectory()) throw new UsageError(`--releases ${args.releases}: not a folder`);
+  }
+  try {
+    checkTarget(args.out);
+  } catch (err) {
+    if (err instanceof TreeError) throw new UsageError(`--out: ${err.message}`);
+    throw err;
+  }
 }
 
 export function main(argv: readonly string[]): number {
@@ -41,8 +95,14 @@ export function main(argv: readonly string[]): number {
   let args: Args;
   try {
     args = parseArgs(argv);
+    if (args.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    checkArgs(args);
   } catch (err) {
-    console.error(`usage: synth [--out DIR] [--model FILE] [--releases DIR] [--kubernetes-only]\n${(err as Error).message}`);
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`synth: ${err.message} (synth --help for usage); nothing was written`);
     return 2;
   }
   try {
@@ -58,9 +118,12 @@ export function main(argv: readonly string[]): number {
   } catch (err) {
     if (err instanceof ModelError || err instanceof RenderError) {
       console.error(`${err.message}\nNothing was written.`);
-      return 1;
+    } else if (err instanceof TreeError) {
+      console.error(`synth: ${err.message}`);
+    } else {
+      // Not a known failure: still one line; the stack only on request.
+      console.error(`synth: unexpected error: ${(err as Error)?.message ?? String(err)}; nothing was written${process.env.SYNTH_DEBUG ? `\n${(err as Error)?.stack}` : ' (SYNTH_DEBUG=1 shows the stack)'}`);
     }
-    console.error(err);
     return 1;
   }
 }

@@ -48,7 +48,7 @@ export const imagesAreImmutable: Policy = (env, objects) =>
       const image = String(c.image ?? '');
       const problems: string[] = [];
       const tag = /:([^/@]+)(@|$)/.exec(image.slice(image.lastIndexOf('/')))?.[1];
-      if (tag === 'latest' || (!tag && !image.includes('@'))) problems.push(`${path}: ${id} container "${c.name}" uses a mutable image "${image}" (latest or no tag)`);
+      if (tag?.toLowerCase() === 'latest' || (!tag && !image.includes('@'))) problems.push(`${path}: ${id} container "${c.name}" uses a mutable image "${image}" (latest or no tag)`);
       else if (env.requireImageDigest && !/@sha256:[a-f0-9]{64}$/.test(image)) {
         problems.push(`${path}: ${id} container "${c.name}" image "${image}" is not pinned by digest, which ${env.name} requires`);
       }
@@ -80,14 +80,20 @@ export const containersAreUnprivileged: Policy = (_env, objects) =>
  * AuthorizationPolicy (an ALLOW policy with no rules matches nothing) in its folder.
  */
 export const meshNamespacesAreZeroTrust: Policy = (_env, objects) => {
+  // One pass: what each namespace holds (scanning every object per namespace was quadratic).
+  const strict = new Set<string>();
+  const deny = new Set<string>();
+  const meshed: string[] = [];
+  for (const { obj } of objects) {
+    const ns = obj.metadata?.namespace;
+    if (obj.kind === 'Namespace' && obj.metadata?.labels?.['istio-injection'] === 'enabled') meshed.push(obj.metadata.name);
+    else if (obj.kind === 'PeerAuthentication' && !obj.spec?.selector && obj.spec?.mtls?.mode === 'STRICT') strict.add(ns);
+    else if (obj.kind === 'AuthorizationPolicy' && !obj.spec?.selector && (obj.spec?.action ?? 'ALLOW') === 'ALLOW' && !(obj.spec?.rules?.length > 0)) deny.add(ns);
+  }
   const problems: string[] = [];
-  for (const { obj } of objects.filter((o) => o.obj.kind === 'Namespace' && o.obj.metadata?.labels?.['istio-injection'] === 'enabled')) {
-    const ns = obj.metadata.name;
-    const inNs = objects.filter((o) => o.obj.metadata?.namespace === ns);
-    const strict = inNs.some((o) => o.obj.kind === 'PeerAuthentication' && !o.obj.spec?.selector && o.obj.spec?.mtls?.mode === 'STRICT');
-    const deny = inNs.some((o) => o.obj.kind === 'AuthorizationPolicy' && !o.obj.spec?.selector && (o.obj.spec?.action ?? 'ALLOW') === 'ALLOW' && !(o.obj.spec?.rules?.length > 0));
-    if (!strict) problems.push(`namespace ${ns} is in the mesh but has no namespace-wide STRICT PeerAuthentication`);
-    if (!deny) problems.push(`namespace ${ns} is in the mesh but has no default-deny AuthorizationPolicy`);
+  for (const ns of meshed) {
+    if (!strict.has(ns)) problems.push(`namespace ${ns} is in the mesh but has no namespace-wide STRICT PeerAuthentication`);
+    if (!deny.has(ns)) problems.push(`namespace ${ns} is in the mesh but has no default-deny AuthorizationPolicy`);
   }
   return problems;
 };

@@ -8,6 +8,7 @@ import { contractPath, terraformPath } from '../platform/naming';
 import type { Platform } from '../platform/types';
 import { architectureMarkdown, architecturePath } from './architecture';
 import { buildContract } from './contract';
+import { manifestFile } from './manifest';
 import { RenderError, type RenderedFile, toDistRelative, toJsonFile } from './rendered-file';
 import { renderEnvironmentKubernetes } from './render-kubernetes';
 
@@ -40,5 +41,7 @@ export function renderPlatform(platform: Platform, options: RenderOptions = {}):
     }
   }
   if (problems.length > 0) throw new RenderError('Rendering failed', problems);
+  // The manifest is part of the tree, so the in-memory render is exactly what lands on disk.
+  files.push(manifestFile(files));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

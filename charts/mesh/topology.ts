@@ -18,18 +18,47 @@ export interface MeshService {
   readonly ref: ServiceRef;
 }
 
+/**
+ * Answers computed once per model (keyed by its `teams`, which the model never changes in place):
+ * every mesh object of every namespace asks the same questions, and scanning all services for each
+ * made the render quadratic in the number of services.
+ */
+interface TopologyIndex {
+  readonly services: readonly MeshService[];
+  readonly callers: ReadonlyMap<string, readonly MeshService[]>;
+  readonly externalHosts: Map<string, ExternalHost[]>;
+  databaseNamespaces?: string[];
+}
+const indexes = new WeakMap<Platform['teams'], TopologyIndex>();
+
+function indexOf(platform: Pick<Platform, 'teams'>): TopologyIndex {
+  let index = indexes.get(platform.teams);
+  if (!index) {
+    const services = Object.freeze(
+      platform.teams.flatMap((team) =>
+        team.namespaces.flatMap((namespace) => namespace.services.map((service) => ({ team, namespace, service, ref: { namespace: namespace.name, service: service.name } }))),
+      ),
+    );
+    const callers = new Map<string, MeshService[]>();
+    for (const s of services) {
+      // A caller counts once even if it declares the same dependency twice (validation rejects that).
+      for (const key of new Set(s.service.dependencies.flatMap((d) => ('service' in d ? [d.service] : [])))) callers.set(key, [...(callers.get(key) ?? []), s]);
+    }
+    index = { services, callers, externalHosts: new Map() };
+    indexes.set(platform.teams, index);
+  }
+  return index;
+}
+
 export function meshServices(platform: Pick<Platform, 'teams'>): MeshService[] {
-  return platform.teams.flatMap((team) =>
-    team.namespaces.flatMap((namespace) => namespace.services.map((service) => ({ team, namespace, service, ref: { namespace: namespace.name, service: service.name } }))),
-  );
+  return [...indexOf(platform).services];
 }
 
 export const refOf = (namespace: Pick<Namespace, 'name'>, service: Pick<Service, 'name'>): ServiceRef => ({ namespace: namespace.name, service: service.name });
 
 /** Services that declare a dependency on `target`, in model order. */
 export function callersOf(platform: Pick<Platform, 'teams'>, target: ServiceRef): MeshService[] {
-  const key = serviceKey(target);
-  return meshServices(platform).filter((s) => s.service.dependencies.some((d) => 'service' in d && d.service === key));
+  return [...(indexOf(platform).callers.get(serviceKey(target)) ?? [])];
 }
 
 /** Sorted, de-duplicated SPIFFE principals of the ServiceAccounts of a service's declared callers. */
@@ -79,8 +108,19 @@ export interface ExternalHost {
 
 /** Every external host an in-mesh service calls, sorted by host. */
 export function externalHosts(platform: Pick<Platform, 'name' | 'teams'>, env: Pick<Environment, 'name' | 'account' | 'region'>): ExternalHost[] {
+  const cache = indexOf(platform).externalHosts;
+  const key = `${platform.name}\u0000${env.name}\u0000${env.account}\u0000${env.region}`;
+  let hosts = cache.get(key);
+  if (!hosts) {
+    hosts = computeExternalHosts(platform, env);
+    cache.set(key, hosts);
+  }
+  return hosts.map((h) => ({ ...h, ports: [...h.ports], namespaces: [...h.namespaces] }));
+}
+
+function computeExternalHosts(platform: Pick<Platform, 'name' | 'teams'>, env: Pick<Environment, 'name' | 'account' | 'region'>): ExternalHost[] {
   const byHost = new Map<string, { ports: Set<number>; namespaces: Set<string> }>();
-  for (const s of meshServices(platform).filter((m) => m.namespace.mesh)) {
+  for (const s of indexOf(platform).services.filter((m) => m.namespace.mesh)) {
     for (const call of externalCallsOf(platform, env, s.service)) {
       const entry = byHost.get(call.host) ?? { ports: new Set(), namespaces: new Set() };
       entry.ports.add(call.port);
@@ -100,7 +140,9 @@ export function egressPorts(platform: Pick<Platform, 'name' | 'teams'>, env: Pic
 
 /** In-mesh namespaces holding a service with a database schema on the shared Aurora cluster, sorted. */
 export function databaseNamespaces(platform: Pick<Platform, 'teams'>): string[] {
-  return [...new Set(meshServices(platform).filter((s) => s.namespace.mesh && s.service.database).map((s) => s.namespace.name))].sort();
+  const index = indexOf(platform);
+  index.databaseNamespaces ??= [...new Set(index.services.filter((s) => s.namespace.mesh && s.service.database).map((s) => s.namespace.name))].sort();
+  return [...index.databaseNamespaces];
 }
 
 /**
