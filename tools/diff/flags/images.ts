@@ -27,7 +27,11 @@ export function imageFlags(change: ObjectChange, ctx: AttributionContext): RiskF
   for (const [name, c] of containers(change.after)) {
     const old = before.get(name)?.image;
     if (old === undefined || old === c.image) continue;
-    const attribution = releaseAttribution(ctx, o.env, `${o.namespace}/${serviceOf(o) ?? o.name}`) ?? (o.team === 'sre' ? 'toolImages or an add-on version' : undefined);
+    const service = serviceOf(o) ?? o.name;
+    // The release entry moved, or (same entry) the repository did: the service's imageRepository or the account/region of its ECR.
+    const attribution =
+      releaseAttribution(ctx, o.env, `${o.namespace}/${service}`) ??
+      (ctx.head.get(o.env)?.images[`${o.namespace}/${service}`] ? `teams[${o.team}].namespaces[${o.namespace}].services[${service}].imageRepository (or environments[${o.env}].account/region)` : 'toolImages or an add-on version');
     flags.push(flag('image', o, `container ${name}: ${old} -> ${c.image}`, attribution));
   }
   return flags;
