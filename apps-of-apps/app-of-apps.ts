@@ -169,8 +169,9 @@ export class TeamsChart extends PlatformChart {
       this.node.addValidation({
         validate: () =>
           props.addons
-            .filter((a) => !sre.namespaces.some((n) => n.name === a.namespace))
-            .map((a) => `add-on ${a.name} installs into namespace ${a.namespace}, which the ${SRE_TEAM} team does not own`),
+            .filter((a) => !(platform.teams.find((t) => t.name === (a.tenantTeam ?? SRE_TEAM))?.namespaces ?? []).some((n) => n.name === a.namespace))
+            .map((a) => `add-on ${a.name} installs into namespace ${a.namespace}, which the ${a.tenantTeam ?? SRE_TEAM} team does not own`)
+            .concat(props.addons.filter((a) => (a.chart === undefined) === (a.directory === undefined)).map((a) => `add-on ${a.name} must name exactly one of a chart and a directory`)),
       });
     }
   }
@@ -201,12 +202,14 @@ export class ChildrenChart extends PlatformChart {
           metadata: { name: addonApplicationName(addon), finalizers: [FINALIZER], annotations: { [WAVE]: String(addon.syncWave) } },
           spec: {
             project: ADDONS_PROJECT,
-            source: {
-              repoUrl: addon.repoURL,
-              chart: addon.chart,
-              targetRevision: addon.version,
-              helm: { releaseName: addon.releaseName ?? addon.name, valuesObject: addon.values },
-            },
+            source: addon.directory
+              ? { repoUrl: addon.repoURL, targetRevision: addon.version, path: addon.directory.path, directory: { recurse: false, include: addon.directory.include } }
+              : {
+                  repoUrl: addon.repoURL,
+                  chart: addon.chart,
+                  targetRevision: addon.version,
+                  helm: { releaseName: addon.releaseName ?? addon.name, valuesObject: addon.values },
+                },
             destination: { server: IN_CLUSTER, namespace: addon.namespace },
             ignoreDifferences: addon.ignoreDifferences?.map((d) => ({ group: d.group, kind: d.kind, jqPathExpressions: [...d.jqPathExpressions] })),
             syncPolicy: automatedSync([...(addon.serverSideApply ? ['ServerSideApply=true'] : []), ...(addon.ignoreDifferences ? ['RespectIgnoreDifferences=true'] : [])]),

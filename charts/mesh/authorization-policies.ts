@@ -53,6 +53,10 @@ export function serviceAllowRules(platform: Pick<Platform, 'teams'>, namespace: 
   const rules: AuthorizationPolicySpecRules[] = [];
   const callers = callerPrincipals(platform, refOf(namespace, service));
   if (callers.length > 0) rules.push({ from: [{ source: { principals: callers } }] });
+  // Clustering between the service's own replicas (model `peerPorts`): its own identity, those ports only.
+  if (service.peerPorts.length > 0) {
+    rules.push({ from: [{ source: { principals: [servicePrincipal(refOf(namespace, service))] } }], to: [{ operation: { ports: service.peerPorts.map(String) } }] });
+  }
   if (isExposed(service)) {
     rules.push({
       from: [{ source: { principals: [gatewayPrincipal(INGRESS_GATEWAY)], ...(service.endUserAuth ? { requestPrincipals: ['*'] } : {}) } }],

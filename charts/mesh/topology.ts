@@ -3,7 +3,7 @@
  * hosts leave the mesh. Pure functions over the platform (no cdk8s), so every mesh object and every
  * test derives the same answers from the same declarations.
  */
-import { awsPrefix, serviceHost, serviceKey, servicePrincipal, type ServiceRef } from '../../platform/naming';
+import { auroraWriterHost, serviceHost, serviceKey, servicePrincipal, type ServiceRef } from '../../platform/naming';
 import type { Environment, Namespace, Platform, Service, ServicePort, Team } from '../../platform/types';
 import { awsEndpoints } from './aws-endpoints';
 
@@ -104,10 +104,10 @@ export function databaseNamespaces(platform: Pick<Platform, 'teams'>): string[] 
 }
 
 /**
- * Stable in-mesh name of the Aurora endpoint (a ServiceEntry host, never resolved by DNS: the
- * entry matches the database subnets by address).
+ * Stable in-mesh name of the Aurora endpoint (a ServiceEntry host; the entry matches the database
+ * subnets by address). The same name the data stack's private zone resolves (naming.ts auroraWriterHost).
  */
-export const auroraMeshHost = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>): string => `aurora.${awsPrefix(platform, env)}.internal`;
+export const auroraMeshHost = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>): string => auroraWriterHost(platform, env);
 
 /** DNS-1123 name fragment of a host name ("api.example.net" -> "api-example-net"). */
 export const hostSlug = (host: string): string => host.toLowerCase().replace(/[^a-z0-9-]/g, '-');
