@@ -20,7 +20,7 @@ export function parseServiceKey(key: string): ServiceRef {
 
 // ---- Kubernetes ---------------------------------------------------------------------------------
 
-export const serviceAccountName = (service: Pick<Service, 'name'>): string => service.name;
+export const serviceAccountName = (service: Pick<Service, 'name'> & Partial<Pick<Service, 'serviceAccount'>>): string => service.serviceAccount ?? service.name;
 export const configMapName = (service: Pick<Service, 'name'>): string => `${service.name}-config`;
 export const migrationJobName = (service: Pick<Service, 'name'>): string => `${service.name}-migrate`;
 /** PostSync Job of a frontend that purges the CDN; it reads the distribution id the data stack publishes. */

@@ -118,6 +118,7 @@ export const serviceSchema = z.strictObject({
   shutdown: shutdown.default(shutdown.parse({})),
   runtime: z.enum(['workload', 'keycloak-operator', 'temporal-server', 'temporal-web']).default('workload'),
   peerPorts: z.array(port).default([]),
+  serviceAccount: dnsLabel('service account').optional(),
 }).transform((s): Service => {
   const paths = DEFAULT_HEALTH_PATHS[s.kind];
   return {

@@ -252,6 +252,12 @@ export interface Service {
    * @default none
    */
   readonly peerPorts: readonly number[];
+  /**
+   * ServiceAccount (mesh identity) the Pods run as, when the installer shares one between services
+   * (the Temporal chart runs its UI as the server's account).
+   * @default the service name
+   */
+  readonly serviceAccount?: string;
 }
 
 /** An image pinned by tag and digest (both: the tag says what, the digest makes it immutable). */

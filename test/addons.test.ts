@@ -46,10 +46,12 @@ describe('platform add-ons', () => {
     }
   });
 
-  test('every add-on installs into a namespace the sre team owns, through the sre-addons project', () => {
+  test('every add-on installs into a namespace the sre team owns, or the namespace of the tool sre runs for a team, through the sre-addons project', () => {
     const sre = platform().teams.find((t) => t.name === 'sre')!.namespaces.map((n) => n.name);
+    // Keycloak (operator) and Temporal (chart) run in the namespace of the model service they serve.
+    const tools = platform().teams.flatMap((t) => t.namespaces.filter((n) => n.services.some((s) => s.runtime === 'keycloak-operator' || s.runtime === 'temporal-server')).map((n) => n.name));
     for (const { path, obj } of addonApps()) {
-      expect({ path, project: obj.spec.project, owned: sre.includes(obj.spec.destination.namespace) }).toEqual({ path, project: 'sre-addons', owned: true });
+      expect({ path, project: obj.spec.project, owned: [...sre, ...tools].includes(obj.spec.destination.namespace) }).toEqual({ path, project: 'sre-addons', owned: true });
     }
   });
 

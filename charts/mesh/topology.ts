@@ -3,7 +3,7 @@
  * hosts leave the mesh. Pure functions over the platform (no cdk8s), so every mesh object and every
  * test derives the same answers from the same declarations.
  */
-import { auroraWriterHost, serviceHost, serviceKey, servicePrincipal, type ServiceRef } from '../../platform/naming';
+import { auroraWriterHost, serviceAccountName, serviceHost, serviceKey, servicePrincipal, type ServiceRef } from '../../platform/naming';
 import type { Environment, Namespace, Platform, Service, ServicePort, Team } from '../../platform/types';
 import { awsEndpoints } from './aws-endpoints';
 
@@ -34,7 +34,7 @@ export function callersOf(platform: Pick<Platform, 'teams'>, target: ServiceRef)
 
 /** Sorted, de-duplicated SPIFFE principals of the ServiceAccounts of a service's declared callers. */
 export function callerPrincipals(platform: Pick<Platform, 'teams'>, target: ServiceRef): string[] {
-  return [...new Set(callersOf(platform, target).map((c) => servicePrincipal(c.ref)))].sort();
+  return [...new Set(callersOf(platform, target).map((c) => servicePrincipal({ namespace: c.ref.namespace, service: serviceAccountName(c.service) })))].sort();
 }
 
 /** Whether the service is reachable through the Istio ingress gateway (a public route or an internal host). */

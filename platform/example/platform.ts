@@ -255,9 +255,10 @@ export const exampleTeams: TeamInput[] = [
           name: 'temporal-ui',
           kind: 'tool',
           runtime: 'temporal-web',
+          // The chart runs the UI with the server's ServiceAccount.
+          serviceAccount: 'temporal',
           imageRepository: 'temporalio/ui',
           ports: [{ name: 'http', port: 8080, protocol: 'http' }],
-          health: { startup: '/healthz', liveness: '/healthz', readiness: '/healthz' },
           resources: { cpu: '100m', memory: '128Mi' },
           scaling: { minReplicas: 2, maxReplicas: 3 },
           // OIDC client secret of the UI in the staff realm (Keycloak reads the same entry).
