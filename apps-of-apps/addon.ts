@@ -8,11 +8,22 @@ export interface AddonSpec {
   readonly name: string;
   /** Namespace the chart installs into (owned by the sre team). */
   readonly namespace: string;
-  /** Helm repository URL (or OCI registry, without the oci:// scheme, as Argo CD expects). */
+  /** Helm repository URL (or OCI registry, without the oci:// scheme, as Argo CD expects), or the Git repository of `directory`. */
   readonly repoURL: string;
-  readonly chart: string;
-  /** Exact chart version: never a range. */
+  /** Helm chart name. Exactly one of `chart` and `directory`. @default none */
+  readonly chart?: string;
+  /**
+   * Plain manifests the maintainers publish in Git instead of a chart (the Keycloak Operator):
+   * folder of `repoURL` at the tag `version`, and a glob of the files to apply. @default none
+   */
+  readonly directory?: { readonly path: string; readonly include: string };
+  /** Exact chart version or Git tag: never a range or a branch. */
   readonly version: string;
+  /**
+   * The team whose namespace the add-on installs into, when it is not sre's: a tool sre runs for
+   * that team (Keycloak for identity, Temporal for saga). @default the sre team
+   */
+  readonly tenantTeam?: string;
   /** Helm values, rendered into the Application (reviewable in the diff). */
   readonly values: Readonly<Record<string, unknown>>;
   /** ArgoCD sync wave: CRDs and operators before the objects that need them. */

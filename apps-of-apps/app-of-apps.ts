@@ -205,8 +205,9 @@ export class TeamsChart extends PlatformChart {
         validate: () =>
           props.addons
             // Argo CD itself installs into its own namespace, which no team owns.
-            .filter((a) => a.namespace !== platform.argocdNamespace && !sre.namespaces.some((n) => n.name === a.namespace))
-            .map((a) => `add-on ${a.name} installs into namespace ${a.namespace}, which the ${SRE_TEAM} team does not own`),
+            .filter((a) => a.namespace !== platform.argocdNamespace && !(platform.teams.find((t) => t.name === (a.tenantTeam ?? SRE_TEAM))?.namespaces ?? []).some((n) => n.name === a.namespace))
+            .map((a) => `add-on ${a.name} installs into namespace ${a.namespace}, which the ${a.tenantTeam ?? SRE_TEAM} team does not own`)
+            .concat(props.addons.filter((a) => (a.chart === undefined) === (a.directory === undefined)).map((a) => `add-on ${a.name} must name exactly one of a chart and a directory`)),
       });
     }
   }
@@ -253,12 +254,14 @@ export class ChildrenChart extends PlatformChart {
           },
           spec: {
             project: addonProjectName(addon),
-            source: {
-              repoUrl: addon.repoURL,
-              chart: addon.chart,
-              targetRevision: addon.version,
-              helm: { releaseName: addon.releaseName ?? addon.name, valuesObject: addon.values },
-            },
+            source: addon.directory
+              ? { repoUrl: addon.repoURL, targetRevision: addon.version, path: addon.directory.path, directory: { recurse: false, include: addon.directory.include } }
+              : {
+                  repoUrl: addon.repoURL,
+                  chart: addon.chart,
+                  targetRevision: addon.version,
+                  helm: { releaseName: addon.releaseName ?? addon.name, valuesObject: addon.values },
+                },
             destination: { server: IN_CLUSTER, namespace: addon.namespace },
             ignoreDifferences: addon.ignoreDifferences?.map((d) => ({ group: d.group, kind: d.kind, jqPathExpressions: [...d.jqPathExpressions] })),
             syncPolicy: automatedSync([...(addon.serverSideApply ? ['ServerSideApply=true'] : []), ...(addon.ignoreDifferences ? ['RespectIgnoreDifferences=true'] : [])]),

@@ -8,6 +8,8 @@ import { NamespaceMesh } from './mesh/namespace-mesh';
 import { PlatformChart } from './platform-chart';
 import { PlatformNamespaceConfig } from './platform-config';
 import { ServiceWorkload } from './service-workload';
+import { Keycloak } from './tools/keycloak';
+import { TemporalServer, TemporalWeb } from './tools/temporal';
 
 export interface NamespaceChartProps {
   readonly platform: Platform;
@@ -37,7 +39,12 @@ export class NamespaceChart extends PlatformChart {
     });
 
     for (const service of namespace.services) {
-      new ServiceWorkload(this, service.name, { platform, env, team, namespace, service });
+      const props = { platform, env, team, namespace, service };
+      // Tools with a maintained installer get their configuration objects; the installer creates the Pods.
+      if (service.runtime === 'keycloak-operator') new Keycloak(this, service.name, props);
+      else if (service.runtime === 'temporal-server') new TemporalServer(this, service.name, props);
+      else if (service.runtime === 'temporal-web') new TemporalWeb(this, service.name, props);
+      else new ServiceWorkload(this, service.name, props);
     }
 
     if (namespace.name === PLATFORM_IDENTITIES.dbBootstrap.namespace) new DatabaseBootstrap(this, 'db-bootstrap', { platform, env });

@@ -24,6 +24,8 @@ import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
@@ -42,6 +44,8 @@ import {
   sreSecretName,
   AURORA_PORT,
   auroraMasterSecretParameter,
+  auroraWriterHost,
+  privateZoneName,
   cdnDistributionIdParameter,
   databaseSecretName,
   serviceKey,
@@ -199,6 +203,15 @@ export class DataStack extends PlatformStack {
           applyImmediately: !protect,
         }),
     );
+
+    // A stable name for the writer endpoint (AWS assigns the endpoint's host at create time), so
+    // configuration that needs a literal host (the Temporal chart's SQL stores) names it in advance.
+    const zone = new Route53Zone(this, 'private-zone', {
+      name: privateZoneName(platform, env),
+      comment: `Private names of environment ${env.name} (VPC only)`,
+      vpc: [{ vpcId: network.getString(NETWORK_OUTPUTS.vpcId) }],
+    });
+    new Route53Record(this, 'aurora-writer-name', { zoneId: zone.zoneId, name: auroraWriterHost(platform, env), type: 'CNAME', ttl: 60, records: [this.aurora.endpoint] });
 
     const parameter = (id: string, parameterName: string, value: string, description: string) =>
       new SsmParameter(this, id, { name: parameterName, type: 'String', value, description });

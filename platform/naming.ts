@@ -2,6 +2,7 @@
  * Pure functions deriving every name more than one layer uses. The Kubernetes charts, the CDKTF
  * stacks and the ArgoCD apps-of-apps all call these; nothing types a shared name twice.
  */
+import { keycloakIssuer, keycloakJwksUri } from './identity';
 import type { Environment, Namespace, Platform, Service, Team } from './types';
 
 /** A service addressed within the platform. */
@@ -19,7 +20,7 @@ export function parseServiceKey(key: string): ServiceRef {
 
 // ---- Kubernetes ---------------------------------------------------------------------------------
 
-export const serviceAccountName = (service: Pick<Service, 'name'>): string => service.name;
+export const serviceAccountName = (service: Pick<Service, 'name'> & Partial<Pick<Service, 'serviceAccount'>>): string => service.serviceAccount ?? service.name;
 export const configMapName = (service: Pick<Service, 'name'>): string => `${service.name}-config`;
 export const migrationJobName = (service: Pick<Service, 'name'>): string => `${service.name}-migrate`;
 /** PostSync Job of a frontend that purges the CDN; it reads the distribution id the data stack publishes. */
@@ -33,8 +34,14 @@ export const LABEL_COMPONENT = 'app.kubernetes.io/component';
 export const LABEL_TEAM = 'platform.ec/team';
 export const LABEL_ENVIRONMENT = 'platform.ec/environment';
 
-export function selectorLabels(service: Pick<Service, 'name'>): Record<string, string> {
-  return { [LABEL_NAME]: service.name };
+/**
+ * Label that names the model service of Pods a maintained installer creates (Keycloak Operator,
+ * Temporal chart): those installers own `app.kubernetes.io/name`, so the platform adds its own.
+ */
+export const LABEL_WORKLOAD = 'platform.ec/workload';
+
+export function selectorLabels(service: Pick<Service, 'name'> & Partial<Pick<Service, 'runtime'>>): Record<string, string> {
+  return service.runtime !== undefined && service.runtime !== 'workload' ? { [LABEL_WORKLOAD]: service.name } : { [LABEL_NAME]: service.name };
 }
 
 /** In-cluster DNS name of a service. */
@@ -102,11 +109,22 @@ export const SYSTEM_NODE_TAINT = { key: 'CriticalAddonsOnly', value: 'true', eff
 export const publicHost = (env: Pick<Environment, 'domains'>, host: 'web' | 'api'): string => env.domains[host];
 export const internalHost = (env: Pick<Environment, 'domains'>, subdomain: string): string => `${subdomain}.${env.domains.internal}`;
 
-/** OIDC issuer of the platform IdP (Keycloak behind the web host under /auth, source 002 §7.6). */
-export const oidcIssuer = (platform: Pick<Platform, 'identity'>, env: Pick<Environment, 'domains'>): string =>
-  `https://${env.domains.web}/auth/realms/${platform.identity.realm}`;
-export const oidcJwksUri = (platform: Pick<Platform, 'identity'>, env: Pick<Environment, 'domains'>): string =>
-  `${oidcIssuer(platform, env)}/protocol/openid-connect/certs`;
+/** OIDC issuer of the customers' realm (Keycloak behind the web host under /auth, source 002 §7.6; platform/identity.ts). */
+export const oidcIssuer = (platform: Pick<Platform, 'identity'>, env: Pick<Environment, 'domains'>): string => keycloakIssuer(env, platform.identity.realm);
+export const oidcJwksUri = (platform: Pick<Platform, 'identity'>, env: Pick<Environment, 'domains'>): string => keycloakJwksUri(env, platform.identity.realm);
+/** OIDC issuer of the staff realm (OAuth2 Proxy, Grafana, the Temporal UI). */
+export const staffIssuer = (platform: Pick<Platform, 'identity'>, env: Pick<Environment, 'domains'>): string => keycloakIssuer(env, platform.identity.staffRealm);
+export const staffJwksUri = (platform: Pick<Platform, 'identity'>, env: Pick<Environment, 'domains'>): string => keycloakJwksUri(env, platform.identity.staffRealm);
+
+/** MySQL user of a service's schema (the bootstrap creates it; the tools' configuration names it). */
+export const databaseUser = (database: { readonly schema: string }): string => database.schema;
+/**
+ * Stable DNS name of the Aurora writer: a CNAME in the environment's private zone (data stack), so
+ * configuration that needs a literal host (Temporal's chart) can name it before apply.
+ */
+export const auroraWriterHost = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>): string => `aurora.${awsPrefix(platform, env)}.internal`;
+/** The private hosted zone holding that name. */
+export const privateZoneName = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>): string => `${awsPrefix(platform, env)}.internal`;
 
 /** External Secrets store every ExternalSecret reads from (AWS Secrets Manager of the environment). */
 export const CLUSTER_SECRET_STORE = 'aws-secrets-manager';

@@ -60,6 +60,7 @@ const database = z.strictObject({
   // Also the MySQL user name, which MySQL limits to 32 characters.
   schema: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, 'schema must be a MySQL identifier of at most 32 characters (lower-case, digits, _)').optional(),
   migrationCommand: z.array(z.string().min(1)).min(1).optional(),
+  extraSchemas: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'extra schema must be a MySQL identifier (lower-case, digits, _)')).default([]),
 });
 
 const dependency = z.union([
@@ -119,6 +120,9 @@ export const serviceSchema = z.strictObject({
   endUserAuth: z.boolean().default(false),
   traffic: traffic.default(traffic.parse({})),
   shutdown: shutdown.default(shutdown.parse({})),
+  runtime: z.enum(['workload', 'keycloak-operator', 'temporal-server', 'temporal-web']).default('workload'),
+  peerPorts: z.array(port).default([]),
+  serviceAccount: dnsLabel('service account').optional(),
 }).transform((s): Service => {
   const paths = DEFAULT_HEALTH_PATHS[s.kind];
   return {
@@ -129,7 +133,7 @@ export const serviceSchema = z.strictObject({
       liveness: s.health.liveness ?? paths.liveness,
       readiness: s.health.readiness ?? paths.readiness,
     },
-    database: s.database && { schema: s.database.schema ?? s.name.replace(/-/g, '_').slice(0, 32), migrationCommand: s.database.migrationCommand },
+    database: s.database && { schema: s.database.schema ?? s.name.replace(/-/g, '_').slice(0, 32), migrationCommand: s.database.migrationCommand, extraSchemas: s.database.extraSchemas },
   };
 });
 
@@ -212,7 +216,12 @@ export const platformSchema = z.strictObject({
   terraformStateBucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/),
   nodePorts: z.strictObject({ istioIngressHttp: nodePort, istioIngressStatus: nodePort, ingressNginxHttp: nodePort }),
   toolImages: z.strictObject({ awsCli: toolImage, dbBootstrap: toolImage, ksops: toolImage }),
-  identity: z.strictObject({ service: z.string().regex(/^[^/]+\/[^/]+$/, 'identity.service must be "<namespace>/<service>"'), realm: dnsLabel('realm') }),
+  identity: z.strictObject({
+    service: z.string().regex(/^[^/]+\/[^/]+$/, 'identity.service must be "<namespace>/<service>"'),
+    realm: dnsLabel('realm'),
+    staffRealm: dnsLabel('staff realm').default('staff'),
+    staffGroups: z.array(dnsLabel('staff group')).min(1).default(['sre', 'swe']),
+  }),
   environments: z.array(environment).min(1),
   teams: z.array(team).min(1),
   releases: z.array(release).default([]),

@@ -163,7 +163,24 @@ export interface Database {
   readonly schema: string;
   /** Command of the PreSync migration Job (same image). @default none: the service migrates itself on start */
   readonly migrationCommand?: readonly string[];
+  /**
+   * Further schemas the same user owns on the same cluster (Temporal's visibility store beside its
+   * persistence store). The bootstrap creates them and grants the user on them.
+   * @default none
+   */
+  readonly extraSchemas: readonly string[];
 }
+
+/**
+ * Who creates a service's Pods. "workload": the platform's own Deployment (charts/service-workload).
+ * The others hand the Pods to the tool's maintained installer, configured from this model:
+ * - "keycloak-operator": a `Keycloak` resource the Keycloak Operator reconciles (StatefulSet);
+ * - "temporal-server": the server services (frontend, history, matching, worker) of the official
+ *   Temporal Helm chart; "temporal-web": that chart's UI.
+ * The model service still names the Pods for the mesh (selectorLabels), the Service clients call,
+ * its secrets and its monitoring.
+ */
+export type ServiceRuntime = 'workload' | 'keycloak-operator' | 'temporal-server' | 'temporal-web';
 
 export type Dependency =
   /** Another service of the platform, "<namespace>/<service>". */
@@ -253,6 +270,20 @@ export interface Service {
   readonly traffic: Traffic;
   /** Pod shutdown timing; every field has a default. */
   readonly shutdown: Shutdown;
+  /** Who creates the Pods. @default "workload" */
+  readonly runtime: ServiceRuntime;
+  /**
+   * TCP ports the service's own replicas call each other on (clustering: Keycloak's JGroups,
+   * Temporal's membership ring and internal gRPC). Only the service's own identity may use them.
+   * @default none
+   */
+  readonly peerPorts: readonly number[];
+  /**
+   * ServiceAccount (mesh identity) the Pods run as, when the installer shares one between services
+   * (the Temporal chart runs its UI as the server's account).
+   * @default the service name
+   */
+  readonly serviceAccount?: string;
 }
 
 /** An image pinned by tag and digest (both: the tag says what, the digest makes it immutable). */
@@ -312,8 +343,12 @@ export interface Platform {
   readonly identity: {
     /** The Keycloak service, "<namespace>/<service>". */
     readonly service: string;
-    /** Realm whose tokens the services accept. */
+    /** Realm whose tokens the services accept: the customers' realm, one client per frontend and BFF. */
     readonly realm: string;
+    /** Realm of the staff (SRE, SWE) who sign in to the platform's tools. @default "staff" */
+    readonly staffRealm: string;
+    /** Groups of the staff realm admitted to the tools (dashboards, Temporal UI). @default ["sre", "swe"] */
+    readonly staffGroups: readonly string[];
   };
   /** Repositories of the platform's own tool images; their versions come from the release files. */
   readonly toolImages: {

@@ -151,10 +151,47 @@ export function validatePlatform(platform: Platform): Problem[] {
 
   for (const entry of entries) validateService(platform, entry, byKey, add);
   validateDerivedNames(platform, entries, add);
+  validateRuntimes(platform, entries, add);
   validateCycles(entries, byKey, add);
   validateExposure(entries, add);
   validateReleases(platform, entries, add);
   return problems;
+}
+
+/**
+ * Tools handed to a maintained installer (`runtime`): what each installer can run. Keycloak's
+ * operator serves the platform IdP and needs its schema; Temporal's chart needs a persistence and a
+ * visibility schema, at most one server per namespace, and runs its UI as the server's account.
+ * Every schema (extra ones included) belongs to one service only.
+ */
+function validateRuntimes(platform: Platform, entries: readonly ServiceEntry[], add: (path: string, message: string) => void): void {
+  const schemas = new Map<string, string[]>();
+  for (const { service: s, path, namespace } of entries) {
+    for (const schema of s.database ? [s.database.schema, ...s.database.extraSchemas] : []) schemas.set(schema, [...(schemas.get(schema) ?? []), path]);
+    s.peerPorts.forEach((port, i) => {
+      if (port >= ISTIO_RESERVED_PORTS.from && port <= ISTIO_RESERVED_PORTS.to) add(`${path}.peerPorts[${i}]`, `port ${port} clashes with the Istio sidecar's reserved range ${ISTIO_RESERVED_PORTS.from}-${ISTIO_RESERVED_PORTS.to}`);
+    });
+    const key = serviceKey({ namespace: namespace.name, service: s.name });
+    const servers = namespace.services.filter((x) => x.runtime === 'temporal-server');
+    switch (s.runtime) {
+      case 'keycloak-operator':
+        if (key !== platform.identity.service) add(`${path}.runtime`, `the Keycloak Operator runs the platform IdP only (identity.service is "${platform.identity.service}")`);
+        if (!s.database) add(`${path}.database`, 'Keycloak needs a database schema');
+        break;
+      case 'temporal-server':
+        if (!s.database || s.database.extraSchemas.length !== 1) add(`${path}.database`, 'Temporal needs a persistence schema and exactly one extraSchemas entry (its visibility store)');
+        if (servers.length > 1) add(`${path}.runtime`, `namespace ${namespace.name} runs more than one Temporal server (one chart release per namespace)`);
+        break;
+      case 'temporal-web':
+        if (!servers.some((x) => x.name === s.serviceAccount)) {
+          add(`${path}.serviceAccount`, `the Temporal chart runs its UI as the server's account: set it to the temporal-server service of namespace ${namespace.name} (${servers.map((x) => x.name).join(', ') || 'none'})`);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  for (const [schema, paths] of schemas) if (paths.length > 1) add(paths.join(', '), `database schema "${schema}" is owned by more than one service`);
 }
 
 function validateService(platform: Platform, entry: ServiceEntry, byKey: Map<string, ServiceEntry>, add: (path: string, message: string) => void): void {

@@ -4,7 +4,7 @@
  * the platform's Keycloak realm.
  */
 import { secretNamePrefix } from '../platform/aws-names';
-import { internalHost, oidcIssuer, serviceHost, SYSTEM_NODE_LABELS } from '../platform/naming';
+import { internalHost, oidcIssuer, serviceHost, staffIssuer, SYSTEM_NODE_LABELS } from '../platform/naming';
 import { examplePlatform, type Loose } from './support/example';
 import { objectAt, objectsWhere } from './support/rendered';
 
@@ -94,11 +94,14 @@ describe('dashboard Ingresses', () => {
 });
 
 describe('OAuth2 Proxy', () => {
-  test('signs in against the platform’s Keycloak issuer with PKCE and a Secure cookie scoped to the internal domain', () => {
+  test('signs in against the staff realm’s issuer with PKCE and a Secure cookie scoped to the internal domain, admitting only the staff groups', () => {
     for (const env of envs()) {
       const cfg = values(env.name, 'oauth2-proxy').config.configFile as string;
       const setting = (key: string) => new RegExp(`^${key} = (.*)$`, 'm').exec(cfg)?.[1];
-      expect(setting('oidc_issuer_url')).toBe(JSON.stringify(oidcIssuer(platform(), env)));
+      expect(setting('oidc_issuer_url')).toBe(JSON.stringify(staffIssuer(platform(), env)));
+      expect(setting('oidc_issuer_url')).not.toBe(JSON.stringify(oidcIssuer(platform(), env)));
+      expect(setting('allowed_groups')).toBe(`[ ${platform().identity.staffGroups.map((g) => JSON.stringify(g)).join(', ')} ]`);
+      expect(setting('oidc_groups_claim')).toBe('"groups"');
       expect(setting('redirect_url')).toBe(JSON.stringify(`https://${internalHost(env, 'oauth2')}/oauth2/callback`));
       expect(setting('cookie_secure')).toBe('true');
       expect(setting('cookie_httponly')).toBe('true');

@@ -243,10 +243,10 @@ describe('Grafana', () => {
     }
   });
 
-  test('signs users in only with access tokens of the platform realm, forwarded by OAuth2 Proxy (no login form, no anonymous access)', () => {
+  test('signs users in only with access tokens of the staff realm, forwarded by OAuth2 Proxy (no login form, no anonymous access)', () => {
     for (const env of envs()) {
       const ini = values(env.name, 'kube-prometheus-stack').grafana['grafana.ini'];
-      const issuer = `https://${env.domains.web}/auth/realms/${platform().identity.realm}`;
+      const issuer = `https://${env.domains.web}/auth/realms/${platform().identity.staffRealm}`;
       expect(ini['auth.jwt']).toMatchObject({ enabled: true, header_name: 'X-Auth-Request-Access-Token', jwk_set_url: `${issuer}/protocol/openid-connect/certs` });
       expect(JSON.parse(ini['auth.jwt'].expect_claims)).toEqual({ iss: issuer });
       expect(ini.auth.disable_login_form).toBe(true);

@@ -46,10 +46,12 @@ describe('platform add-ons', () => {
     }
   });
 
-  test('every add-on installs into a namespace the sre team owns (Argo CD: its own), through the sre-addons project or its own sre-addons-<name> one', () => {
+  test('every add-on installs into a namespace the sre team owns (Argo CD: its own), or the namespace of the tool sre runs for a team, through the sre-addons project or its own sre-addons-<name> one', () => {
     const sre = [...platform().teams.find((t) => t.name === 'sre')!.namespaces.map((n) => n.name), platform().argocdNamespace];
+    // Keycloak (operator) and Temporal (chart) run in the namespace of the model service they serve.
+    const tools = platform().teams.flatMap((t) => t.namespaces.filter((n) => n.services.some((s) => s.runtime === 'keycloak-operator' || s.runtime === 'temporal-server')).map((n) => n.name));
     for (const { path, obj } of addonApps()) {
-      expect({ path, project: obj.spec.project.replace(/^sre-addons-.+$/, 'sre-addons'), owned: sre.includes(obj.spec.destination.namespace) }).toEqual({ path, project: 'sre-addons', owned: true });
+      expect({ path, project: obj.spec.project.replace(/^sre-addons-.+$/, 'sre-addons'), owned: [...sre, ...tools].includes(obj.spec.destination.namespace) }).toEqual({ path, project: 'sre-addons', owned: true });
     }
   });
 

@@ -5,7 +5,7 @@
 import { parse } from 'yaml';
 import { EGRESS_GATEWAY, INGRESS_GATEWAY, INGRESS_HTTP_PORT } from '../charts/mesh/gateway-identities';
 import { metricsPort } from '../charts/monitoring/service-monitoring';
-import { oidcIssuer, oidcJwksUri, PROMETHEUS_IDENTITY, serviceKey, servicePrincipal } from '../platform/naming';
+import { LABEL_WORKLOAD, oidcIssuer, oidcJwksUri, PROMETHEUS_IDENTITY, serviceAccountName, serviceKey, servicePrincipal } from '../platform/naming';
 import type { Platform } from '../platform/types';
 import { parsePlatform } from '../platform/validate';
 import { renderPlatform } from '../render/render';
@@ -32,7 +32,8 @@ function allowPoliciesSelecting(objects: Map<string, Loose>, env: string, ns: st
   return [...objects]
     .filter(([p, o]) => p.startsWith(`${env}/namespaces/${ns}/`) && o.kind === 'AuthorizationPolicy' && (o.spec.action ?? 'ALLOW') === 'ALLOW')
     .map(([, o]) => o)
-    .filter((o) => o.spec.selector?.matchLabels?.['app.kubernetes.io/name'] === service);
+    // Platform workloads carry app.kubernetes.io/name; Pods of a maintained installer carry LABEL_WORKLOAD (naming.ts selectorLabels).
+    .filter((o) => [o.spec.selector?.matchLabels?.['app.kubernetes.io/name'], o.spec.selector?.matchLabels?.[LABEL_WORKLOAD]].includes(service));
 }
 
 const principalsOf = (policy: Loose): string[] => (policy.spec.rules ?? []).flatMap((r: Loose) => (r.from ?? []).flatMap((f: Loose) => f.source?.principals ?? []));
@@ -74,11 +75,12 @@ describe('mesh authentication and authorization', () => {
           const callers = platform.teams
             .flatMap((t) => t.namespaces.flatMap((n) => n.services.map((c) => ({ n, c }))))
             .filter(({ c }) => c.dependencies.some((d) => 'service' in d && d.service === key))
-            .map(({ n, c }) => servicePrincipal({ namespace: n.name, service: c.name }))
+            .map(({ n, c }) => servicePrincipal({ namespace: n.name, service: serviceAccountName(c) }))
             .sort();
           const path = `stg/namespaces/${ns.name}/authorizationpolicy-${s.name}-allow.yaml`;
           const rules: Loose[] = exampleFiles().has(path) ? objectAt(path).spec.rules : [];
-          const callerRules = rules.filter((r) => !r.from[0].source.principals.includes(GATEWAY));
+          // The gateway rule and the clustering rule (own identity, `peerPorts`) name their ports; the callers rule names none.
+          const callerRules = rules.filter((r) => r.to === undefined);
           expect({ key, callers: callerRules.flatMap((r) => r.from[0].source.principals) }).toEqual({ key, callers });
         }
       }
@@ -93,6 +95,7 @@ describe('mesh authentication and authorization', () => {
           const s = serviceOf(input, `saga-service/${name}`);
           s.dependencies = s.dependencies.filter((d: Loose) => d.service !== 'saga-service/temporal');
         }
+        serviceOf(input, 'saga-service/temporal').peerPorts = []; // no clustering rule either
       }),
     );
     const objects = render(platform);
@@ -143,6 +146,8 @@ describe('mesh authentication and authorization', () => {
     const rules = objectAt('dev/namespaces/auth-service/authorizationpolicy-keycloak-allow.yaml').spec.rules;
     expect(rules).toEqual([
       { from: [{ source: { principals: ['cluster.local/ns/account-service/sa/account-service'] } }] },
+      // Clustering (model peerPorts): Keycloak's own identity on the JGroups ports only.
+      { from: [{ source: { principals: ['cluster.local/ns/auth-service/sa/keycloak'] } }], to: [{ operation: { ports: ['7800', '57800'] } }] },
       { from: [{ source: { principals: [GATEWAY] } }], to: [{ operation: { ports: ['8080'] } }] },
     ]);
   });

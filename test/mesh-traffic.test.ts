@@ -3,7 +3,7 @@
  * service, ingress routing by host / path / User-Agent, egress through the egress gateway, and
  * mesh-wide telemetry.
  */
-import { sidecarEgressHosts } from '../charts/mesh/sidecar';
+import { KUBERNETES_API_EGRESS_HOST, sidecarEgressHosts } from '../charts/mesh/sidecar';
 import { EGRESS_GATEWAY, INGRESS_GATEWAY, INGRESS_HTTP_PORT } from '../charts/mesh/gateway-identities';
 import { OTEL_COLLECTOR, TRACING_PROVIDER } from '../charts/mesh/telemetry';
 import { AURORA_PORT, internalHost, publicHost, serviceHost } from '../platform/naming';
@@ -63,7 +63,10 @@ describe('mesh traffic', () => {
 
   test('every Sidecar egress host resolves to a rendered Service or ServiceEntry of that namespace, an add-on Service, or istio-system/*', () => {
     for (const e of platform().environments) {
-      const known = new Set([...registryHosts(e.name), ...addonServiceHosts(e.name), 'istio-system/*']);
+      // A namespace whose service clusters (peerPorts) sees its own namespace: the installer's per-component Services.
+      const clustering = examplePlatform().teams.flatMap((t) => t.namespaces.filter((n) => n.services.some((s) => s.peerPorts.length > 0)).map((n) => `${n.name}/*`));
+      // The Keycloak Operator's namespace also sees the API server it watches.
+      const known = new Set([...registryHosts(e.name), ...addonServiceHosts(e.name), 'istio-system/*', ...clustering, KUBERNETES_API_EGRESS_HOST]);
       for (const { path, obj } of objectsWhere((o, p) => p.startsWith(`${e.name}/`) && o.kind === 'Sidecar')) {
         for (const host of obj.spec.egress.flatMap((eg: Loose) => eg.hosts)) expect({ path, host, resolves: known.has(host) }).toEqual({ path, host, resolves: true });
       }

@@ -11,10 +11,12 @@ import { fluentBitAddons } from './fluent-bit';
 import { ingressNginxAddons } from './ingress-nginx';
 import { istioAddons } from './istio';
 import { karpenterAddons } from './karpenter';
+import { keycloakOperatorAddons } from './keycloak-operator';
 import { kialiAddons } from './kiali';
 import { kubePrometheusStackAddons } from './kube-prometheus-stack';
 import { oauth2ProxyAddons } from './oauth2-proxy';
 import { otelCollectorAddons } from './otel-collector';
+import { temporalAddons } from './temporal';
 import { victoriaMetricsAddons } from './victoria-metrics';
 
 export type AddonFactory = (platform: Platform, env: Environment) => AddonSpec[];
@@ -35,6 +37,9 @@ export const ADDON_FACTORIES: readonly AddonFactory[] = [
   ingressNginxAddons,
   oauth2ProxyAddons,
   deschedulerAddons,
+  // Stateful tools sre runs for their teams (identity, saga): operator and chart, configured from the model.
+  keycloakOperatorAddons,
+  temporalAddons,
 ];
 
 export function platformAddons(platform: Platform, env: Environment): AddonSpec[] {

@@ -18,7 +18,7 @@
  * so CoreDNS is scraped by a PodMonitor rendered in monitoring-infra instead.
  */
 import type { AddonSpec } from '../../apps-of-apps/addon';
-import { clusterName, oidcIssuer, oidcJwksUri, PROMETHEUS_IDENTITY, PROMETHEUS_ISTIO_CERTS, SRE_TEAM } from '../../platform/naming';
+import { clusterName, EBS_STORAGE_CLASS, PROMETHEUS_IDENTITY, PROMETHEUS_ISTIO_CERTS, SRE_TEAM, staffIssuer, staffJwksUri } from '../../platform/naming';
 import type { Environment, Platform } from '../../platform/types';
 import { SYNC_WAVE } from '../sync-options';
 import {
@@ -120,13 +120,21 @@ export const SELECT_EVERYTHING = {
   scrapeConfigNamespaceSelector: {},
 } as const;
 
-/** Grafana: dashboards from ConfigMaps, users from the access token OAuth2 Proxy forwards. */
+/**
+ * Grafana keeps users, sessions and settings in its SQLite database: one replica on an encrypted,
+ * retained gp3 volume (two replicas would each have their own database). Dashboards come from
+ * ConfigMaps, users from the staff realm's access token OAuth2 Proxy forwards.
+ */
+export const GRAFANA_REPLICAS = 1;
+export const GRAFANA_STORAGE = '10Gi';
 function grafanaValues(platform: Platform, env: Environment) {
   return {
     fullnameOverride: GRAFANA_SERVICE.service,
-    replicas: haReplicas(env, 2),
+    replicas: GRAFANA_REPLICAS,
     testFramework: { enabled: false },
-    persistence: { enabled: false },
+    persistence: { enabled: true, type: 'pvc', storageClassName: EBS_STORAGE_CLASS, accessModes: ['ReadWriteOnce'], size: GRAFANA_STORAGE },
+    // A ReadWriteOnce volume cannot be attached to a surge Pod on another node.
+    deploymentStrategy: { type: 'Recreate' },
     admin: { existingSecret: SRE_K8S_SECRETS.grafanaAdmin, userKey: 'admin-user', passwordKey: 'admin-password' },
     resources: guaranteed('250m', '512Mi'),
     service: { port: GRAFANA_SERVICE.port },
@@ -148,9 +156,9 @@ function grafanaValues(platform: Platform, env: Environment) {
         header_name: 'X-Auth-Request-Access-Token',
         username_claim: 'preferred_username',
         email_claim: 'email',
-        jwk_set_url: oidcJwksUri(platform, env),
+        jwk_set_url: staffJwksUri(platform, env),
         cache_ttl: '60m',
-        expect_claims: JSON.stringify({ iss: oidcIssuer(platform, env) }),
+        expect_claims: JSON.stringify({ iss: staffIssuer(platform, env) }),
         auto_sign_up: true,
       },
       users: { auto_assign_org_role: 'Viewer', allow_sign_up: false },

@@ -2,17 +2,20 @@
  * OAuth2 Proxy (source 003 §16): SSO in front of the SRE dashboards that have none. ingress-nginx
  * asks it (`auth-url`) whether a request carries a valid session and sends browsers without one to
  * its sign-in (`auth-signin`), which runs the OIDC authorization code flow (PKCE) against the
- * platform realm in Keycloak. One session cookie, scoped to the internal domain, covers every
- * dashboard host; it is Secure, HttpOnly and SameSite=Lax.
+ * staff realm in Keycloak (never the customers' realm) and admits only members of the model's staff
+ * groups (`allowed_groups`, read from the `groups` claim the realm's client maps). One session
+ * cookie, scoped to the internal domain, covers every dashboard host; it is Secure, HttpOnly and
+ * SameSite=Lax.
  *
  * The OIDC client secret and the cookie secret come from AWS Secrets Manager through an
  * ExternalSecret (charts/platform-config); the client id is not secret and is templated in.
  */
 import type { AddonSpec } from '../../apps-of-apps/addon';
-import { oidcIssuer } from '../../platform/naming';
+import { staffIssuer } from '../../platform/naming';
 import type { Environment, Platform } from '../../platform/types';
 import { SYNC_WAVE } from '../sync-options';
 import { restrictedContainer } from '../jobs/hardened-pod';
+import { STAFF_GROUPS_CLAIM } from '../tools/realms';
 import { guaranteed, haReplicas, OAUTH2_PROXY_SERVICE, oauth2ProxyHost, SRE_K8S_SECRETS } from './sre-tools';
 
 export const OAUTH2_PROXY_CHART_VERSION = '10.7.0';
@@ -25,10 +28,14 @@ export function oauth2ProxyConfig(platform: Platform, env: Environment): string 
   const domain = `.${env.domains.internal}`;
   const settings: Record<string, string | boolean | string[]> = {
     provider: 'keycloak-oidc',
-    oidc_issuer_url: oidcIssuer(platform, env),
+    oidc_issuer_url: staffIssuer(platform, env),
+    // Only staff: a member of one of the model's staff groups of the staff realm.
+    oidc_groups_claim: STAFF_GROUPS_CLAIM,
+    allowed_groups: [...platform.identity.staffGroups],
     redirect_url: `https://${oauth2ProxyHost(env)}/oauth2/callback`,
     code_challenge_method: 'S256',
     scope: 'openid email profile',
+    // Any e-mail domain: admission is by group (allowed_groups), not by address.
     email_domains: ['*'],
     // Auth-request mode only: nginx proxies to the dashboards itself.
     upstreams: ['static://202'],

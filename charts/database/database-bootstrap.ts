@@ -6,6 +6,7 @@ import {
   AURORA_PORT,
   auroraMasterSecretParameter,
   databaseSecretName,
+  databaseUser,
   iamRoleArn,
   LABEL_COMPONENT,
   LABEL_NAME,
@@ -25,11 +26,16 @@ export interface DatabaseBootstrapProps {
 export const DB_BOOTSTRAP_JOB = 'db-bootstrap';
 const CONFIG_DIR = '/etc/db-bootstrap';
 
-/** One line per schema: "<database secret name> <schema> <user>", sorted. */
+/**
+ * One line per database user: "<database secret name> <user> <schema> [<extra schema> ...]", sorted.
+ * The first schema is the one the secret names (DB_NAME); the user owns every schema of its line.
+ */
 export function bootstrapSchemas(platform: Platform, env: Environment): string {
   const lines = platform.teams.flatMap((t) =>
     t.namespaces.flatMap((ns) =>
-      ns.services.filter((s) => s.database).map((s) => `${databaseSecretName(platform, env, { namespace: ns.name, service: s.name })} ${s.database!.schema} ${s.database!.schema}`),
+      ns.services
+        .filter((s) => s.database)
+        .map((s) => [databaseSecretName(platform, env, { namespace: ns.name, service: s.name }), databaseUser(s.database!), s.database!.schema, ...s.database!.extraSchemas].join(' ')),
     ),
   );
   return `${lines.sort().join('\n')}\n`;
@@ -51,7 +57,7 @@ admin=$(printf '%s' "$master" | jq -r .username)
 MYSQL_PWD=$(printf '%s' "$master" | jq -r .password)
 export MYSQL_PWD
 mysql_() { mysql --host="$endpoint" --port="$DB_PORT" --user="$admin" --ssl-mode=VERIFY_IDENTITY --ssl-ca="$RDS_CA_BUNDLE" "$@"; }
-while read -r secret schema user; do
+while read -r secret user schema extra; do
   [ -n "$secret" ] || continue
   current=$(aws_ secretsmanager get-secret-value --secret-id "$secret" --query SecretString --output text 2>/dev/null || true)
   password=$(printf '%s' "$current" | jq -r '.DB_PASSWORD // empty' 2>/dev/null || true)
@@ -59,16 +65,20 @@ while read -r secret schema user; do
     password=$(aws_ secretsmanager get-random-password --password-length 40 --exclude-punctuation --query RandomPassword --output text)
   fi
   mysql_ <<SQL
-CREATE DATABASE IF NOT EXISTS \\\`$schema\\\`;
 CREATE USER IF NOT EXISTS '$user'@'%' IDENTIFIED BY '$password' REQUIRE SSL;
 ALTER USER '$user'@'%' IDENTIFIED BY '$password' REQUIRE SSL;
-GRANT ALL PRIVILEGES ON \\\`$schema\\\`.* TO '$user'@'%';
 SQL
+  for db in $schema $extra; do
+    mysql_ <<SQL
+CREATE DATABASE IF NOT EXISTS \\\`$db\\\`;
+GRANT ALL PRIVILEGES ON \\\`$db\\\`.* TO '$user'@'%';
+SQL
+  done
   jq -n --arg h "$endpoint" --arg p "$DB_PORT" --arg s "$schema" --arg u "$user" --arg w "$password" \\
     '{DB_HOST: $h, DB_PORT: $p, DB_NAME: $s, DB_USER: $u, DB_PASSWORD: $w}' > /tmp/value.json
   aws_ secretsmanager put-secret-value --secret-id "$secret" --secret-string file:///tmp/value.json > /dev/null
   rm -f /tmp/value.json
-  echo "schema $schema ready"
+  echo "schemas $schema $extra of $user ready"
 done < ${CONFIG_DIR}/schemas
 `;
 

@@ -29,7 +29,7 @@
  */
 import { Construct } from 'constructs';
 import { AuthorizationPolicy, AuthorizationPolicySpecAction, type AuthorizationPolicySpecRules } from '../../imports/security.istio.io';
-import { PROMETHEUS_IDENTITY, selectorLabels, servicePrincipal } from '../../platform/naming';
+import { PROMETHEUS_IDENTITY, selectorLabels, serviceAccountName, servicePrincipal } from '../../platform/naming';
 import type { Platform, Service } from '../../platform/types';
 import { metricsPort } from '../monitoring/service-monitoring';
 import { EGRESS_GATEWAY, gatewayPrincipal, INGRESS_GATEWAY, INGRESS_HTTP_PORT } from './gateway-identities';
@@ -53,6 +53,10 @@ export function serviceAllowRules(platform: Pick<Platform, 'teams'>, namespace: 
   const rules: AuthorizationPolicySpecRules[] = [];
   const callers = callerPrincipals(platform, refOf(namespace, service));
   if (callers.length > 0) rules.push({ from: [{ source: { principals: callers } }] });
+  // Clustering between the service's own replicas (model `peerPorts`): its own identity, those ports only.
+  if (service.peerPorts.length > 0) {
+    rules.push({ from: [{ source: { principals: [servicePrincipal({ namespace: namespace.name, service: serviceAccountName(service) })] } }], to: [{ operation: { ports: service.peerPorts.map(String) } }] });
+  }
   if (isExposed(service)) {
     rules.push({
       from: [{ source: { principals: [gatewayPrincipal(INGRESS_GATEWAY)], ...(service.endUserAuth ? { requestPrincipals: ['*'] } : {}) } }],

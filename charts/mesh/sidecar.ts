@@ -10,7 +10,10 @@
  *   sidecar forwards it to;
  * - the Aurora ServiceEntry, when a service of the namespace owns a database schema;
  * - the OpenTelemetry Collector, which Envoy exports spans to (istio/istio#53701);
- * - `istio-system/*` (istiod and mesh-wide configuration).
+ * - `istio-system/*` (istiod and mesh-wide configuration);
+ * - the namespace's own Services when a service clusters (`peerPorts`): its installer (the Temporal
+ *   chart) names the per-component Services, which the model does not list;
+ * - the Kubernetes API when the namespace runs the Keycloak Operator (it watches its namespace).
  *
  * Not rendered in the gateway namespaces: a Sidecar resource is meant for sidecars only, but a
  * namespace-wide one can leak into a gateway's scope (istio/istio#59602) and cut its routes.
@@ -24,6 +27,9 @@ import { meshConfig } from './mesh-config';
 import { otelCollectorEgressHost } from './telemetry';
 import { auroraMeshHost, externalCallsOf, scopedServiceHost } from './topology';
 
+/** The API server's Service, as a Sidecar egress host. */
+export const KUBERNETES_API_EGRESS_HOST = 'default/kubernetes.default.svc.cluster.local';
+
 /** The sorted egress hosts of a namespace's Sidecar. */
 export function sidecarEgressHosts(platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name' | 'account' | 'region'>, namespace: Namespace): string[] {
   const hosts = new Set<string>([`${ISTIO_SYSTEM_NAMESPACE}/*`, otelCollectorEgressHost()]);
@@ -34,6 +40,8 @@ export function sidecarEgressHosts(platform: Pick<Platform, 'name'>, env: Pick<E
       hosts.add(`${EGRESS_GATEWAY.namespace}/${gatewayHost(EGRESS_GATEWAY)}`);
     }
     if (service.database) hosts.add(`${ISTIO_EGRESS_NAMESPACE}/${auroraMeshHost(platform, env)}`);
+    if (service.peerPorts.length > 0) hosts.add(`${namespace.name}/*`);
+    if (service.runtime === 'keycloak-operator') hosts.add(KUBERNETES_API_EGRESS_HOST);
   }
   return [...hosts].sort();
 }

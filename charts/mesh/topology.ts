@@ -3,7 +3,7 @@
  * hosts leave the mesh. Pure functions over the platform (no cdk8s), so every mesh object and every
  * test derives the same answers from the same declarations.
  */
-import { awsPrefix, serviceHost, serviceKey, servicePrincipal, type ServiceRef } from '../../platform/naming';
+import { auroraWriterHost, serviceAccountName, serviceHost, serviceKey, servicePrincipal, type ServiceRef } from '../../platform/naming';
 import type { Environment, Namespace, Platform, Service, ServicePort, Team } from '../../platform/types';
 import { awsEndpoints } from './aws-endpoints';
 
@@ -63,7 +63,7 @@ export function callersOf(platform: Pick<Platform, 'teams'>, target: ServiceRef)
 
 /** Sorted, de-duplicated SPIFFE principals of the ServiceAccounts of a service's declared callers. */
 export function callerPrincipals(platform: Pick<Platform, 'teams'>, target: ServiceRef): string[] {
-  return [...new Set(callersOf(platform, target).map((c) => servicePrincipal(c.ref)))].sort();
+  return [...new Set(callersOf(platform, target).map((c) => servicePrincipal({ namespace: c.ref.namespace, service: serviceAccountName(c.service) })))].sort();
 }
 
 /** Whether the service is reachable through the Istio ingress gateway (a public route or an internal host). */
@@ -146,10 +146,10 @@ export function databaseNamespaces(platform: Pick<Platform, 'teams'>): string[] 
 }
 
 /**
- * Stable in-mesh name of the Aurora endpoint (a ServiceEntry host, never resolved by DNS: the
- * entry matches the database subnets by address).
+ * Stable in-mesh name of the Aurora endpoint (a ServiceEntry host; the entry matches the database
+ * subnets by address). The same name the data stack's private zone resolves (naming.ts auroraWriterHost).
  */
-export const auroraMeshHost = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>): string => `aurora.${awsPrefix(platform, env)}.internal`;
+export const auroraMeshHost = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>): string => auroraWriterHost(platform, env);
 
 /** DNS-1123 name fragment of a host name ("api.example.net" -> "api-example-net"). */
 export const hostSlug = (host: string): string => host.toLowerCase().replace(/[^a-z0-9-]/g, '-');

@@ -1,5 +1,11 @@
 import { Construct } from 'constructs';
-import { ExternalSecret, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy } from '../../imports/external-secrets.io';
+import {
+  ExternalSecret,
+  ExternalSecretSpecTargetCreationPolicy,
+  ExternalSecretSpecTargetDeletionPolicy,
+  ExternalSecretSpecTargetTemplateEngineVersion,
+  ExternalSecretSpecTargetTemplateMergePolicy,
+} from '../../imports/external-secrets.io';
 import { appSecretName, databaseSecretK8sName, databaseSecretName, serviceSecretName, sopsSecretName } from '../../platform/naming';
 import type { Environment, Namespace, Platform, Service } from '../../platform/types';
 import { NAMESPACE_WAVE } from '../sync-options';
@@ -15,6 +21,12 @@ export interface ServiceSecretsProps {
    * @default "1h"
    */
   readonly refreshInterval?: string;
+  /**
+   * Further keys of the `<service>-app` Secret, templated from the declared ones (External Secrets
+   * template v2, merged): the shape a tool reads (e.g. Keycloak's bootstrap admin `username`/`password`).
+   * @default none
+   */
+  readonly appTemplate?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -53,7 +65,14 @@ export class ServiceSecrets extends Construct {
         spec: {
           refreshInterval,
           secretStoreRef,
-          target: { name: appSecretName(service), creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER, deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.DELETE },
+          target: {
+            name: appSecretName(service),
+            creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+            deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.DELETE,
+            ...(props.appTemplate
+              ? { template: { engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2, mergePolicy: ExternalSecretSpecTargetTemplateMergePolicy.MERGE, data: { ...props.appTemplate } } }
+              : {}),
+          },
           data: fromSecretsManager.map((s) => ({ secretKey: s.name, remoteRef: { key: serviceSecretName(platform, env, ref), property: s.key } })),
         },
       });

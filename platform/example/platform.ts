@@ -202,24 +202,30 @@ export const exampleTeams: TeamInput[] = [
   team('identity', [
     {
       name: 'auth-service',
+      // The Keycloak Operator's upstream Deployment (keycloak-k8s-resources 26.4.2 kubernetes.yml)
+      // sets no securityContext, which "restricted" rejects; Keycloak's own Pods are still rendered
+      // with the restricted settings (charts/tools/keycloak.ts).
+      podSecurity: 'baseline',
       services: [
         {
           name: 'keycloak',
           kind: 'tool',
+          runtime: 'keycloak-operator',
           imageRepository: 'quay.io/keycloak/keycloak',
           ports: [
             { name: 'http', port: 8080, protocol: 'http' },
-            { name: 'http-mgmt', port: 9000, protocol: 'http' },
+            // The management interface: health and metrics, never routed.
+            { name: 'http-metrics', port: 9000, protocol: 'http' },
           ],
-          health: { port: 'http-mgmt', startup: '/health/started', liveness: '/health/live', readiness: '/health/ready' },
+          health: { port: 'http-metrics', startup: '/health/started', liveness: '/health/live', readiness: '/health/ready' },
           resources: { cpu: '500m', memory: '1Gi' },
           scaling: { minReplicas: 2, maxReplicas: 4 },
-          // Served under /auth on the web host: the OIDC issuer is https://<web>/auth/realms/<realm>.
-          config: { KC_HEALTH_ENABLED: 'true', KC_METRICS_ENABLED: 'true', KC_HTTP_ENABLED: 'true', KC_PROXY_HEADERS: 'xforwarded', KC_DB: 'mysql', KC_HTTP_RELATIVE_PATH: '/auth' },
           secrets: [{ name: 'KC_BOOTSTRAP_ADMIN_PASSWORD', from: 'secrets-manager', key: 'admin-password' }],
           database: { schema: 'keycloak' },
           dependencies: [{ external: 'login.idp-partner.example.org' }],
           exposure: { public: [{ host: 'web', pathPrefix: '/auth/' }], internal: [{ subdomain: 'keycloak' }] },
+          // JGroups (Infinispan clustering) and its failure detection (port + 50000), TLS of its own.
+          peerPorts: [7800, 57800],
         },
       ],
     },
@@ -229,8 +235,10 @@ export const exampleTeams: TeamInput[] = [
       name: 'saga-service',
       services: [
         {
+          // The server services of the official chart (frontend, history, matching, worker).
           name: 'temporal',
           kind: 'tool',
+          runtime: 'temporal-server',
           imageRepository: 'temporalio/server',
           ports: [
             { name: 'grpc', port: 7233, protocol: 'grpc' },
@@ -239,24 +247,32 @@ export const exampleTeams: TeamInput[] = [
           health: { port: 'grpc' },
           resources: { cpu: '500m', memory: '512Mi' },
           scaling: { minReplicas: 2, maxReplicas: 4 },
-          config: { DB: 'mysql8', DEFAULT_NAMESPACE: 'orders' },
-          database: { schema: 'temporal_saga_log', migrationCommand: ['temporal-sql-tool', 'update-schema', '--schema-dir', '/etc/temporal/schema/mysql/v8/temporal/versioned'] },
+          // Persistence (saga log) and visibility stores, one user; the chart's schema Jobs create and migrate them.
+          database: { schema: 'temporal_saga_log', extraSchemas: ['temporal_saga_visibility'] },
+          // Membership ring (6933-6939) and the services' gRPC (7233-7239) between the server Pods.
+          peerPorts: [6933, 6934, 6935, 6939, 7233, 7234, 7235, 7239],
+          // Workers long-poll the frontend (up to 70 s per poll); a poll is never retried by the mesh.
+          traffic: { timeoutSeconds: 90, perTryTimeoutSeconds: 90, retryAttempts: 0 },
         },
         {
           name: 'temporal-ui',
           kind: 'tool',
+          runtime: 'temporal-web',
+          // The chart runs the UI with the server's ServiceAccount.
+          serviceAccount: 'temporal',
           imageRepository: 'temporalio/ui',
           ports: [{ name: 'http', port: 8080, protocol: 'http' }],
           resources: { cpu: '100m', memory: '128Mi' },
           scaling: { minReplicas: 2, maxReplicas: 3 },
-          config: { TEMPORAL_ADDRESS: TEMPORAL_ADDRESS },
+          // OIDC client secret of the UI in the staff realm (Keycloak reads the same entry).
+          secrets: [{ name: 'TEMPORAL_AUTH_CLIENT_SECRET', from: 'secrets-manager', key: 'oidc-client-secret' }],
           dependencies: [{ service: 'saga-service/temporal' }],
           exposure: { internal: [{ subdomain: 'temporal' }] },
         },
         microservice('saga-orchestrator', {
           database: undefined,
           secrets: [],
-          config: { LOG_LEVEL: 'info', GRPC_PORT: '50051', TEMPORAL_ADDRESS: TEMPORAL_ADDRESS },
+          config: { LOG_LEVEL: 'info', GRPC_PORT: '50051', TEMPORAL_ADDRESS: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE: 'orders' },
           dependencies: [
             { service: 'saga-service/temporal' },
             { service: 'order-service/order-service' },
@@ -276,7 +292,7 @@ export const examplePlatformInput: Omit<PlatformInput, 'releases'> = {
   argocdNamespace: 'argocd',
   terraformStateBucketPrefix: 'example-shop-tfstate',
   nodePorts: { istioIngressHttp: 30080, istioIngressStatus: 30082, ingressNginxHttp: 30081 },
-  identity: { service: 'auth-service/keycloak', realm: 'shop' },
+  identity: { service: 'auth-service/keycloak', realm: 'shop', staffRealm: 'staff', staffGroups: ['sre', 'swe'] },
   // Versions (tag and digest) per environment are in the release files' `tools:`.
   toolImages: {
     awsCli: { repository: 'public.ecr.aws/aws-cli/aws-cli' },

@@ -16,6 +16,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { SCHEMA_DIR, type SchemaIndex } from '../../scripts/import-crds';
+import { KEYCLOAK_CRD_GROUP, KEYCLOAK_CRD_SCHEMAS, KEYCLOAK_CRD_VERSION } from './keycloak-crd';
 
 type Validator = (obj: Record<string, unknown>) => string[];
 type JsonSchema = { [keyword: string]: unknown };
@@ -181,6 +182,7 @@ function getAjv(): Ajv {
 function customValidator(apiVersion: string, kind: string): Validator {
   const [group, version, ...rest] = apiVersion.split('/');
   if (!version || rest.length > 0) return fail(`malformed apiVersion ${apiVersion}`);
+  if (group === KEYCLOAK_CRD_GROUP) return keycloakValidator(version, kind);
   const kinds = loadCrds().get(group);
   if (!kinds) return fail(`no CRD in ${SCHEMA_DIR} defines group ${group}`);
   const versions = kinds.get(kind);
@@ -197,6 +199,17 @@ function customValidator(apiVersion: string, kind: string): Validator {
   } catch (e) {
     return fail(`cannot compile the CRD schema of ${apiVersion} ${kind}: ${e instanceof Error ? e.message : e}`);
   }
+  return (obj) => (validate(obj) ? [] : formatErrors(validate.errors ?? []));
+}
+
+/**
+ * The Keycloak Operator's kinds: not in the pinned CRD directory (published only with the operator's
+ * manifests), validated against the schemas written from its sources (support/keycloak-crd.ts).
+ */
+function keycloakValidator(version: string, kind: string): Validator {
+  const schema = KEYCLOAK_CRD_SCHEMAS[kind];
+  if (version !== KEYCLOAK_CRD_VERSION || !schema) return fail(`${KEYCLOAK_CRD_GROUP}/${version} ${kind} is not a kind of the pinned Keycloak Operator`);
+  const validate = getAjv().compile(structuredClone(schema));
   return (obj) => (validate(obj) ? [] : formatErrors(validate.errors ?? []));
 }
 
