@@ -2,6 +2,7 @@
  * Platform add-ons: upstream Helm charts at pinned versions, installed by ArgoCD Applications whose
  * values cdk8s renders from the model. Their manifests are never written by hand.
  */
+import type { SystemPod } from '../platform/system-nodes';
 
 export interface AddonSpec {
   /** Short name; the Application is "addon-<name>". */
@@ -58,6 +59,12 @@ export interface AddonSpec {
    * @default false
    */
   readonly ownsCrds?: boolean;
+  /**
+   * The Pods this add-on pins to the system node group (platform/system-nodes.ts): rendered as the
+   * `platform.ec/system-node-requests` annotation the simulator sums against the group's capacity.
+   * @default none (nothing on the system nodes)
+   */
+  readonly systemPods?: readonly SystemPod[];
 }
 
 /** Whether an add-on runs in its own AppProject rather than the shared add-ons project. */

@@ -26,6 +26,7 @@ import {
   teamProjectName,
   teamsPath,
 } from '../platform/naming';
+import { SYSTEM_NODE_REQUESTS_ANNOTATION, systemNodeRequestsValue } from '../platform/system-nodes';
 import type { Environment, Platform, Team } from '../platform/types';
 
 /**
@@ -250,7 +251,11 @@ export class ChildrenChart extends PlatformChart {
             // CRD owners: never pruned by the parent, never cascade-deleted (their CRDs, and every
             // object of those kinds, would go with them).
             ...(addon.ownsCrds ? {} : { finalizers: [FINALIZER] }),
-            annotations: { [WAVE]: String(addon.syncWave), ...(addon.ownsCrds ? { [SYNC_OPTIONS]: 'Prune=false' } : {}) },
+            annotations: {
+              [WAVE]: String(addon.syncWave),
+              ...(addon.ownsCrds ? { [SYNC_OPTIONS]: 'Prune=false' } : {}),
+              ...(addon.systemPods ? { [SYSTEM_NODE_REQUESTS_ANNOTATION]: systemNodeRequestsValue(addon.systemPods) } : {}),
+            },
           },
           spec: {
             project: addonProjectName(addon),

@@ -36,6 +36,7 @@ import { PlatformStack, type PlatformStackProps } from './platform-stack';
 import { ServiceAccountRole, type OidcProviderRef } from './service-account-role';
 import { stackRemoteState } from './state';
 import { amiTypeFor, SystemNodeGroup, type ShutdownGracePeriod } from './system-node-group';
+import { systemPods } from '../platform/system-nodes';
 import { eksAddonVersions, type EksAddonName } from './versions';
 
 /** Short name of the stack (state key, dist directory). */
@@ -332,7 +333,7 @@ export class ClusterStack extends PlatformStack {
     });
     // ... and CoreDNS and metrics-server after it (their Pods need nodes to become healthy).
     addon('coredns', { configurationValues: JSON.stringify(corednsConfiguration(env)), dependsOn: [this.systemNodes.nodeGroup] });
-    addon('metrics-server', { configurationValues: JSON.stringify(metricsServerConfiguration()), dependsOn: [this.systemNodes.nodeGroup] });
+    addon('metrics-server', { configurationValues: JSON.stringify(metricsServerConfiguration(env)), dependsOn: [this.systemNodes.nodeGroup] });
     addon('aws-ebs-csi-driver', { serviceAccountRoleArn: ebsCsiRole.arn, dependsOn: [this.systemNodes.nodeGroup] });
 
     // ---- Outputs ---------------------------------------------------------------------------------
@@ -361,7 +362,7 @@ export class ClusterStack extends PlatformStack {
  */
 export function corednsConfiguration(env: Pick<Environment, 'sizing'>): Record<string, unknown> {
   return {
-    replicaCount: Math.max(2, env.sizing.replicaFloor),
+    replicaCount: systemPods(env).coredns.replicas,
     nodeSelector: { ...SYSTEM_NODE_LABELS },
     tolerations: [{ key: SYSTEM_NODE_TAINT.key, operator: 'Exists', effect: SYSTEM_NODE_TAINT.effect }],
     topologySpreadConstraints: [
@@ -382,8 +383,9 @@ export function corednsConfiguration(env: Pick<Environment, 'sizing'>): Record<s
  * tolerates nothing by default, and the tainted system nodes are the only nodes when Terraform
  * creates the add-on: without this the apply times out waiting for it to become ACTIVE.
  */
-export function metricsServerConfiguration(): Record<string, unknown> {
+export function metricsServerConfiguration(env: Pick<Environment, 'sizing'>): Record<string, unknown> {
   return {
+    replicas: systemPods(env).metricsServer.replicas,
     nodeSelector: { ...SYSTEM_NODE_LABELS },
     tolerations: [{ key: SYSTEM_NODE_TAINT.key, operator: 'Exists', effect: SYSTEM_NODE_TAINT.effect }],
   };

@@ -13,6 +13,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import type { Environment } from '../platform/types';
 import { SYSTEM_NODE_GROUP, SYSTEM_NODE_LABELS, SYSTEM_NODE_TAINT } from '../platform/naming';
+import { systemNodeScaling } from '../platform/system-nodes';
 import { awsManagedPolicyArn } from './names';
 
 /** Kubelet graceful node shutdown: total time, and the part reserved for system-critical Pods. */
@@ -67,6 +68,7 @@ export class SystemNodeGroup extends Construct {
   constructor(scope: Construct, id: string, props: SystemNodeGroupProps) {
     super(scope, id);
     const { env } = props;
+    const scaling = systemNodeScaling(env);
 
     const trust = new DataAwsIamPolicyDocument(this, 'trust', {
       statement: [{ sid: 'Ec2Instances', effect: 'Allow', actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['ec2.amazonaws.com'] }] }],
@@ -116,7 +118,8 @@ export class SystemNodeGroup extends Construct {
       amiType: amiTypeFor(env.sizing.systemNodeInstanceTypes),
       capacityType: 'ON_DEMAND',
       instanceTypes: [...env.sizing.systemNodeInstanceTypes],
-      scalingConfig: { minSize: env.sizing.systemNodes.min, desiredSize: env.sizing.systemNodes.desired, maxSize: env.sizing.systemNodes.max },
+      // Sized for every Pod pinned here (platform/system-nodes.ts): nothing scales this group.
+      scalingConfig: { minSize: scaling.min, desiredSize: scaling.desired, maxSize: scaling.max },
       updateConfig: { maxUnavailable: 1 },
       nodeRepairConfig: { enabled: true },
       labels: { ...SYSTEM_NODE_LABELS },

@@ -52,3 +52,15 @@ test('every automated Application keeps retrying through a cold bootstrap', () =
 test('no custom resource syncs before the add-on that installs its CRD (NodePools after Karpenter, the secret store after External Secrets)', () => {
   expect(findings('crd-arrival')).toEqual([]);
 });
+
+test('the system node group holds every CPU request pinned to it', () => {
+  expect(findings('system-node-capacity')).toEqual([]);
+});
+
+test('the simulator reports nothing at all for dev, stg and prd', () => {
+  expect([...results].map(([env, fs]) => [env, fs.length])).toEqual([
+    ['dev', 0],
+    ['prd', 0],
+    ['stg', 0],
+  ]);
+});

@@ -14,6 +14,7 @@
 import type { AddonSpec } from '../../apps-of-apps/addon';
 import { toolImageReference } from '../../platform/images';
 import { iamRoleArn, PLATFORM_IDENTITIES, platformRoleName, SOPS_PLUGIN } from '../../platform/naming';
+import { cpuQuantity, systemPods, type SystemPod } from '../../platform/system-nodes';
 import type { Environment, Platform } from '../../platform/types';
 import { restrictedContainer } from '../jobs/hardened-pod';
 import { SYNC_WAVE } from '../sync-options';
@@ -41,10 +42,11 @@ export const APPLICATION_HEALTH_LUA = [
   '',
 ].join('\n');
 
-const guaranteed = (cpu: string, memory: string) => ({ requests: { cpu, memory }, limits: { cpu, memory } });
+const podResources = (p: SystemPod) => ({ requests: { cpu: cpuQuantity(p), memory: p.memory }, limits: { cpu: cpuQuantity(p), memory: p.memory } });
 
 export function argoCdAddons(platform: Platform, env: Environment): AddonSpec[] {
   const repoServer = PLATFORM_IDENTITIES.argocdRepoServer;
+  const pods = systemPods(env);
   return [
     {
       name: 'argo-cd',
@@ -57,6 +59,7 @@ export function argoCdAddons(platform: Platform, env: Environment): AddonSpec[] 
       serverSideApply: true,
       ownsCrds: true,
       namespaceResourceBlacklist: [{ group: 'argoproj.io', kind: '*' }],
+      systemPods: [pods.argoCdController, pods.argoCdServer, pods.argoCdRedis, pods.argoCdApplicationSet, pods.argoCdNotifications, pods.argoCdRepoServer, pods.argoCdKsops],
       values: {
         crds: { install: true, keep: true },
         global: { ...onSystemNodes },
@@ -73,20 +76,21 @@ export function argoCdAddons(platform: Platform, env: Environment): AddonSpec[] 
             },
           },
         },
-        controller: { resources: guaranteed('500m', '1Gi') },
-        server: { resources: guaranteed('100m', '256Mi') },
-        redis: { resources: guaranteed('100m', '128Mi') },
-        applicationSet: { resources: guaranteed('100m', '128Mi') },
-        notifications: { resources: guaranteed('100m', '128Mi') },
+        controller: { replicas: pods.argoCdController.replicas, resources: podResources(pods.argoCdController) },
+        server: { replicas: pods.argoCdServer.replicas, resources: podResources(pods.argoCdServer) },
+        redis: { resources: podResources(pods.argoCdRedis) },
+        applicationSet: { replicas: pods.argoCdApplicationSet.replicas, resources: podResources(pods.argoCdApplicationSet) },
+        notifications: { resources: podResources(pods.argoCdNotifications) },
         repoServer: {
-          resources: guaranteed('250m', '512Mi'),
+          replicas: pods.argoCdRepoServer.replicas,
+          resources: podResources(pods.argoCdRepoServer),
           serviceAccount: { name: repoServer.serviceAccount, annotations: { 'eks.amazonaws.com/role-arn': iamRoleArn(env, platformRoleName(platform, env, 'argocdRepoServer')) } },
           extraContainers: [
             {
               name: SOPS_PLUGIN,
               image: toolImageReference(platform, env, 'ksops'),
               command: ['/var/run/argocd/argocd-cmp-server'],
-              resources: guaranteed('100m', '256Mi'),
+              resources: podResources(pods.argoCdKsops),
               // 999: the argocd user of the upstream images, which owns the shared plugin socket folder.
               securityContext: restrictedContainer(999),
               env: [{ name: 'XDG_CONFIG_HOME', value: '/tmp' }],

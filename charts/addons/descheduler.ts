@@ -17,6 +17,7 @@
  */
 import type { AddonSpec } from '../../apps-of-apps/addon';
 import { PLATFORM_IDENTITIES } from '../../platform/naming';
+import { cpuQuantity, systemPods } from '../../platform/system-nodes';
 import type { Environment, Platform } from '../../platform/types';
 import { SYNC_WAVE } from '../sync-options';
 import { restrictedContainer } from '../jobs/hardened-pod';
@@ -63,7 +64,8 @@ export function deschedulerPolicy() {
   };
 }
 
-export function deschedulerAddons(_platform: Platform, _env: Environment): AddonSpec[] {
+export function deschedulerAddons(_platform: Platform, env: Environment): AddonSpec[] {
+  const pod = systemPods(env).descheduler;
   return [
     {
       name: 'descheduler',
@@ -72,6 +74,7 @@ export function deschedulerAddons(_platform: Platform, _env: Environment): Addon
       chart: 'descheduler',
       version: DESCHEDULER_CHART_VERSION,
       syncWave: SYNC_WAVE.platformConfig,
+      systemPods: [pod],
       values: {
         kind: 'CronJob',
         schedule: '*/10 * * * *',
@@ -79,7 +82,7 @@ export function deschedulerAddons(_platform: Platform, _env: Environment): Addon
         failedJobsHistoryLimit: 3,
         deschedulerPolicyAPIVersion: 'descheduler/v1alpha2',
         deschedulerPolicy: deschedulerPolicy(),
-        resources: guaranteed('100m', '256Mi'),
+        resources: guaranteed(cpuQuantity(pod), pod.memory),
         securityContext: restrictedContainer(1000),
         priorityClassName: 'system-cluster-critical',
         ...onSystemNodes,

@@ -9,6 +9,7 @@
  */
 import type { AddonSpec } from '../../apps-of-apps/addon';
 import { INGRESS_NGINX_NAMESPACE } from '../../platform/naming';
+import { cpuQuantity, systemPods } from '../../platform/system-nodes';
 import type { Environment, Platform } from '../../platform/types';
 import { SYNC_WAVE } from '../sync-options';
 import { guaranteed, INTERNAL_INGRESS_CLASS } from './sre-tools';
@@ -21,6 +22,7 @@ export const INTERNAL_INGRESS_CONTROLLER = 'k8s.io/ingress-nginx-internal';
 
 export function ingressNginxAddons(platform: Platform, env: Environment): AddonSpec[] {
   const jobResources = guaranteed('50m', '64Mi');
+  const pod = systemPods(env).ingressNginx;
   return [
     {
       name: 'ingress-nginx',
@@ -29,6 +31,7 @@ export function ingressNginxAddons(platform: Platform, env: Environment): AddonS
       chart: 'ingress-nginx',
       version: INGRESS_NGINX_CHART_VERSION,
       syncWave: SYNC_WAVE.platformConfig,
+      systemPods: [pod],
       values: {
         controller: {
           ingressClassResource: { name: INTERNAL_INGRESS_CLASS, enabled: true, default: false, controllerValue: INTERNAL_INGRESS_CONTROLLER },
@@ -54,9 +57,9 @@ export function ingressNginxAddons(platform: Platform, env: Environment): AddonS
             'proxy-buffer-size': '16k',
             'log-format-escape-json': 'true',
           },
-          replicaCount: Math.max(2, env.sizing.replicaFloor),
+          replicaCount: pod.replicas,
           minAvailable: 1,
-          resources: guaranteed('250m', '256Mi'),
+          resources: guaranteed(cpuQuantity(pod), pod.memory),
           topologySpreadConstraints: [
             {
               maxSkew: 1,

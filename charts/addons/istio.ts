@@ -7,6 +7,7 @@
  */
 import type { AddonSpec } from '../../apps-of-apps/addon';
 import { ISTIO_SYSTEM_NAMESPACE } from '../../platform/naming';
+import { cpuQuantity, systemPods, type SystemPod } from '../../platform/system-nodes';
 import type { Environment, Platform } from '../../platform/types';
 import { EGRESS_GATEWAY, type GatewayIdentity, INGRESS_GATEWAY, INGRESS_HTTP_PORT, ISTIO_STATUS_PORT, istioIngressStatusNodePort } from '../mesh/gateway-identities';
 import { OTEL_COLLECTOR, otelCollectorHost, TRACING_PROVIDER } from '../mesh/telemetry';
@@ -39,22 +40,21 @@ const istioChart = (name: string, chart: string, namespace: string, syncWave: nu
   serverSideApply: true,
 });
 
-/** At least two replicas of every control-plane and gateway Pod, so a node drain never takes one away entirely. */
-const replicas = (env: Environment) => Math.max(2, env.sizing.replicaFloor);
+const podResources = (p: SystemPod) => ({ requests: { cpu: cpuQuantity(p), memory: p.memory }, limits: { cpu: cpuQuantity(p), memory: p.memory } });
 
 /**
  * Helm values of one istio/gateway release: on the managed node group, spread over zones, two or
  * more replicas with a PodDisruptionBudget, and a Pod security context that passes "restricted"
  * (the chart's default omits seccomp).
  */
-function gatewayValues(env: Environment, gw: GatewayIdentity, service: Record<string, unknown>): Record<string, unknown> {
-  const min = replicas(env);
+function gatewayValues(env: Environment, gw: GatewayIdentity, pod: SystemPod, service: Record<string, unknown>): Record<string, unknown> {
+  const min = pod.replicas;
   return {
     labels: { ...gw.selector },
     service,
     autoscaling: { enabled: true, minReplicas: min, maxReplicas: Math.max(min, env.sizing.systemNodes.max), targetCPUUtilizationPercentage: 80 },
     podDisruptionBudget: { minAvailable: 1 },
-    resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+    resources: podResources(pod),
     // Binding ports below 1024 without privileges: the sysctl is in the "safe" set Pod Security allows.
     securityContext: { seccompProfile: { type: 'RuntimeDefault' }, sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] },
     topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { ...gw.selector } } }],
@@ -92,9 +92,9 @@ export function istioAddons(platform: Platform, env: Environment): AddonSpec[] {
           logAsJson: true,
         },
         pilot: {
-          autoscaleMin: replicas(env),
-          autoscaleMax: Math.max(replicas(env), 5),
-          resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '500m', memory: '2Gi' } },
+          autoscaleMin: systemPods(env).istiod.replicas,
+          autoscaleMax: Math.max(systemPods(env).istiod.replicas, 5),
+          resources: podResources(systemPods(env).istiod),
           seccompProfile: { type: 'RuntimeDefault' },
           // Pods are redirected by the CNI plugin, not by a privileged istio-init container.
           cni: { enabled: true },
@@ -113,15 +113,17 @@ export function istioAddons(platform: Platform, env: Environment): AddonSpec[] {
         },
       }),
       ignoreDifferences: ISTIOD_MANAGED_WEBHOOK_FIELDS,
+      systemPods: [systemPods(env).istiod],
     },
 
     // North-south entry: the ALB terminates TLS and targets fixed NodePorts on the managed node group.
-    istioChart(
+    {
+      ...istioChart(
       INGRESS_GATEWAY.name,
       'gateway',
       INGRESS_GATEWAY.namespace,
       SYNC_WAVE.platformConfig,
-      gatewayValues(env, INGRESS_GATEWAY, {
+      gatewayValues(env, INGRESS_GATEWAY, systemPods(env).istioIngressGateway, {
         type: 'NodePort',
         ports: [
           { name: 'status-port', port: ISTIO_STATUS_PORT, targetPort: ISTIO_STATUS_PORT, protocol: 'TCP', nodePort: istioIngressStatusNodePort(platform) },
@@ -130,14 +132,17 @@ export function istioAddons(platform: Platform, env: Environment): AddonSpec[] {
       }),
       INGRESS_GATEWAY.name,
     ),
+      systemPods: [systemPods(env).istioIngressGateway],
+    },
 
     // Egress exit: reachable only inside the cluster; one TLS port per declared external port.
-    istioChart(
+    {
+      ...istioChart(
       EGRESS_GATEWAY.name,
       'gateway',
       EGRESS_GATEWAY.namespace,
       SYNC_WAVE.platformConfig,
-      gatewayValues(env, EGRESS_GATEWAY, {
+      gatewayValues(env, EGRESS_GATEWAY, systemPods(env).istioEgressGateway, {
         type: 'ClusterIP',
         ports: [
           { name: 'status-port', port: ISTIO_STATUS_PORT, targetPort: ISTIO_STATUS_PORT, protocol: 'TCP' },
@@ -146,5 +151,7 @@ export function istioAddons(platform: Platform, env: Environment): AddonSpec[] {
       }),
       EGRESS_GATEWAY.name,
     ),
+      systemPods: [systemPods(env).istioEgressGateway],
+    },
   ];
 }
