@@ -106,6 +106,22 @@ describe('crd-arrival', () => {
   test('the same NodePool synced after the add-on is fine', () => {
     expect(verifyTiny(files({ 'argocd.argoproj.io/sync-wave': '-1' }), [crdArrival])).toEqual([]);
   });
+
+  const keycloak = (operatorSource: Record<string, unknown>) => ({
+    'argocd/teams/appproject-sre.yaml': sreProject({ sourceRepos: ['*'], destinations: [{ server: SERVER, namespace: '*' }], clusterResourceWhitelist: [{ group: '*', kind: '*' }] }),
+    'argocd/teams/application-operator.yaml': application('operator', { project: 'sre', source: operatorSource, destination: { server: SERVER, namespace: 'auth' } }, { 'argocd.argoproj.io/sync-wave': '-10' }),
+    'argocd/teams/application-auth.yaml': application('auth', { project: 'sre', source: dirSource('namespaces/auth'), destination: { server: SERVER, namespace: 'auth' } }),
+    'namespaces/auth/keycloak-keycloak.yaml': { apiVersion: 'k8s.keycloak.org/v2alpha1', kind: 'Keycloak', metadata: { name: 'keycloak', namespace: 'auth' }, spec: {} },
+  });
+
+  test("a Keycloak CR is satisfied by an earlier Application of the operator's upstream manifest folder", () => {
+    expect(verifyTiny(keycloak({ repoURL: 'https://github.com/keycloak/keycloak-k8s-resources', path: 'kubernetes', targetRevision: '26.4.2' }), [crdArrival])).toEqual([]);
+  });
+
+  test('an upstream manifest folder the facts table does not know installs no CRD', () => {
+    const f = verifyTiny(keycloak({ repoURL: 'https://github.com/keycloak/keycloak-k8s-resources', path: 'other', targetRevision: '26.4.2' }), [crdArrival]);
+    expect(messages(f)).toEqual(['namespaces/auth/keycloak-keycloak.yaml: Keycloak keycloak: no Application of this environment installs the CRDs of k8s.keycloak.org']);
+  });
 });
 
 describe('reference-availability', () => {

@@ -9,10 +9,16 @@
  */
 import * as path from 'path';
 import type { EnvTree, RenderedObject } from './tree';
+import { UPSTREAM_MANIFESTS, upstreamKey } from './upstream/charts';
 
 export type SyncPhase = 'PreSync' | 'Sync' | 'PostSync' | 'SyncFail' | 'PostDelete' | 'Skip';
 export const PHASE_ORDER: Readonly<Record<string, number>> = { PreSync: 0, Sync: 1, PostSync: 2, SyncFail: 3, PostDelete: 4, Skip: 5 };
 
+/**
+ * A source rendered from upstream, not from this tree: a Helm chart (`chart` = its name), or a
+ * directory of an upstream repository's manifests (`chart` = `<repository name>/<path>`, e.g.
+ * `keycloak-k8s-resources/kubernetes`), whose facts live in upstream/charts.ts alike.
+ */
 export interface HelmSource {
   readonly repoURL: string;
   readonly chart: string;
@@ -95,6 +101,8 @@ export function simulate(tree: EnvTree): Simulation {
         charts.push({ repoURL: s.repoURL, chart: s.chart, targetRevision: String(s.targetRevision ?? ''), releaseName: s.helm?.releaseName, values: s.helm?.valuesObject ?? {} });
       } else if (s.plugin) {
         plugins.push({ repoURL: s.repoURL, path: s.path, plugin: s.plugin.name ?? '' });
+      } else if (s.path !== undefined && treeFolder(tree, s.path) === undefined && UPSTREAM_MANIFESTS.has(upstreamKey(s.repoURL, s.path))) {
+        charts.push({ repoURL: s.repoURL, chart: upstreamKey(s.repoURL, s.path), targetRevision: String(s.targetRevision ?? ''), values: {} });
       } else if (s.path !== undefined) {
         const folder = treeFolder(tree, s.path);
         const recurse = s.directory?.recurse === true;

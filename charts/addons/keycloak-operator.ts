@@ -32,6 +32,8 @@ export function keycloakOperatorAddons(platform: Platform, _env: Environment): A
       version: KEYCLOAK_OPERATOR_VERSION,
       values: {},
       syncWave: SYNC_WAVE.operators,
+      // Owns the k8s.keycloak.org CRDs: never pruned nor cascade-deleted (verify/bootstrap/crd-addon-prune.ts).
+      ownsCrds: true,
       // The generated CRDs exceed the client-side apply annotation limit.
       serverSideApply: true,
     },

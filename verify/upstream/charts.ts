@@ -66,4 +66,19 @@ export const CHART_FACTS: Readonly<Record<string, ChartFacts>> = {
   },
 };
 
-export const chartFacts = (chart: string): ChartFacts => CHART_FACTS[chart] ?? { namespaces: [], crdGroups: [] };
+/** The key of an upstream manifest directory source: `<repository name>/<path>`. */
+export const upstreamKey = (repoURL: string, sourcePath: string): string =>
+  `${String(repoURL).replace(/\.git$/, '').split('/').pop()}/${String(sourcePath).replace(/^\/+|\/+$/g, '')}`;
+
+/** Upstream repositories' manifest folders an Application may sync directly (keyed by upstreamKey). */
+export const UPSTREAM_MANIFEST_FACTS: Readonly<Record<string, ChartFacts>> = {
+  'keycloak-k8s-resources/kubernetes': {
+    namespaces: [],
+    crdGroups: ['k8s.keycloak.org'],
+    crdSource: 'keycloak/keycloak-k8s-resources kubernetes/keycloaks.k8s.keycloak.org-v1.yml, keycloakrealmimports.k8s.keycloak.org-v1.yml (the operator Deployment and its RBAC in kubernetes.yml carry no namespace: they land in the destination namespace)',
+  },
+};
+
+export const UPSTREAM_MANIFESTS: ReadonlySet<string> = new Set(Object.keys(UPSTREAM_MANIFEST_FACTS));
+
+export const chartFacts = (chart: string): ChartFacts => CHART_FACTS[chart] ?? UPSTREAM_MANIFEST_FACTS[chart] ?? { namespaces: [], crdGroups: [] };
