@@ -102,11 +102,31 @@ export const SYSTEM_NODE_TAINT = { key: 'CriticalAddonsOnly', value: 'true', eff
 export const publicHost = (env: Pick<Environment, 'domains'>, host: 'web' | 'api'): string => env.domains[host];
 export const internalHost = (env: Pick<Environment, 'domains'>, subdomain: string): string => `${subdomain}.${env.domains.internal}`;
 
-/** OIDC issuer of the platform IdP (Keycloak behind the web host under /auth, source 002 §7.6). */
-export const oidcIssuer = (platform: Pick<Platform, 'identity'>, env: Pick<Environment, 'domains'>): string =>
-  `https://${env.domains.web}/auth/realms/${platform.identity.realm}`;
-export const oidcJwksUri = (platform: Pick<Platform, 'identity'>, env: Pick<Environment, 'domains'>): string =>
-  `${oidcIssuer(platform, env)}/protocol/openid-connect/certs`;
+/** HTTP path prefix Keycloak serves under (its KC_HTTP_RELATIVE_PATH). */
+export const KEYCLOAK_RELATIVE_PATH = '/auth';
+/** Path of a realm's public endpoints under Keycloak's relative path. */
+export const keycloakRealmPath = (realm: string): string => `${KEYCLOAK_RELATIVE_PATH}/realms/${realm}`;
+/** Path of a realm's signing keys (JWKS). */
+export const keycloakJwksPath = (realm: string): string => `${keycloakRealmPath(realm)}/protocol/openid-connect/certs`;
+
+/**
+ * OIDC issuer of the platform IdP: Keycloak behind the web host under /auth (source 002 §7.6),
+ * with its hostname fixed to this URL (KC_HOSTNAME), so every token carries it whatever Host or
+ * scheme a request reached Keycloak with. The mesh's RequestAuthentications and the Keycloak
+ * deployment both read this one function.
+ */
+export const keycloakIssuer = (env: Pick<Environment, 'domains'>, realm: string): string => `https://${env.domains.web}${keycloakRealmPath(realm)}`;
+/** The public base URL Keycloak's hostname is fixed to (KC_HOSTNAME). */
+export const keycloakHostnameUrl = (env: Pick<Environment, 'domains'>): string => `https://${env.domains.web}${KEYCLOAK_RELATIVE_PATH}`;
+export const oidcIssuer = (platform: Pick<Platform, 'identity'>, env: Pick<Environment, 'domains'>): string => keycloakIssuer(env, platform.identity.realm);
+/** Public JWKS URL (for clients outside the mesh, e.g. Grafana's JWT auth). */
+export const oidcJwksUri = (platform: Pick<Platform, 'identity'>, env: Pick<Environment, 'domains'>): string => `${oidcIssuer(platform, env)}/protocol/openid-connect/certs`;
+/**
+ * In-cluster JWKS URL (the Keycloak Service, never the public ALB/WAF): fetched by each verifying
+ * workload's own sidecar over mesh mTLS (istiod PILOT_JWT_ENABLE_REMOTE_JWKS=envoy).
+ */
+export const oidcInClusterJwksUri = (platform: Pick<Platform, 'identity'>, port: number): string =>
+  `http://${serviceHost(parseServiceKey(platform.identity.service))}:${port}${keycloakJwksPath(platform.identity.realm)}`;
 
 /** External Secrets store every ExternalSecret reads from (AWS Secrets Manager of the environment). */
 export const CLUSTER_SECRET_STORE = 'aws-secrets-manager';

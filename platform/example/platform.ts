@@ -107,10 +107,16 @@ const frontend = (name: string, userAgent?: string): ServiceInput => ({
   aws: ['cdn-invalidation'],
 });
 
+// Browsers and partners speak gRPC-Web; the ingress gateway bridges it to gRPC, the BFF's Nginx
+// routes each proto service to its microservice (README "Browser -> BFF -> gRPC").
 const bff = (name: string, route: { host: 'web' | 'api'; userAgent?: string; pathPrefix?: string }, upstreams: string[]): ServiceInput => ({
   name,
   kind: 'bff',
-  ports: [{ name: 'http', port: 8080, protocol: 'http' }],
+  ports: [
+    { name: 'grpc-web', port: 8080, protocol: 'grpc' },
+    { name: 'http-health', port: 8081, protocol: 'http' },
+  ],
+  health: { port: 'http-health' },
   resources: { cpu: '200m', memory: '128Mi' },
   scaling: { minReplicas: 2, maxReplicas: 10 },
   config: { NGINX_WORKER_PROCESSES: '2' },
@@ -120,13 +126,14 @@ const bff = (name: string, route: { host: 'web' | 'api'; userAgent?: string; pat
   endUserAuth: true,
 });
 
-const microservice = (name: string, extra: Partial<ServiceInput> = {}): ServiceInput => ({
+const microservice = (name: string, grpcService: string, extra: Partial<ServiceInput> = {}): ServiceInput => ({
   name,
   kind: 'microservice',
   ports: [
-    { name: 'grpc', port: 50051, protocol: 'grpc' },
+    { name: 'grpc', port: 50051, protocol: 'grpc', grpcServices: [grpcService] },
     { name: 'http-metrics', port: 9464, protocol: 'http' },
   ],
+  metrics: { port: 'http-metrics' },
   health: { port: 'grpc' },
   resources: { cpu: '250m', memory: '256Mi' },
   scaling: { minReplicas: 2, maxReplicas: 8 },
@@ -172,12 +179,12 @@ export const exampleTeams: TeamInput[] = [
   team('partner', [
     { name: 'partner-bff', services: [bff('partner-bff', { host: 'api' }, ['order-service/order-service', 'shipping-service/shipping-service', 'saga-service/saga-orchestrator'])] },
   ]),
-  team('order', [{ name: 'order-service', services: [microservice('order-service', { dedicatedNodes: true })] }]),
+  team('order', [{ name: 'order-service', services: [microservice('order-service', 'shop.order.v1.OrderService', { dedicatedNodes: true })] }]),
   team('payment', [
     {
       name: 'payment-service',
       services: [
-        microservice('payment-service', {
+        microservice('payment-service', 'shop.payment.v1.PaymentService', {
           dedicatedNodes: true,
           dependencies: [{ external: 'api.payment-provider.example.net' }],
           secrets: [
@@ -189,11 +196,11 @@ export const exampleTeams: TeamInput[] = [
       ],
     },
   ]),
-  team('shipping', [{ name: 'shipping-service', services: [microservice('shipping-service')] }]),
+  team('shipping', [{ name: 'shipping-service', services: [microservice('shipping-service', 'shop.shipping.v1.ShippingService')] }]),
   team('account', [
     {
       name: 'account-service',
-      services: [microservice('account-service', { dependencies: [{ service: 'auth-service/keycloak' }], aws: ['email-send'] })],
+      services: [microservice('account-service', 'shop.account.v1.AccountService', { dependencies: [{ service: 'auth-service/keycloak' }], aws: ['email-send'] })],
     },
   ]),
   team('identity', [
@@ -216,7 +223,12 @@ export const exampleTeams: TeamInput[] = [
           secrets: [{ name: 'KC_BOOTSTRAP_ADMIN_PASSWORD', from: 'secrets-manager', key: 'admin-password' }],
           database: { schema: 'keycloak' },
           dependencies: [{ external: 'login.idp-partner.example.org' }],
-          exposure: { public: [{ host: 'web', pathPrefix: '/auth/' }], internal: [{ subdomain: 'keycloak' }] },
+          // Only the realm's public endpoints (OIDC, login pages, their static resources) are public;
+          // the admin console and the master realm only on the internal host.
+          exposure: { public: [{ host: 'web', pathPrefix: '/auth/realms/shop/' }, { host: 'web', pathPrefix: '/auth/resources/' }], internal: [{ subdomain: 'keycloak' }] },
+          // Infinispan (JGroups TCP and its failure detection) between the replicas.
+          peerPorts: [7800, 57800],
+          metrics: { port: 'http-mgmt' },
         },
       ],
     },
@@ -236,7 +248,10 @@ export const exampleTeams: TeamInput[] = [
           health: { port: 'grpc' },
           resources: { cpu: '500m', memory: '512Mi' },
           scaling: { minReplicas: 2, maxReplicas: 4 },
-          config: { DB: 'mysql8', DEFAULT_NAMESPACE: 'orders' },
+          config: { DB: 'mysql8', DEFAULT_NAMESPACE: 'orders', PROMETHEUS_ENDPOINT: '0.0.0.0:9090' },
+          // Membership (ringpop) and the history/matching/worker gRPC ports between the replicas.
+          peerPorts: [6933, 6934, 6935, 6939, 7234, 7235, 7239],
+          metrics: { port: 'http-metrics' },
           database: { schema: 'temporal_saga_log', migrationCommand: ['temporal-sql-tool', 'update-schema', '--schema-dir', '/etc/temporal/schema/mysql/v8/temporal/versioned'] },
         },
         {
@@ -250,12 +265,13 @@ export const exampleTeams: TeamInput[] = [
           dependencies: [{ service: 'saga-service/temporal' }],
           exposure: { internal: [{ subdomain: 'temporal' }] },
         },
-        microservice('saga-orchestrator', {
+        microservice('saga-orchestrator', 'shop.checkout.v1.CheckoutService', {
           database: undefined,
           secrets: [],
           config: { LOG_LEVEL: 'info', GRPC_PORT: '50051', TEMPORAL_ADDRESS: TEMPORAL_ADDRESS },
           dependencies: [
-            { service: 'saga-service/temporal' },
+            // Temporal workers hold each task-queue poll open for ~60 s.
+            { service: 'saga-service/temporal', call: 'longPoll' },
             { service: 'order-service/order-service' },
             { service: 'payment-service/payment-service' },
             { service: 'shipping-service/shipping-service' },
