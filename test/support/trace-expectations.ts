@@ -79,8 +79,19 @@ export function declaredEdgeCases(platform: Platform, env: Environment): TraceCa
       if ('service' in d) {
         const target = byKey.get(d.service);
         if (!target) continue;
+        // The user's token travels with the call (services verify it where they consume tokens).
+        const headers = [tokenHeader(platform, env)];
+        if (target.service.kind === 'bff') {
+          // A BFF routes proto services: call one of its upstreams' through it.
+          const upstream = target.service.dependencies.flatMap((x) => ('service' in x && byKey.get(x.service) ? [byKey.get(x.service)!] : [])).find((u) => servingPort(u.service).grpcServices.length > 0);
+          if (!upstream) continue;
+          const port = servingPort(target.service);
+          const url = `grpc://${serviceHost(parseServiceKey(target.key))}:${port.port}/${servingPort(upstream.service).grpcServices[0]}/Get`;
+          cases.push({ name: `${e.key} -> ${d.service} (-> ${upstream.key})`, method: 'POST', url, headers, from: e.key, reach: upstream.key });
+          continue;
+        }
         const { method, url } = callUrl(target);
-        cases.push({ name: `${e.key} -> ${d.service}`, method, url, headers: e.service.endUserAuth ? [tokenHeader(platform, env)] : [], from: e.key, reach: d.service });
+        cases.push({ name: `${e.key} -> ${d.service}`, method, url, headers, from: e.key, reach: d.service });
       } else {
         cases.push({ name: `${e.key} -> ${d.external}`, method: 'GET', url: `https://${d.external}:${d.port}/`, headers: [], from: e.key, reach: d.external });
       }
