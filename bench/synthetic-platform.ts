@@ -25,7 +25,17 @@ function service(team: number, index: number, callees: string[]): { namespace: s
   if (index === 1) {
     return {
       namespace: `t${team}-bff`,
-      service: { ...base, name, kind: 'bff', ports: [{ name: 'http', port: 8080, protocol: 'http' }], exposure: { public: [{ host: 'api', pathPrefix: `/t${team}/` }] } },
+      service: {
+        ...base,
+        name,
+        kind: 'bff',
+        ports: [
+          { name: 'grpc-web', port: 8080, protocol: 'grpc' },
+          { name: 'http-health', port: 8081, protocol: 'http' },
+        ],
+        health: { port: 'http-health' },
+        exposure: { public: [{ host: 'api', pathPrefix: `/t${team}/` }] },
+      },
     };
   }
   return {
@@ -36,9 +46,10 @@ function service(team: number, index: number, callees: string[]): { namespace: s
       name,
       kind: 'microservice',
       ports: [
-        { name: 'grpc', port: 50051, protocol: 'grpc' },
+        { name: 'grpc', port: 50051, protocol: 'grpc', grpcServices: [`t${team}.svc${index}.v1.Svc${index}Service`] },
         { name: 'http-metrics', port: 9464, protocol: 'http' },
       ],
+      metrics: { port: 'http-metrics' },
       health: { port: 'grpc' },
       database: index % 3 === 0 ? { migrationCommand: ['/app/migrate', 'up'] } : undefined,
       secrets: index % 2 === 0 ? [{ name: 'API_KEY', from: 'secrets-manager', key: 'api-key' }] : [],

@@ -123,12 +123,22 @@ export class ServiceWorkload extends Construct {
           startup: httpProbe(probes.startup),
           liveness: httpProbe(probes.liveness),
           readiness: httpProbe(probes.readiness),
-          lifecycle: { preStop: kplus.Handler.fromCommand(['sleep', String(preStop)]) },
           volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(64) }) }],
         },
       ],
     });
     this.deployment.select(kplus.LabelSelector.of({ labels: selector }));
+    // The native sleep action (Kubernetes >= 1.30, PodLifecycleSleepAction; the model says 1.33):
+    // the kubelet waits, so distroless images need no `sleep` binary. cdk8s-plus-28 has no Handler
+    // for it, and its KubeDeployment converts the object with the 1.28 types after JSON patches
+    // (which drops `sleep`), so the field is set on the converted output instead.
+    const api = ApiObject.of(this.deployment);
+    const toJson = api.toJson.bind(api);
+    api.toJson = () => {
+      const json = toJson();
+      json.spec.template.spec.containers[0].lifecycle = { preStop: { sleep: { seconds: preStop } } };
+      return json;
+    };
     if (service.kind === 'bff') new BffNginxConfig(this, 'nginx', { platform, service, container: this.deployment.containers[0] });
     // Config is read at start: a change of it must roll the Pods (a content hash, not a name).
     this.deployment.podMetadata.addAnnotation('platform.ec/config-hash', contentHash({ config: service.config, bff: service.kind === 'bff' ? service.dependencies : [] }));

@@ -2,7 +2,8 @@
  * Pure functions deriving every name more than one layer uses. The Kubernetes charts, the CDKTF
  * stacks and the ArgoCD apps-of-apps all call these; nothing types a shared name twice.
  */
-import { keycloakIssuer, keycloakJwksUri } from './identity';
+import { KEYCLOAK_HTTP_PATH, keycloakBaseUrl, keycloakIssuer, keycloakJwksUri } from './identity';
+export { keycloakIssuer } from './identity';
 import type { Environment, Namespace, Platform, Service, Team } from './types';
 
 /** A service addressed within the platform. */
@@ -125,6 +126,20 @@ export const databaseUser = (database: { readonly schema: string }): string => d
 export const auroraWriterHost = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>): string => `aurora.${awsPrefix(platform, env)}.internal`;
 /** The private hosted zone holding that name. */
 export const privateZoneName = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>): string => `${awsPrefix(platform, env)}.internal`;
+/** HTTP path prefix Keycloak serves under (its http-relative-path; platform/identity.ts). */
+export const KEYCLOAK_RELATIVE_PATH = KEYCLOAK_HTTP_PATH;
+/** Path of a realm's public endpoints under Keycloak's relative path. */
+export const keycloakRealmPath = (realm: string): string => `${KEYCLOAK_RELATIVE_PATH}/realms/${realm}`;
+/** Path of a realm's signing keys (JWKS). */
+export const keycloakJwksPath = (realm: string): string => `${keycloakRealmPath(realm)}/protocol/openid-connect/certs`;
+/** The public base URL Keycloak's hostname is fixed to. */
+export const keycloakHostnameUrl = (env: Pick<Environment, 'domains'>): string => keycloakBaseUrl(env);
+/**
+ * In-cluster JWKS URL (the Keycloak Service, never the public ALB/WAF): fetched by each verifying
+ * workload's own sidecar over mesh mTLS (istiod PILOT_JWT_ENABLE_REMOTE_JWKS=envoy).
+ */
+export const oidcInClusterJwksUri = (platform: Pick<Platform, 'identity'>, port: number): string =>
+  `http://${serviceHost(parseServiceKey(platform.identity.service))}:${port}${keycloakJwksPath(platform.identity.realm)}`;
 
 /** External Secrets store every ExternalSecret reads from (AWS Secrets Manager of the environment). */
 export const CLUSTER_SECRET_STORE = 'aws-secrets-manager';

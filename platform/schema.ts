@@ -28,6 +28,7 @@ const servicePort = z.strictObject({
   name: z.string().max(15, 'port name must be at most 15 characters').regex(PORT_NAME, 'port name must be an IANA service name'),
   port,
   protocol: z.enum(['http', 'grpc']),
+  grpcServices: z.array(z.string().regex(/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$/, 'gRPC service must be "package.Service"')).default([]),
 });
 
 const health = z.strictObject({
@@ -64,7 +65,13 @@ const database = z.strictObject({
 });
 
 const dependency = z.union([
-  z.strictObject({ service: z.string().regex(/^[^/]+\/[^/]+$/, 'service dependency must be "<namespace>/<service>"') }),
+  z.strictObject({
+    service: z.string().regex(/^[^/]+\/[^/]+$/, 'service dependency must be "<namespace>/<service>"'),
+    call: z.enum(['unary', 'streaming', 'longPoll']).default('unary'),
+    timeoutSeconds: z.number().int().min(1).max(3600).optional(),
+    retryAttempts: z.number().int().min(0).max(10).optional(),
+    perTryTimeoutSeconds: z.number().int().min(1).max(3600).optional(),
+  }),
   z.strictObject({ external: z.string().regex(HOST, 'external dependency must be a host name'), port: port.default(443), protocol: z.enum(['https', 'tls']).default('https') }),
 ]);
 
@@ -123,6 +130,7 @@ export const serviceSchema = z.strictObject({
   runtime: z.enum(['workload', 'keycloak-operator', 'temporal-server', 'temporal-web']).default('workload'),
   peerPorts: z.array(port).default([]),
   serviceAccount: dnsLabel('service account').optional(),
+  metrics: z.strictObject({ port: z.string(), path: z.string().regex(HTTP_PATH).default('/metrics') }).optional(),
 }).transform((s): Service => {
   const paths = DEFAULT_HEALTH_PATHS[s.kind];
   return {

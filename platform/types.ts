@@ -123,6 +123,12 @@ export interface ServicePort {
   readonly name: string;
   readonly port: number;
   readonly protocol: PortProtocol;
+  /**
+   * Fully-qualified gRPC services served on this port (proto `package.Service`, e.g.
+   * "shop.order.v1.OrderService"): a BFF that depends on the service routes `/<package.Service>/`
+   * to it. Only on gRPC ports. @default none
+   */
+  readonly grpcServices: readonly string[];
 }
 
 export interface HealthEndpoints {
@@ -182,9 +188,31 @@ export interface Database {
  */
 export type ServiceRuntime = 'workload' | 'keycloak-operator' | 'temporal-server' | 'temporal-web';
 
+/**
+ * How a caller uses a dependency edge: `unary` calls take the target's timeout and retries;
+ * `streaming` calls (server/bidi streams) have no request timeout and are never retried;
+ * `longPoll` calls (e.g. Temporal workers polling a task queue for ~60 s) get a long timeout
+ * and are never retried on timeout.
+ */
+export type CallKind = 'unary' | 'streaming' | 'longPoll';
+
+/** A call to another service of the platform and the resilience settings of that edge. */
+export interface ServiceDependency {
+  /** "<namespace>/<service>". */
+  readonly service: string;
+  /** @default "unary" */
+  readonly call: CallKind;
+  /** Per-request timeout of this edge, seconds. @default the target's traffic.timeoutSeconds (unary), 90 (longPoll), none (streaming) */
+  readonly timeoutSeconds?: number;
+  /** Retries of this edge. @default the target's traffic.retryAttempts (unary), 0 otherwise */
+  readonly retryAttempts?: number;
+  /** Timeout of each try, seconds. @default the target's traffic.perTryTimeoutSeconds (unary), the edge timeout otherwise */
+  readonly perTryTimeoutSeconds?: number;
+}
+
 export type Dependency =
-  /** Another service of the platform, "<namespace>/<service>". */
-  | { readonly service: string }
+  /** Another service of the platform. */
+  | ServiceDependency
   /** A host outside the cluster (external IdP, payment provider). */
   | { readonly external: string; readonly port: number; readonly protocol: 'https' | 'tls' };
 
@@ -284,6 +312,12 @@ export interface Service {
    * @default the service name
    */
   readonly serviceAccount?: string;
+  /**
+   * Where the service serves Prometheus metrics: one of its port names and the path. Without it
+   * no ServiceMonitor is rendered and availability alerts use Istio's request metrics.
+   * @default none
+   */
+  readonly metrics?: { readonly port: string; readonly path: string };
 }
 
 /** An image pinned by tag and digest (both: the tag says what, the digest makes it immutable). */

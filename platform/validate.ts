@@ -213,6 +213,19 @@ function validateService(platform: Platform, entry: ServiceEntry, byKey: Map<str
   }
   if (!s.ports.some((p) => p.protocol === 'http')) add(`${path}.ports`, 'a service needs an HTTP port Prometheus can scrape (name it "http-metrics")');
   if (!s.ports.some((p) => p.name === s.health.port)) add(`${path}.health.port`, `port "${s.health.port}" is not one of the service's ports`);
+  s.ports.forEach((p, i) => {
+    if (p.grpcServices.length > 0 && p.protocol !== 'grpc') add(`${path}.ports[${i}].grpcServices`, `port "${p.name}" is ${p.protocol}; only gRPC ports serve gRPC services`);
+  });
+  if (s.metrics) {
+    const mp = s.ports.find((p) => p.name === s.metrics?.port);
+    if (!mp) add(`${path}.metrics.port`, `port "${s.metrics.port}" is not one of the service's ports`);
+    else if (mp.protocol !== 'http') add(`${path}.metrics.port`, `port "${mp.name}" is ${mp.protocol}; Prometheus scrapes HTTP`);
+  }
+  s.peerPorts.forEach((pp, i) => {
+    // A peer port may also be a serving port: Temporal's own services call its frontend (7233).
+    if (pp >= ISTIO_RESERVED_PORTS.from && pp <= ISTIO_RESERVED_PORTS.to) add(`${path}.peerPorts[${i}]`, `peer port ${pp} clashes with the Istio sidecar's reserved range`);
+  });
+  duplicates(s.peerPorts.map(String)).forEach((pp) => add(`${path}.peerPorts`, `peer port ${pp} is declared more than once`));
 
   if (s.scaling.minReplicas > s.scaling.maxReplicas) {
     add(`${path}.scaling`, `minReplicas (${s.scaling.minReplicas}) is greater than maxReplicas (${s.scaling.maxReplicas})`);
@@ -254,6 +267,16 @@ function validateService(platform: Platform, entry: ServiceEntry, byKey: Map<str
     else if (!entry.namespace.mesh && target.namespace.mesh) {
       add(`${path}.dependencies[${i}]`, `"${dep.service}" is in the mesh with STRICT mTLS; ${self.namespace} is outside the mesh and could not reach it`);
     }
+    else if (s.kind === 'bff') {
+      const first = target.service.ports.find((p) => p.name !== 'http-metrics');
+      if (first?.protocol === 'grpc' && first.grpcServices.length === 0) {
+        add(`${path}.dependencies[${i}]`, `BFF upstream "${dep.service}" declares no grpcServices on its port "${first.name}": the BFF routes /<package.Service>/ and cannot reach it`);
+      }
+    }
+    if (dep.perTryTimeoutSeconds !== undefined && dep.timeoutSeconds !== undefined && dep.perTryTimeoutSeconds > dep.timeoutSeconds) {
+      add(`${path}.dependencies[${i}].perTryTimeoutSeconds`, `a try (${dep.perTryTimeoutSeconds}s) cannot outlast the edge timeout (${dep.timeoutSeconds}s)`);
+    }
+    if (dep.call === 'streaming' && dep.timeoutSeconds !== undefined) add(`${path}.dependencies[${i}].timeoutSeconds`, 'a streaming edge has no request timeout');
   });
   duplicates(s.dependencies.map((d) => ('service' in d ? d.service : d.external))).forEach((d) => add(`${path}.dependencies`, `"${d}" is declared more than once`));
 

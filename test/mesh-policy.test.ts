@@ -5,7 +5,7 @@
 import { parse } from 'yaml';
 import { EGRESS_GATEWAY, INGRESS_GATEWAY, INGRESS_HTTP_PORT } from '../charts/mesh/gateway-identities';
 import { metricsPort } from '../charts/monitoring/service-monitoring';
-import { LABEL_WORKLOAD, oidcIssuer, oidcJwksUri, PROMETHEUS_IDENTITY, serviceAccountName, serviceKey, servicePrincipal } from '../platform/naming';
+import { LABEL_WORKLOAD, oidcInClusterJwksUri, oidcIssuer, PROMETHEUS_IDENTITY, serviceAccountName, serviceKey, servicePrincipal } from '../platform/naming';
 import type { Platform } from '../platform/types';
 import { parsePlatform } from '../platform/validate';
 import { renderPlatform } from '../render/render';
@@ -79,9 +79,10 @@ describe('mesh authentication and authorization', () => {
             .sort();
           const path = `stg/namespaces/${ns.name}/authorizationpolicy-${s.name}-allow.yaml`;
           const rules: Loose[] = exampleFiles().has(path) ? objectAt(path).spec.rules : [];
-          // The gateway rule and the clustering rule (own identity, `peerPorts`) name their ports; the callers rule names none.
-          const callerRules = rules.filter((r) => r.to === undefined);
-          expect({ key, callers: callerRules.flatMap((r) => r.from[0].source.principals) }).toEqual({ key, callers });
+          // Caller rules: not the gateway's, not the replicas' own (peers), not the IdP's JWKS rule.
+          const own = servicePrincipal({ namespace: ns.name, service: serviceAccountName(s) });
+          const callerRules = rules.filter((r) => !r.from[0].source.principals.includes(GATEWAY) && !(r.from[0].source.principals.length === 1 && r.from[0].source.principals[0] === own) && !r.to?.[0]?.operation?.paths);
+          expect({ key, callers: callerRules.flatMap((r) => r.from[0].source.principals).sort() }).toEqual({ key, callers });
         }
       }
     }
@@ -101,12 +102,12 @@ describe('mesh authentication and authorization', () => {
     const objects = render(platform);
     for (const env of platform.environments) {
       expect(objects.get(`${env.name}/namespaces/saga-service/authorizationpolicy-default-deny.yaml`).spec).toEqual({});
-      expect(objects.has(`${env.name}/namespaces/saga-service/authorizationpolicy-temporal-allow.yaml`)).toBe(false);
-      // What still selects it is Prometheus' scrape: one principal, GET on the metrics port only.
-      const selecting = allowPoliciesSelecting(objects, env.name, 'saga-service', 'temporal');
-      expect(selecting.map((p) => p.metadata.name)).toEqual(['temporal-allow-metrics']);
-      expect(principalsOf(selecting[0])).toEqual([PROMETHEUS]);
-      expect(selecting[0].spec.rules[0].to).toEqual([{ operation: { ports: ['9090'], methods: ['GET'], paths: ['/metrics'] } }]);
+      // What still selects it: its own replicas on their peer ports, and Prometheus' scrape (GET on the metrics port only).
+      const selecting = allowPoliciesSelecting(objects, env.name, 'saga-service', 'temporal').sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+      expect(selecting.map((p) => p.metadata.name)).toEqual(['temporal-allow', 'temporal-allow-metrics']);
+      expect(selecting[0].spec.rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/saga-service/sa/temporal'] } }], to: [{ operation: { ports: ['6933', '6934', '6935', '6939', '7234', '7235', '7239'] } }] }]);
+      expect(principalsOf(selecting[1])).toEqual([PROMETHEUS]);
+      expect(selecting[1].spec.rules[0].to).toEqual([{ operation: { ports: ['9090'], methods: ['GET'], paths: ['/metrics'] } }]);
     }
   });
 
@@ -142,14 +143,20 @@ describe('mesh authentication and authorization', () => {
     }
   });
 
-  test('an exposed service admits the ingress gateway only on its routed port', () => {
+  test('an exposed service admits the ingress gateway only for its declared hosts and public path prefixes, on its routed port', () => {
     const rules = objectAt('dev/namespaces/auth-service/authorizationpolicy-keycloak-allow.yaml').spec.rules;
-    expect(rules).toEqual([
-      { from: [{ source: { principals: ['cluster.local/ns/account-service/sa/account-service'] } }] },
-      // Clustering (model peerPorts): Keycloak's own identity on the JGroups ports only.
-      { from: [{ source: { principals: ['cluster.local/ns/auth-service/sa/keycloak'] } }], to: [{ operation: { ports: ['7800', '57800'] } }] },
-      { from: [{ source: { principals: [GATEWAY] } }], to: [{ operation: { ports: ['8080'] } }] },
-    ]);
+    expect(rules[1]).toEqual({
+      from: [{ source: { principals: [GATEWAY] } }],
+      to: [
+        { operation: { hosts: ['dev.shop.example.com'], paths: ['/auth/realms/shop/*'], ports: ['8080'] } },
+        { operation: { hosts: ['dev.shop.example.com'], paths: ['/auth/resources/*'], ports: ['8080'] } },
+        { operation: { hosts: ['keycloak.dev.internal.shop.example.com'], ports: ['8080'] } },
+      ],
+    });
+    // Its replicas reach each other on the Infinispan ports; every token verifier may GET the realm's JWKS.
+    expect(rules[2]).toEqual({ from: [{ source: { principals: ['cluster.local/ns/auth-service/sa/keycloak'] } }], to: [{ operation: { ports: ['7800', '57800'] } }] });
+    expect(rules[3].to).toEqual([{ operation: { methods: ['GET'], paths: ['/auth/realms/shop/protocol/openid-connect/certs'], ports: ['8080'] } }]);
+    expect(rules[3].from[0].source.principals).toEqual(expect.arrayContaining(['cluster.local/ns/pc-bff/sa/pc-bff', 'cluster.local/ns/order-service/sa/order-service']));
   });
 
   test('a service taking end-user tokens validates them against the Keycloak issuer and admits gateway traffic only with a valid token', () => {
@@ -158,21 +165,31 @@ describe('mesh authentication and authorization', () => {
       const ra = objectAt(`${env.name}/namespaces/pc-bff/requestauthentication-pc-bff-jwt.yaml`);
       expect(ra.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'pc-bff' });
       // The generated construct writes the CRD's proto field name for jwksUri.
-      expect(ra.spec.jwtRules).toEqual([{ issuer: oidcIssuer(platform, env), jwks_uri: oidcJwksUri(platform, env), forwardOriginalToken: true }]);
+      // The fixed issuer, and the JWKS from the in-cluster Keycloak Service (no hairpin through the ALB).
+      expect(ra.spec.jwtRules).toEqual([{ issuer: oidcIssuer(platform, env), jwks_uri: oidcInClusterJwksUri(platform, 8080), forwardOriginalToken: true }]);
       expect(objectAt(`${env.name}/namespaces/pc-bff/authorizationpolicy-pc-bff-allow.yaml`).spec.rules).toEqual([
-        { from: [{ source: { principals: [GATEWAY], requestPrincipals: ['*'] } }], to: [{ operation: { ports: ['8080'] } }] },
+        { from: [{ source: { principals: [GATEWAY], requestPrincipals: [`${oidcIssuer(platform, env)}/*`] } }], to: [{ operation: { hosts: [env.domains.web], ports: ['8080'] } }] },
       ]);
     }
-    const withToken = objectsWhere((o) => o.kind === 'RequestAuthentication').map(({ obj }) => `${obj.metadata.namespace}/${obj.spec.selector.matchLabels['app.kubernetes.io/name']}`);
-    const declared = platform.teams.flatMap((t) => t.namespaces.flatMap((n) => n.services.filter((s) => s.endUserAuth).map((s) => `${n.name}/${s.name}`)));
+    // Every service that takes tokens, and every service a token-taking BFF forwards them to, verifies them.
+    const withToken = objectsWhere((o) => o.kind === 'RequestAuthentication' && o.metadata.namespace !== undefined).map(({ obj }) => `${obj.metadata.namespace}/${obj.spec.selector.matchLabels['app.kubernetes.io/name']}`);
+    const services = platform.teams.flatMap((t) => t.namespaces.flatMap((n) => n.services.map((s) => ({ key: `${n.name}/${s.name}`, s }))));
+    const forwardedTo = new Set(services.filter(({ s }) => s.endUserAuth).flatMap(({ s }) => s.dependencies.flatMap((d) => ('service' in d ? [d.service] : []))));
+    const declared = services.filter(({ key, s }) => s.endUserAuth || forwardedTo.has(key)).map(({ key }) => key);
     expect([...new Set(withToken)].sort()).toEqual(declared.sort());
   });
 
-  test('declared callers of a token-checking service need no end-user token: the ALLOW rules are never DENY and callers are a rule of their own', () => {
-    const objects = render(parsePlatform(mutated((input) => serviceOf(input, 'partner-bff/partner-bff').dependencies.push({ service: 'pc-bff/pc-bff' }))));
+  test('declared callers that do not take tokens need none; callers that forward tokens must carry one; ALLOW rules are never DENY', () => {
+    const objects = render(parsePlatform(mutated((input) => (serviceOf(input, 'saga-service/temporal-ui').dependencies ??= []).push({ service: 'pc-bff/pc-bff' }))));
     const rules = objects.get('prd/namespaces/pc-bff/authorizationpolicy-pc-bff-allow.yaml').spec.rules;
-    expect(rules[0]).toEqual({ from: [{ source: { principals: ['cluster.local/ns/partner-bff/sa/partner-bff'] } }] });
-    expect(rules[1].from[0].source).toEqual({ principals: [GATEWAY], requestPrincipals: ['*'] });
+    expect(rules[0]).toEqual({ from: [{ source: { principals: ['cluster.local/ns/saga-service/sa/temporal-ui'] } }], to: [{ operation: { ports: ['8080', '8081'] } }] });
+    expect(rules[1].from[0].source).toEqual({ principals: [GATEWAY], requestPrincipals: ['https://shop.example.com/auth/realms/shop/*'] });
+    const order = objects.get('prd/namespaces/order-service/authorizationpolicy-order-service-allow.yaml').spec.rules;
+    expect(order[0].from[0].source).toEqual({ principals: ['cluster.local/ns/saga-service/sa/saga-orchestrator'] });
+    expect(order[1].from[0].source).toEqual({
+      principals: ['cluster.local/ns/partner-bff/sa/partner-bff', 'cluster.local/ns/pc-bff/sa/pc-bff', 'cluster.local/ns/sp-bff/sa/sp-bff'],
+      requestPrincipals: ['https://shop.example.com/auth/realms/shop/*'],
+    });
     expect([...objects.values()].filter((o) => o.kind === 'AuthorizationPolicy' && o.spec.action !== undefined && o.spec.action !== 'ALLOW')).toEqual([]);
   });
 
@@ -180,6 +197,12 @@ describe('mesh authentication and authorization', () => {
     for (const team of examplePlatform().teams) {
       for (const ns of team.namespaces.filter((n) => n.mesh)) {
         for (const s of ns.services) {
+          // A service without a declared metrics endpoint is not scraped at all (no dead target).
+          if (!s.metrics) {
+            expect(exampleFiles().has(`dev/namespaces/${ns.name}/servicemonitor-${s.name}.yaml`)).toBe(false);
+            expect(exampleFiles().has(`dev/namespaces/${ns.name}/authorizationpolicy-${s.name}-allow-metrics.yaml`)).toBe(false);
+            continue;
+          }
           const monitor = objectAt(`dev/namespaces/${ns.name}/servicemonitor-${s.name}.yaml`).spec.endpoints[0];
           const port = metricsPort(s)!;
           expect(monitor.port).toBe(port.name);
@@ -196,28 +219,24 @@ describe('mesh authentication and authorization', () => {
       action: 'ALLOW',
       rules: [{ to: [{ operation: { ports: [String(INGRESS_HTTP_PORT)] } }] }],
     });
-    expect(objectAt('dev/namespaces/istio-egress/authorizationpolicy-istio-egressgateway-allow.yaml').spec).toEqual({
-      selector: { matchLabels: EGRESS_GATEWAY.selector },
-      action: 'ALLOW',
-      rules: [
-        {
-          to: [{ operation: { ports: ['443'] } }],
-          when: [
-            {
-              key: 'connection.sni',
-              values: [
-                'api.payment-provider.example.net',
-                'cloudfront.amazonaws.com',
-                'email.ap-northeast-1.amazonaws.com',
-                'login.idp-partner.example.org',
-                'ssm.ap-northeast-1.amazonaws.com',
-                'sts.ap-northeast-1.amazonaws.com',
-              ],
-            },
-          ],
-        },
-      ],
+    const egress = objectAt('dev/namespaces/istio-egress/authorizationpolicy-istio-egressgateway-allow.yaml').spec;
+    expect(egress.selector).toEqual({ matchLabels: EGRESS_GATEWAY.selector });
+    expect(egress.action).toBe('ALLOW');
+    // Per external host: only the principals of the services that declare it (mesh mTLS to the gateway), by SNI.
+    expect(egress.rules).toContainEqual({
+      from: [{ source: { principals: ['cluster.local/ns/payment-service/sa/payment-service'] } }],
+      to: [{ operation: { ports: ['443'] } }],
+      when: [{ key: 'connection.sni', values: ['api.payment-provider.example.net'] }],
     });
+    expect(egress.rules.map((r: Loose) => r.when[0].values[0])).toEqual([
+      'api.payment-provider.example.net',
+      'cloudfront.amazonaws.com',
+      'email.ap-northeast-1.amazonaws.com',
+      'login.idp-partner.example.org',
+      'ssm.ap-northeast-1.amazonaws.com',
+      'sts.ap-northeast-1.amazonaws.com',
+    ]);
+    for (const r of egress.rules) expect(r.from[0].source.principals.length).toBeGreaterThan(0);
   });
 
   test('a model the mesh cannot honour fails the render: a gateway namespace outside the mesh, or end-user tokens outside the mesh', () => {

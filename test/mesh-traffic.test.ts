@@ -7,6 +7,7 @@ import { KUBERNETES_API_EGRESS_HOST, sidecarEgressHosts } from '../charts/mesh/s
 import { EGRESS_GATEWAY, INGRESS_GATEWAY, INGRESS_HTTP_PORT } from '../charts/mesh/gateway-identities';
 import { OTEL_COLLECTOR, TRACING_PROVIDER } from '../charts/mesh/telemetry';
 import { AURORA_PORT, internalHost, publicHost, serviceHost } from '../platform/naming';
+import { LONG_POLL_TIMEOUT_SECONDS } from '../platform/traffic';
 import { subnetPlan } from '../platform/network';
 import { validateObject } from './support/schema';
 import { examplePlatform, type Loose } from './support/example';
@@ -46,6 +47,8 @@ describe('mesh traffic', () => {
     }
     expect(objectAt('dev/namespaces/pc-bff/sidecar-default.yaml').spec.egress[0].hosts).toEqual([
       'account-service/account-service.account-service.svc.cluster.local',
+      // The BFF verifies end-user tokens: its sidecar fetches the JWKS from Keycloak in-cluster.
+      'auth-service/keycloak.auth-service.svc.cluster.local',
       'istio-system/*',
       'order-service/order-service.order-service.svc.cluster.local',
       'saga-service/saga-orchestrator.saga-service.svc.cluster.local',
@@ -111,7 +114,9 @@ describe('mesh traffic', () => {
           const vs = objectAt(`stg/namespaces/${ns.name}/virtualservice-${s.name}.yaml`);
           expect(vs.spec.hosts).toEqual([host]);
           expect(vs.spec.gateways).toEqual(['mesh']);
-          expect(vs.spec.http).toEqual(
+          // The default route of each port (the last for that port) carries the service's own settings.
+          const defaults = vs.spec.http.filter((r: Loose) => r.match[0].sourceNamespace === undefined);
+          expect(defaults).toEqual(
             s.ports
               .filter((p) => p.name !== 'http-metrics')
               .map((p) => ({
@@ -125,6 +130,23 @@ describe('mesh traffic', () => {
         }
       }
     }
+  });
+
+  test('a long-poll edge gets its own route, matched on the caller, with the edge timeout and no retries, before the default', () => {
+    const vs = objectAt('stg/namespaces/saga-service/virtualservice-temporal.yaml');
+    expect(vs.spec.http[0]).toEqual({
+      name: 'grpc-from-saga-service-saga-orchestrator',
+      match: [{ port: 7233, sourceNamespace: 'saga-service', sourceLabels: { 'app.kubernetes.io/name': 'saga-orchestrator' } }],
+      route: [{ destination: { host: 'temporal.saga-service.svc.cluster.local', port: { number: 7233 } } }],
+      timeout: `${LONG_POLL_TIMEOUT_SECONDS}s`,
+      retries: { attempts: 0 },
+    });
+    expect(vs.spec.http[1].name).toBe('grpc');
+    // Only edges whose settings differ from the target's get a route of their own.
+    const callerRoutes = objectsWhere((o, p) => p.startsWith('stg/namespaces/') && o.kind === 'VirtualService').flatMap(({ obj }) =>
+      (obj.spec.http ?? []).filter((r: Loose) => r.match?.[0]?.sourceNamespace !== undefined).map((r: Loose) => r.name),
+    );
+    expect(callerRoutes).toEqual(['grpc-from-saga-service-saga-orchestrator']);
   });
 
   test('every VirtualService destination is a rendered Service, the egress gateway Service, or a declared external host', () => {
@@ -155,7 +177,9 @@ describe('mesh traffic', () => {
     const order = web.spec.http.map((r: Loose) => [r.match[0].uri.prefix, r.match[0].headers?.['user-agent']?.regex ?? null, r.route[0].destination.host]);
     const ua = '.*(iPhone|iPad|Android|Mobile).*';
     expect(order).toEqual([
-      ['/auth/', null, 'keycloak.auth-service.svc.cluster.local'],
+      // Only the realm's public endpoints: the admin console is not routed on the public host.
+      ['/auth/realms/shop/', null, 'keycloak.auth-service.svc.cluster.local'],
+      ['/auth/resources/', null, 'keycloak.auth-service.svc.cluster.local'],
       ['/api/', ua, 'sp-bff.sp-bff.svc.cluster.local'],
       ['/api/', null, 'pc-bff.pc-bff.svc.cluster.local'],
       ['/', ua, 'sp-frontend.sp-frontend.svc.cluster.local'],
@@ -182,16 +206,16 @@ describe('mesh traffic', () => {
     }
   });
 
-  test('ingress Gateways select the ingress gateway, serve plain HTTP behind the ALB, and bind only VirtualServices of their own namespace', () => {
+  test('ingress Gateways select the ingress gateway, serve plain HTTP behind the ALB (GRPC-Web where they route to a gRPC BFF), and bind only VirtualServices of their own namespace', () => {
     const prd = env('prd');
-    const expected: Record<string, string[]> = {
-      'public-web': [publicHost(prd, 'web')],
-      'public-api': [publicHost(prd, 'api')],
-      internal: [internalHost(prd, 'keycloak'), internalHost(prd, 'temporal')],
+    const expected: Record<string, [string[], string]> = {
+      'public-web': [[publicHost(prd, 'web')], 'GRPC-Web'],
+      'public-api': [[publicHost(prd, 'api')], 'GRPC-Web'],
+      internal: [[internalHost(prd, 'keycloak'), internalHost(prd, 'temporal')], 'HTTP'],
     };
-    for (const [name, hosts] of Object.entries(expected)) {
+    for (const [name, [hosts, protocol]] of Object.entries(expected)) {
       const gw = objectAt(`prd/namespaces/istio-ingress/gateway-${name}.yaml`);
-      expect(gw.spec).toEqual({ selector: INGRESS_GATEWAY.selector, servers: [{ port: { number: INGRESS_HTTP_PORT, name: 'http', protocol: 'HTTP' }, hosts: hosts.map((h) => `./${h}`) }] });
+      expect(gw.spec).toEqual({ selector: INGRESS_GATEWAY.selector, servers: [{ port: { number: INGRESS_HTTP_PORT, name: 'http', protocol }, hosts: hosts.map((h) => `./${h}`) }] });
     }
     for (const { obj } of objectsWhere((o, p) => p.startsWith('prd/namespaces/istio-ingress/') && o.kind === 'VirtualService')) expect(obj.spec.exportTo).toEqual(['.']);
   });
@@ -207,23 +231,26 @@ describe('mesh traffic', () => {
     });
     const gw = objectAt('dev/namespaces/istio-egress/gateway-istio-egressgateway.yaml');
     expect(gw.spec.selector).toEqual(EGRESS_GATEWAY.selector);
-    expect(gw.spec.servers).toHaveLength(1);
-    expect(gw.spec.servers[0]).toMatchObject({ port: { number: 443, name: 'tls-443', protocol: 'TLS' }, tls: { mode: 'PASSTHROUGH' } });
-    expect(gw.spec.servers[0].hosts).toEqual(expect.arrayContaining(['./api.payment-provider.example.net', './login.idp-partner.example.org']));
+    // One ISTIO_MUTUAL server per host: the sidecar's mesh TLS (SNI = the host) carries its identity.
+    expect(gw.spec.servers).toContainEqual({ port: { number: 443, name: 'tls-443-api-payment-provider-example-net', protocol: 'TLS' }, hosts: ['./api.payment-provider.example.net'], tls: { mode: 'ISTIO_MUTUAL' } });
+    for (const server of gw.spec.servers) expect(server.tls).toEqual({ mode: 'ISTIO_MUTUAL' });
     const dr = objectAt('dev/namespaces/istio-egress/destinationrule-istio-egressgateway.yaml');
-    expect(dr.spec).toEqual({ host: EGRESS_GATEWAY_HOST, subsets: [{ name: 'external' }], exportTo: ['.', 'account-service', 'auth-service', 'payment-service', 'pc-frontend', 'sp-frontend'] });
+    expect(dr.spec.exportTo).toEqual(['.', 'account-service', 'auth-service', 'payment-service', 'pc-frontend', 'sp-frontend']);
+    expect(dr.spec.subsets).toContainEqual({
+      name: 'external-api-payment-provider-example-net',
+      trafficPolicy: { portLevelSettings: [{ port: { number: 443 }, tls: { mode: 'ISTIO_MUTUAL', sni: 'api.payment-provider.example.net' } }] },
+    });
     const vs = objectAt('dev/namespaces/istio-egress/virtualservice-external-api-payment-provider-example-net.yaml');
     expect(vs.spec.gateways).toEqual(['mesh', 'istio-egress/istio-egressgateway']);
     expect(vs.spec.exportTo).toEqual(['.', 'payment-service']);
     expect(vs.spec.tls).toEqual([
       {
         match: [{ gateways: ['mesh'], port: 443, sniHosts: ['api.payment-provider.example.net'] }],
-        route: [{ destination: { host: EGRESS_GATEWAY_HOST, subset: 'external', port: { number: 443 } } }],
+        route: [{ destination: { host: EGRESS_GATEWAY_HOST, subset: 'external-api-payment-provider-example-net', port: { number: 443 } } }],
       },
-      {
-        match: [{ gateways: ['istio-egress/istio-egressgateway'], port: 443, sniHosts: ['api.payment-provider.example.net'] }],
-        route: [{ destination: { host: 'api.payment-provider.example.net', port: { number: 443 } }, weight: 100 }],
-      },
+    ]);
+    expect(vs.spec.tcp).toEqual([
+      { match: [{ gateways: ['istio-egress/istio-egressgateway'], port: 443 }], route: [{ destination: { host: 'api.payment-provider.example.net', port: { number: 443 } }, weight: 100 }] },
     ]);
   });
 

@@ -131,7 +131,7 @@ describe('storage', () => {
 });
 
 describe('monitoring', () => {
-  test('every service has a ServiceMonitor that selects its Service on a port the Service has', () => {
+  test('exactly the services that declare a metrics endpoint have a ServiceMonitor, selecting their Service on that port', () => {
     for (const { path, obj } of objectsWhere((o) => o.kind === 'ServiceMonitor')) {
       // A tool whose Pods an installer creates is scraped through its headless `<service>-metrics` Service (every Pod).
       const metrics = path.replace(/servicemonitor-(.*)\.yaml$/, 'service-$1-metrics.yaml');
@@ -139,8 +139,13 @@ describe('monitoring', () => {
       expect(svc.metadata.labels).toMatchObject(obj.spec.selector.matchLabels);
       expect(svc.spec.ports.map((p: Loose) => p.name)).toContain(obj.spec.endpoints[0].port);
     }
-    const services = objectsWhere((o, p) => o.kind === 'Service' && p.includes('/namespaces/') && !(p.endsWith('-metrics.yaml') && exampleFiles().has(p.replace(/-metrics\.yaml$/, '.yaml').replace('/service-', '/servicemonitor-')))).length;
-    expect(objectsWhere((o) => o.kind === 'ServiceMonitor').length).toBe(services);
+    const declared = examplePlatform().teams.flatMap((t) => t.namespaces.flatMap((n) => n.services.filter((s) => s.metrics).map((s) => `${n.name}/${s.name}`)));
+    const monitored = objectsWhere((o, p) => o.kind === 'ServiceMonitor' && p.startsWith('dev/')).map(({ obj }) => `${obj.metadata.namespace}/${obj.metadata.name}`);
+    expect(monitored.sort()).toEqual(declared.sort());
+    // Without a scrape target, availability comes from the callers' Istio metrics (no permanent ServiceUnavailable).
+    const rule = objectAt('dev/namespaces/pc-bff/prometheusrule-pc-bff.yaml').spec.groups[0].rules.find((r: Loose) => r.alert === 'ServiceUnavailable');
+    expect(rule.expr).toContain('istio_requests_total{reporter="source",destination_service="pc-bff.pc-bff.svc.cluster.local"');
+    expect(rule.expr).not.toContain('up{');
   });
 
   test('in-mesh services are scraped over Istio mutual TLS, so STRICT needs no exception', () => {
@@ -173,7 +178,8 @@ describe('BFFs', () => {
   });
 
   test('BFF readiness is the Nginx health endpoint', () => {
-    expect(container(objectAt('dev/namespaces/sp-bff/deployment-sp-bff.yaml')).readinessProbe.httpGet).toMatchObject({ path: '/healthcheck', port: 8080 });
+    // On the HTTP/1.1 health port: the API port speaks gRPC (HTTP/2).
+    expect(container(objectAt('dev/namespaces/sp-bff/deployment-sp-bff.yaml')).readinessProbe.httpGet).toMatchObject({ path: '/healthcheck', port: 8081 });
   });
 });
 

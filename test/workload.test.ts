@@ -52,11 +52,12 @@ describe('service workloads', () => {
     expect(d.spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } });
   });
 
-  test('the preStop sleep is shorter than the termination grace period', () => {
+  test("the preStop hook is the kubelet's native sleep (no sleep binary in the image), shorter than the termination grace period", () => {
     for (const { obj } of objectsWhere((o) => o.kind === 'Deployment')) {
-      const sleep = Number(appContainer(obj).lifecycle.preStop.exec.command[1]);
-      expect(appContainer(obj).lifecycle.preStop.exec.command[0]).toBe('sleep');
-      expect(obj.spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThan(sleep);
+      const preStop = appContainer(obj).lifecycle.preStop;
+      expect(preStop.exec).toBeUndefined();
+      expect(preStop.sleep.seconds).toBeGreaterThan(0);
+      expect(obj.spec.template.spec.terminationGracePeriodSeconds).toBeGreaterThan(preStop.sleep.seconds);
     }
   });
 
@@ -72,7 +73,8 @@ describe('service workloads', () => {
     expect(grpc.readinessProbe.grpc).toEqual({ port: 50051 });
     expect(grpc.startupProbe.grpc).toEqual({ port: 50051 });
     const http = appContainer(deployment('dev', 'pc-bff'));
-    expect(http.livenessProbe.httpGet).toMatchObject({ path: '/healthcheck', port: 8080 });
+    // The BFF answers health checks over HTTP/1.1 on its health port (its API port speaks gRPC).
+    expect(http.livenessProbe.httpGet).toMatchObject({ path: '/healthcheck', port: 8081 });
   });
 
   test('images come from the release file: a digest in prd, a tag in dev, and IfNotPresent pulls', () => {
@@ -93,7 +95,8 @@ describe('service workloads', () => {
   test('every PodDisruptionBudget and Service selects exactly its Deployment’s Pods', () => {
     for (const { path, obj } of objectsWhere((o) => (o.kind === 'PodDisruptionBudget' || o.kind === 'Service') && !managedObjects.has(`${o.metadata.namespace}/${o.metadata.name}`))) {
       const dir = path.slice(0, path.lastIndexOf('/'));
-      const d = objectAt(`${dir}/deployment-${obj.metadata.name}.yaml`);
+      // The headless `<name>-peers` Service of a clustered service selects that service's Pods.
+      const d = objectAt(`${dir}/deployment-${obj.metadata.name.replace(/-peers$/, '')}.yaml`);
       const selector = obj.kind === 'Service' ? obj.spec.selector : obj.spec.selector.matchLabels;
       expect(selector).toEqual(d.spec.selector.matchLabels);
       expect(d.spec.template.metadata.labels).toMatchObject(selector);

@@ -1,6 +1,7 @@
 /**
- * The bootstrap simulator: reads each rendered environment and reports, per file, what would stop a
- * fresh cluster from reaching all Healthy from its root Application.
+ * `npm run verify`: reads each rendered environment and reports, per file, what would stop a fresh
+ * cluster from reaching all Healthy from its root Application (verify/bootstrap/) and which declared
+ * route would not reach its workload (verify/declared-routes.ts, through the request tracer).
  */
 import { argocdInstallation } from './bootstrap/argocd-installation';
 import { crdAddonPrune } from './bootstrap/crd-addon-prune';
@@ -14,6 +15,7 @@ import { projectSource } from './bootstrap/project-source';
 import { referenceAvailability } from './bootstrap/reference-availability';
 import { retryPolicy } from './bootstrap/retry-policy';
 import { systemNodeCapacity } from './bootstrap/system-node-capacity';
+import { declaredRoutes } from './declared-routes';
 import { runChecks, type Check, type Finding } from './registry';
 import { simulate } from './simulation';
 import { environmentDirs, readEnvTree } from './tree';
@@ -32,6 +34,7 @@ export const CHECKS: readonly Check[] = [
   retryPolicy,
   eksAddonTolerations,
   systemNodeCapacity,
+  declaredRoutes,
 ];
 
 /** Findings of one environment folder (`dist/<env>`). */

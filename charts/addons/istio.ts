@@ -47,10 +47,11 @@ const podResources = (p: SystemPod) => ({ requests: { cpu: cpuQuantity(p), memor
  * more replicas with a PodDisruptionBudget, and a Pod security context that passes "restricted"
  * (the chart's default omits seccomp).
  */
-function gatewayValues(env: Environment, gw: GatewayIdentity, pod: SystemPod, service: Record<string, unknown>): Record<string, unknown> {
+function gatewayValues(env: Environment, gw: GatewayIdentity, pod: SystemPod, service: Record<string, unknown>, podAnnotations: Record<string, string> = {}): Record<string, unknown> {
   const min = pod.replicas;
   return {
     labels: { ...gw.selector },
+    ...(Object.keys(podAnnotations).length > 0 ? { podAnnotations } : {}),
     service,
     autoscaling: { enabled: true, minReplicas: min, maxReplicas: Math.max(min, env.sizing.systemNodes.max), targetCPUUtilizationPercentage: 80 },
     podDisruptionBudget: { minAvailable: 1 },
@@ -61,6 +62,14 @@ function gatewayValues(env: Environment, gw: GatewayIdentity, pod: SystemPod, se
     ...onSystemNodes,
   };
 }
+
+/**
+ * Proxies in front of the ingress gateway: exactly the ALB. With `numTrustedProxies: 1` Envoy's
+ * xff_num_trusted_hops is 1, so it keeps the ALB's X-Forwarded-Proto (https) and takes the client
+ * address from X-Forwarded-For; with 0 Envoy overwrites X-Forwarded-Proto with the scheme of its
+ * own plain-HTTP listener (Envoy docs, http_conn_man/headers#x-forwarded-proto).
+ */
+export const INGRESS_TRUSTED_PROXIES = 1;
 
 /** Webhook fields istiod manages itself once running (Argo CD must not fight it). */
 const ISTIOD_MANAGED_WEBHOOK_FIELDS: AddonSpec['ignoreDifferences'] = [
@@ -96,6 +105,9 @@ export function istioAddons(platform: Platform, env: Environment): AddonSpec[] {
           autoscaleMax: Math.max(systemPods(env).istiod.replicas, 5),
           resources: podResources(systemPods(env).istiod),
           seccompProfile: { type: 'RuntimeDefault' },
+          // Each verifying sidecar fetches the JWKS itself through its own mesh cluster (mTLS to the
+          // in-cluster Keycloak Service), instead of istiod fetching it from outside the mesh.
+          env: { PILOT_JWT_ENABLE_REMOTE_JWKS: 'envoy' },
           // Pods are redirected by the CNI plugin, not by a privileged istio-init container.
           cni: { enabled: true },
           topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app: 'istiod' } } }],
@@ -129,7 +141,7 @@ export function istioAddons(platform: Platform, env: Environment): AddonSpec[] {
           { name: 'status-port', port: ISTIO_STATUS_PORT, targetPort: ISTIO_STATUS_PORT, protocol: 'TCP', nodePort: istioIngressStatusNodePort(platform) },
           { name: 'http2', port: INGRESS_HTTP_PORT, targetPort: INGRESS_HTTP_PORT, protocol: 'TCP', nodePort: platform.nodePorts.istioIngressHttp },
         ],
-      }),
+      }, { 'proxy.istio.io/config': JSON.stringify({ gatewayTopology: { numTrustedProxies: INGRESS_TRUSTED_PROXIES } }) }),
       INGRESS_GATEWAY.name,
     ),
       systemPods: [systemPods(env).istioIngressGateway],

@@ -2,6 +2,7 @@ import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { parseServiceKey, serviceHost } from '../../platform/naming';
+import { edgeTraffic } from '../../platform/traffic';
 import type { Platform, Service } from '../../platform/types';
 
 /** Where the BFF's routing config is mounted (the Nginx image's main config). */
@@ -13,27 +14,55 @@ interface Upstream {
   readonly host: string;
   readonly port: number;
   readonly protocol: 'http' | 'grpc';
+  /** gRPC services (proto `package.Service`) the upstream serves: one location each. */
+  readonly grpcServices: readonly string[];
+  /** Read timeout of the edge, seconds (0 = streaming: the longest Nginx allows here). */
+  readonly timeoutSeconds: number;
 }
 
-/** The upstreams of a BFF: each declared service dependency, on its first port. */
+/** Read timeout Nginx uses for a streaming edge (Nginx has no "none"). */
+export const STREAMING_READ_TIMEOUT_SECONDS = 3600;
+
+/** The upstreams of a BFF: each declared service dependency, on its first serving port, with the edge's timeout. */
 export function bffUpstreams(platform: Pick<Platform, 'teams'>, service: Service): Upstream[] {
   return service.dependencies.flatMap((dep) => {
     if (!('service' in dep)) return [];
     const ref = parseServiceKey(dep.service);
     const target = platform.teams.flatMap((t) => t.namespaces).find((n) => n.name === ref.namespace)?.services.find((s) => s.name === ref.service);
     if (!target) return [];
-    const port = target.ports[0];
-    return [{ name: ref.service, host: serviceHost(ref), port: port.port, protocol: port.protocol }];
+    const port = target.ports.find((p) => p.name !== 'http-metrics') ?? target.ports[0];
+    return [{ name: ref.service, host: serviceHost(ref), port: port.port, protocol: port.protocol, grpcServices: port.grpcServices, timeoutSeconds: edgeTraffic(dep, target).timeoutSeconds }];
   });
 }
 
+const readTimeout = (u: Upstream): string => `${u.timeoutSeconds === 0 ? STREAMING_READ_TIMEOUT_SECONDS : u.timeoutSeconds}s`;
+
 /**
- * nginx.conf of a BFF (source 002 §6.1, §7.1: one Nginx per client; gRPC upstreams through
- * ngx_http_grpc_module). Each upstream is reached under `/<service>/`; the sidecar adds mTLS, so
- * Nginx speaks plaintext to localhost. Writable paths live under /tmp (read-only root filesystem).
+ * nginx.conf of a BFF (source 002 §6.1, §7.1: one Nginx per client, the API gateway in front of
+ * the gRPC microservices; ngx_http_grpc_module). Browsers speak gRPC-Web; the Istio ingress
+ * gateway bridges it to gRPC (Envoy grpc_web filter on its GRPC-Web server) and strips the public
+ * prefix, so requests arrive here as gRPC over HTTP/2 on the BFF's gRPC port with the path
+ * `/<package.Service>/<Method>`. Each gRPC service of each dependency gets its own location and
+ * `grpc_pass` forwards the path unchanged (what the gRPC server expects); the `Authorization`
+ * header (the user's token) is passed on, so every microservice verifies it. HTTP dependencies are
+ * reached under `/<service>/` with the prefix stripped. Health checks are answered over HTTP/1.1
+ * on the health port. The sidecar adds mTLS, so Nginx speaks plaintext to localhost. Writable
+ * paths live under /tmp (read-only root filesystem).
  */
 export function renderNginxConfig(service: Service, upstreams: readonly Upstream[]): string {
-  const port = service.ports.find((p) => p.name === service.health.port) ?? service.ports[0];
+  const healthPort = service.ports.find((p) => p.name === service.health.port) ?? service.ports[0];
+  const apiPort = service.ports.find((p) => p.name !== 'http-metrics' && p.name !== healthPort.name) ?? healthPort;
+  const grpcServer = apiPort.protocol === 'grpc';
+  const health = [`    location = ${service.health.readiness} {`, '      access_log off;', '      default_type text/plain;', '      return 200 "ok\\n";', '    }'];
+  const routes = upstreams.flatMap((u) =>
+    u.protocol === 'grpc'
+      ? u.grpcServices.flatMap((g) => [`    location /${g}/ {`, `      grpc_pass grpc://${u.name};`, `      grpc_read_timeout ${readTimeout(u)};`, `      grpc_send_timeout ${readTimeout(u)};`, '    }'])
+      : [`    location /${u.name}/ {`, `      proxy_pass http://${u.name}/;`, '      proxy_http_version 1.1;', '      proxy_set_header Connection "";', `      proxy_read_timeout ${readTimeout(u)};`, '    }'],
+  );
+  const notFound = ['    location / {', '      return 404;', '    }'];
+  const server = (port: number, http2: boolean, body: string[]) => ['  server {', `    listen ${port};`, ...(http2 ? ['    http2 on;'] : []), ...body, ...notFound, '  }'];
+  const servers =
+    apiPort.port === healthPort.port ? server(apiPort.port, grpcServer, [...health, ...routes]) : [...server(healthPort.port, false, health), ...server(apiPort.port, grpcServer, routes)];
   const lines = [
     '# Rendered from the platform model: edit the BFF dependencies, not this file.',
     'worker_processes auto;',
@@ -48,27 +77,8 @@ export function renderNginxConfig(service: Service, upstreams: readonly Upstream
     '  access_log /dev/stdout;',
     '  error_log /dev/stderr warn;',
     '  server_tokens off;',
-    `  proxy_read_timeout ${service.traffic.timeoutSeconds}s;`,
-    `  grpc_read_timeout ${service.traffic.timeoutSeconds}s;`,
     ...upstreams.flatMap((u) => [`  upstream ${u.name} {`, `    server ${u.host}:${u.port};`, '    keepalive 32;', '  }']),
-    '  server {',
-    `    listen ${port.port};`,
-    '    http2 on;',
-    `    location = ${service.health.readiness} {`,
-    '      access_log off;',
-    '      default_type text/plain;',
-    '      return 200 "ok\\n";',
-    '    }',
-    ...upstreams.flatMap((u) => [
-      `    location /${u.name}/ {`,
-      u.protocol === 'grpc' ? `      grpc_pass grpc://${u.name};` : `      proxy_pass http://${u.name}/;`,
-      ...(u.protocol === 'http' ? ['      proxy_http_version 1.1;', '      proxy_set_header Connection "";'] : []),
-      '    }',
-    ]),
-    '    location / {',
-    '      return 404;',
-    '    }',
-    '  }',
+    ...servers,
     '}',
   ];
   return `${lines.join('\n')}\n`;

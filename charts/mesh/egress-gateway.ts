@@ -1,31 +1,31 @@
 /**
- * Egress through the egress gateway (source 002 §9.2; Istio task "Egress gateway for HTTPS
- * traffic"), for the declared external hosts and the AWS APIs of the services' grants: the
- * application opens TLS to the external host itself; its sidecar routes the
- * connection by SNI to the egress gateway, which passes it through (no termination) to the host.
- * Everything lives in the egress namespace beside the ServiceEntries:
- * - `Gateway` `istio-egressgateway`: one TLS PASSTHROUGH server per port, hosts = the declared
- *   external hosts on that port;
- * - `DestinationRule` for the egress gateway Service with the `external` subset every route uses;
- * - one `VirtualService` per external host: mesh -> egress gateway (subset `external`), egress
- *   gateway -> the host, both matched on port and SNI.
+ * Egress through the egress gateway (source 002 §9.2; Istio task "Egress Gateways", HTTPS
+ * traffic with mutual TLS to the gateway), for the declared external hosts and the AWS APIs of the
+ * services' grants. The application opens TLS to the external host itself; its sidecar wraps the
+ * connection in mesh mutual TLS (ISTIO_MUTUAL, SNI = the external host) to the egress gateway, so
+ * the gateway knows the caller's identity; the gateway terminates only the mesh TLS and passes
+ * the application's TLS on to the host unchanged. Everything lives in the egress namespace beside
+ * the ServiceEntries:
+ * - `Gateway` `istio-egressgateway`: one ISTIO_MUTUAL server per external host and port (its own
+ *   filter chain, selected by the mesh SNI);
+ * - `DestinationRule` for the egress gateway Service with one subset per external host
+ *   (ISTIO_MUTUAL, `sni` = the host);
+ * - one `VirtualService` per external host: mesh -> the gateway's subset of the host (tls route,
+ *   matched on port and the application's SNI), gateway -> the host (tcp route on the port);
+ * - the gateway's ALLOW policy (EgressGatewayPolicy) admits, per host, only the principals of the
+ *   services that declare it, with `connection.sni` = the host.
  * The VirtualServices and DestinationRule are exported only to the declaring namespaces.
- *
- * Passthrough means the sidecar-to-gateway hop carries the application's TLS, not mesh mTLS, so the
- * gateway sees no caller principal (istio/istio#48955); what may leave is enforced at the callers'
- * sidecars (Sidecar egress hosts + ServiceEntry exportTo + REGISTRY_ONLY) and, at the gateway, by
- * SNI (EgressGatewayPolicy).
  */
 import { Construct } from 'constructs';
-import { DestinationRule, Gateway, GatewaySpecServersTlsMode, VirtualService } from '../../imports/networking.istio.io';
+import { DestinationRule, DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsTlsMode, Gateway, GatewaySpecServersTlsMode, VirtualService } from '../../imports/networking.istio.io';
 import { ISTIO_EGRESS_NAMESPACE } from '../../platform/naming';
 import type { Environment, Platform } from '../../platform/types';
 import { EGRESS_GATEWAY, gatewayHost } from './gateway-identities';
 import { meshConfig } from './mesh-config';
 import { type ExternalHost, externalHosts, hostSlug } from './topology';
 
-/** Subset of the egress gateway Service that every egress route targets (one subset, as the Istio task reuses it). */
-export const EGRESS_SUBSET = 'external';
+/** Subset of the egress gateway Service for one external host (its mesh TLS carries the host as SNI). */
+export const egressSubset = (host: string): string => `external-${hostSlug(host)}`;
 /** "<namespace>/<name>" of the egress Gateway resource, as VirtualServices reference it. */
 export const EGRESS_GATEWAY_REF = `${ISTIO_EGRESS_NAMESPACE}/${EGRESS_GATEWAY.name}`;
 
@@ -37,18 +37,19 @@ export class EgressRouting extends Construct {
     const hosts = externalHosts(props.platform, props.env);
     if (hosts.length === 0) return;
     const gatewayFqdn = gatewayHost(EGRESS_GATEWAY);
-    const ports = [...new Set(hosts.flatMap((h) => h.ports))].sort((a, b) => a - b);
 
     meshConfig(
       new Gateway(this, 'gateway', {
         metadata: { name: EGRESS_GATEWAY.name },
         spec: {
           selector: { ...EGRESS_GATEWAY.selector },
-          servers: ports.map((port) => ({
-            port: { number: port, name: `tls-${port}`, protocol: 'TLS' },
-            hosts: hosts.filter((h) => h.ports.includes(port)).map((h) => `./${h.host}`),
-            tls: { mode: GatewaySpecServersTlsMode.PASSTHROUGH },
-          })),
+          servers: hosts.flatMap((h) =>
+            h.ports.map((port) => ({
+              port: { number: port, name: `tls-${port}-${hostSlug(h.host)}`.slice(0, 63), protocol: 'TLS' },
+              hosts: [`./${h.host}`],
+              tls: { mode: GatewaySpecServersTlsMode.ISTIO_UNDERSCORE_MUTUAL },
+            })),
+          ),
         },
       }),
     );
@@ -56,7 +57,14 @@ export class EgressRouting extends Construct {
     meshConfig(
       new DestinationRule(this, 'gateway-destination', {
         metadata: { name: EGRESS_GATEWAY.name },
-        spec: { host: gatewayFqdn, subsets: [{ name: EGRESS_SUBSET }], exportTo: exported(hosts.flatMap((h) => h.namespaces)) },
+        spec: {
+          host: gatewayFqdn,
+          subsets: hosts.map((h) => ({
+            name: egressSubset(h.host),
+            trafficPolicy: { portLevelSettings: h.ports.map((port) => ({ port: { number: port }, tls: { mode: DestinationRuleSpecSubsetsTrafficPolicyPortLevelSettingsTlsMode.ISTIO_UNDERSCORE_MUTUAL, sni: h.host } })) },
+          })),
+          exportTo: exported(hosts.flatMap((h) => h.namespaces)),
+        },
       }),
     );
 
@@ -75,16 +83,14 @@ class ExternalHostRoute extends Construct {
           hosts: [host],
           gateways: ['mesh', EGRESS_GATEWAY_REF],
           exportTo: exported(namespaces),
-          tls: ports.flatMap((port) => [
-            {
-              match: [{ gateways: ['mesh'], port, sniHosts: [host] }],
-              route: [{ destination: { host: props.gatewayFqdn, subset: EGRESS_SUBSET, port: { number: port } } }],
-            },
-            {
-              match: [{ gateways: [EGRESS_GATEWAY_REF], port, sniHosts: [host] }],
-              route: [{ destination: { host, port: { number: port } }, weight: 100 }],
-            },
-          ]),
+          tls: ports.map((port) => ({
+            match: [{ gateways: ['mesh'], port, sniHosts: [host] }],
+            route: [{ destination: { host: props.gatewayFqdn, subset: egressSubset(host), port: { number: port } } }],
+          })),
+          tcp: ports.map((port) => ({
+            match: [{ gateways: [EGRESS_GATEWAY_REF], port }],
+            route: [{ destination: { host, port: { number: port } }, weight: 100 }],
+          })),
         },
       }),
     );

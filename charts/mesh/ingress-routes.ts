@@ -9,8 +9,9 @@
  *   longer path prefixes before shorter ones ("/auth/", "/api/" before "/"), and within a prefix the
  *   `User-Agent` routes (smartphone browsers) before the route without one, which is the fallback
  *   (PC browsers). The partner API host is matched by `Host` alone (the Gateway/VirtualService host);
- * - destinations are the services' Services (FQDN, first HTTP port), with the services' own
- *   timeout and retries.
+ * - destinations are the services' Services (FQDN, first serving port), with the services' own
+ *   timeout and retries; routes to a BFF strip the public prefix and the gateway bridges gRPC-Web
+ *   to gRPC (see `stripsPrefix`, `gatewayProtocol`).
  */
 import { Construct } from 'constructs';
 import { Gateway, VirtualService, type VirtualServiceSpecHttp, type VirtualServiceSpecHttpMatch } from '../../imports/networking.istio.io';
@@ -18,7 +19,7 @@ import { internalHost, ISTIO_INGRESS_NAMESPACE, publicHost, serviceHost } from '
 import type { Environment, Platform } from '../../platform/types';
 import { INGRESS_GATEWAY, INGRESS_HTTP_PORT } from './gateway-identities';
 import { meshConfig } from './mesh-config';
-import { firstHttpPort, type MeshService, meshServices } from './topology';
+import { type MeshService, meshServices, routedPort } from './topology';
 import { resilience } from './virtual-service';
 
 /** One route of an ingress host to a service. */
@@ -65,6 +66,22 @@ export function ingressHosts(platform: Pick<Platform, 'teams'>, env: Pick<Enviro
   return hosts;
 }
 
+/**
+ * A route to a BFF strips its public prefix ("/api/shop.order.v1.OrderService/Get" reaches the BFF
+ * as "/shop.order.v1.OrderService/Get", the path gRPC servers expect): VirtualService
+ * `rewrite.uri` replaces the matched prefix.
+ */
+export const stripsPrefix = (r: IngressRoute): boolean => r.target.service.kind === 'bff' && r.pathPrefix !== '/';
+
+/**
+ * Server protocol of a gateway: GRPC-Web when it routes to a gRPC port (a BFF), so Istio adds
+ * Envoy's grpc_web filter to the listener (pilot/pkg/networking/core/listener_builder.go: the
+ * filter is added when the port protocol is GRPC-Web) and browsers' gRPC-Web requests (HTTP/1.1
+ * through the ALB) leave the gateway as gRPC over HTTP/2; other requests pass the filter untouched.
+ */
+export const gatewayProtocol = (hosts: readonly IngressHost[]): 'HTTP' | 'GRPC-Web' =>
+  hosts.some((h) => h.routes.some((r) => routedPort(r.target.service).protocol === 'grpc')) ? 'GRPC-Web' : 'HTTP';
+
 function httpRoutes(host: IngressHost): VirtualServiceSpecHttp[] {
   const names = new Map<string, number>();
   return host.routes.map((r) => {
@@ -75,7 +92,8 @@ function httpRoutes(host: IngressHost): VirtualServiceSpecHttp[] {
     return {
       name: seen === 0 ? base : `${base}-${seen + 1}`,
       match: [match],
-      route: [{ destination: { host: serviceHost(r.target.ref), port: { number: firstHttpPort(r.target.service).port } } }],
+      ...(stripsPrefix(r) ? { rewrite: { uri: '/' } } : {}),
+      route: [{ destination: { host: serviceHost(r.target.ref), port: { number: routedPort(r.target.service).port } } }],
       ...resilience(r.target.service.traffic),
     };
   });
@@ -86,15 +104,16 @@ export class IngressRouting extends Construct {
   constructor(scope: Construct, id: string, props: { readonly platform: Platform; readonly env: Environment }) {
     super(scope, id);
     const hosts = ingressHosts(props.platform, props.env);
-    const gateways = new Map<string, string[]>();
-    for (const h of hosts) gateways.set(h.gateway, [...(gateways.get(h.gateway) ?? []), h.host]);
-    for (const [name, names] of gateways) {
+    const gateways = new Map<string, IngressHost[]>();
+    for (const h of hosts) gateways.set(h.gateway, [...(gateways.get(h.gateway) ?? []), h]);
+    for (const [name, served] of gateways) {
+      const names = served.map((h) => h.host);
       meshConfig(
         new Gateway(this, `gateway-${name}`, {
           metadata: { name },
           spec: {
             selector: { ...INGRESS_GATEWAY.selector },
-            servers: [{ port: { number: INGRESS_HTTP_PORT, name: 'http', protocol: 'HTTP' }, hosts: [...names].sort().map((n) => `./${n}`) }],
+            servers: [{ port: { number: INGRESS_HTTP_PORT, name: 'http', protocol: gatewayProtocol(served) }, hosts: [...names].sort().map((n) => `./${n}`) }],
           },
         }),
       );

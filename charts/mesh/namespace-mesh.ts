@@ -7,7 +7,8 @@
  * - every in-mesh namespace: STRICT PeerAuthentication and `default-deny`;
  * - every in-mesh namespace running services: its Sidecar, and per service the ALLOW policy derived
  *   from the declared dependencies and exposure, Prometheus' scrape, the DestinationRule,
- *   the mesh VirtualService and, for `endUserAuth`, the RequestAuthentication;
+ *   the mesh VirtualService, the headless peers Service of a clustered service and, for every
+ *   token-consuming service, the RequestAuthentication;
  * - the ingress gateway namespace: the Gateways, the host routes and the gateway's ALLOW policy;
  * - the egress gateway namespace: the ServiceEntries (external hosts, Aurora), the egress
  *   Gateway/DestinationRule/VirtualServices and the gateway's ALLOW policy.
@@ -26,7 +27,8 @@ import { EndUserRequestAuthentication } from './request-authentication';
 import { AuroraServiceEntry, ExternalServiceEntry } from './service-entries';
 import { NamespaceSidecar } from './sidecar';
 import { MeshTelemetry } from './telemetry';
-import { externalHosts, hostSlug } from './topology';
+import { PeerService } from './peer-service';
+import { consumesTokens, externalHosts, hostSlug, refOf } from './topology';
 import { ServiceVirtualService } from './virtual-service';
 
 export interface NamespaceMeshProps {
@@ -61,11 +63,12 @@ export class NamespaceMesh extends Construct {
 
     for (const service of namespace.services) {
       const scope = new Construct(this, service.name);
-      new ServiceAllowPolicy(scope, 'allow', { platform, namespace, service });
+      new ServiceAllowPolicy(scope, 'allow', { platform, env, namespace, service });
       new MetricsScrapePolicy(scope, 'allow-metrics', { service });
       new ServiceDestinationRule(scope, 'destination-rule', { namespace, service });
-      new ServiceVirtualService(scope, 'virtual-service', { namespace, service });
-      if (service.endUserAuth) new EndUserRequestAuthentication(scope, 'request-authentication', { platform, env, service });
+      new ServiceVirtualService(scope, 'virtual-service', { platform, namespace, service });
+      new PeerService(scope, 'peers', { service });
+      if (consumesTokens(platform, refOf(namespace, service), service)) new EndUserRequestAuthentication(scope, 'request-authentication', { platform, env, service });
     }
 
     if (namespace.name === ISTIO_INGRESS_NAMESPACE) {

@@ -1,16 +1,32 @@
 /**
- * End-user tokens (source 002 §7.6: Keycloak + Istio, OIDC authorization code flow). A service with
- * `endUserAuth` validates the Keycloak access token in its sidecar: a request with an invalid
- * token is refused with 401 here; that a token is *required* on requests through the ingress
- * gateway is the AuthorizationPolicy's job (ServiceAllowPolicy, `requestPrincipals: ["*"]`).
+ * End-user tokens (source 002 §7.6: Keycloak + Istio, OIDC authorization code flow; seed 000:
+ * each microservice verifies the access token with the IdP). Every token-consuming workload (the
+ * services with `endUserAuth`, and the services those call, which receive the forwarded token)
+ * validates the Keycloak access token in its own sidecar: a request with an invalid token, or one
+ * of another issuer, is refused with 401 here; that a token is *required* is the
+ * AuthorizationPolicy's job (`requestPrincipals` of the issuer).
+ *
+ * The issuer is `keycloakIssuer` (platform/naming.ts), the URL Keycloak's hostname is fixed to.
+ * The JWKS is fetched in-cluster from the Keycloak Service by the workload's own sidecar (istiod
+ * runs with PILOT_JWT_ENABLE_REMOTE_JWKS=envoy, charts/addons/istio.ts), over mesh mTLS: no
+ * hairpin through the public ALB and WAF.
  */
 import { Construct } from 'constructs';
 import { RequestAuthentication } from '../../imports/security.istio.io';
-import { oidcIssuer, oidcJwksUri, selectorLabels } from '../../platform/naming';
+import { oidcInClusterJwksUri, oidcIssuer, parseServiceKey, selectorLabels } from '../../platform/naming';
 import type { Environment, Platform, Service } from '../../platform/types';
 import { meshConfig } from './mesh-config';
+import { firstHttpPort, meshServices } from './topology';
 
 export const requestAuthenticationName = (service: Pick<Service, 'name'>): string => `${service.name}-jwt`;
+
+/** The in-cluster JWKS URL of the platform IdP (its Service, first HTTP port). */
+export function identityJwksUri(platform: Pick<Platform, 'identity' | 'teams'>): string {
+  const ref = parseServiceKey(platform.identity.service);
+  const idp = meshServices(platform).find((m) => m.ref.namespace === ref.namespace && m.ref.service === ref.service);
+  if (!idp) throw new Error(`identity.service ${platform.identity.service} is not a declared service`);
+  return oidcInClusterJwksUri(platform, firstHttpPort(idp.service).port);
+}
 
 export class EndUserRequestAuthentication extends Construct {
   constructor(scope: Construct, id: string, props: { readonly platform: Platform; readonly env: Environment; readonly service: Service }) {
@@ -21,8 +37,8 @@ export class EndUserRequestAuthentication extends Construct {
         metadata: { name: requestAuthenticationName(service) },
         spec: {
           selector: { matchLabels: selectorLabels(service) },
-          // The BFF passes the token on to its upstreams, so the sidecar keeps it in the request.
-          jwtRules: [{ issuer: oidcIssuer(platform, env), jwksUri: oidcJwksUri(platform, env), forwardOriginalToken: true }],
+          // Kept in the request: a BFF passes it on to its upstreams, which verify it again.
+          jwtRules: [{ issuer: oidcIssuer(platform, env), jwksUri: identityJwksUri(platform), forwardOriginalToken: true }],
         },
       }),
     );

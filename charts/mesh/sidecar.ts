@@ -14,6 +14,8 @@
  * - the namespace's own Services when a service clusters (`peerPorts`): its installer (the Temporal
  *   chart) names the per-component Services, which the model does not list;
  * - the Kubernetes API when the namespace runs the Keycloak Operator (it watches its namespace).
+ * - the platform IdP's Service, for namespaces whose services verify end-user tokens (JWKS);
+ * - the service's own headless `<name>-peers` Service when it declares `peerPorts` (clustering).
  *
  * Not rendered in the gateway namespaces: a Sidecar resource is meant for sidecars only, but a
  * namespace-wide one can leak into a gateway's scope (istio/istio#59602) and cut its routes.
@@ -25,15 +27,19 @@ import type { Environment, Namespace, Platform } from '../../platform/types';
 import { EGRESS_GATEWAY, gatewayHost } from './gateway-identities';
 import { meshConfig } from './mesh-config';
 import { otelCollectorEgressHost } from './telemetry';
-import { auroraMeshHost, externalCallsOf, scopedServiceHost } from './topology';
+import { auroraMeshHost, consumesTokens, externalCallsOf, peerServiceName, refOf, scopedServiceHost } from './topology';
 
 /** The API server's Service, as a Sidecar egress host. */
 export const KUBERNETES_API_EGRESS_HOST = 'default/kubernetes.default.svc.cluster.local';
 
 /** The sorted egress hosts of a namespace's Sidecar. */
-export function sidecarEgressHosts(platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name' | 'account' | 'region'>, namespace: Namespace): string[] {
+export function sidecarEgressHosts(platform: Pick<Platform, 'name' | 'teams' | 'identity'>, env: Pick<Environment, 'name' | 'account' | 'region'>, namespace: Namespace): string[] {
   const hosts = new Set<string>([`${ISTIO_SYSTEM_NAMESPACE}/*`, otelCollectorEgressHost()]);
   for (const service of namespace.services) {
+    // Token consumers' sidecars fetch the IdP's JWKS themselves (request-authentication.ts).
+    if (consumesTokens(platform, refOf(namespace, service), service)) hosts.add(scopedServiceHost(parseServiceKey(platform.identity.service)));
+    // Clustered services reach their own replicas through the headless peers Service.
+    if (service.peerPorts.length > 0) hosts.add(scopedServiceHost({ namespace: namespace.name, service: peerServiceName(service) }));
     for (const dep of service.dependencies) if ('service' in dep) hosts.add(scopedServiceHost(parseServiceKey(dep.service)));
     for (const call of externalCallsOf(platform, env, service)) {
       hosts.add(`${ISTIO_EGRESS_NAMESPACE}/${call.host}`);

@@ -4,7 +4,7 @@
  * test derives the same answers from the same declarations.
  */
 import { auroraWriterHost, serviceAccountName, serviceHost, serviceKey, servicePrincipal, type ServiceRef } from '../../platform/naming';
-import type { Environment, Namespace, Platform, Service, ServicePort, Team } from '../../platform/types';
+import type { Environment, Namespace, Platform, Service, ServiceDependency, ServicePort, Team } from '../../platform/types';
 import { awsEndpoints } from './aws-endpoints';
 
 /** Name of a service's dedicated metrics port (scraped by Prometheus, never called by services). */
@@ -56,14 +56,58 @@ export function meshServices(platform: Pick<Platform, 'teams'>): MeshService[] {
 
 export const refOf = (namespace: Pick<Namespace, 'name'>, service: Pick<Service, 'name'>): ServiceRef => ({ namespace: namespace.name, service: service.name });
 
+/** A declared call: the caller and the dependency edge (with its call kind and timeouts). */
+export interface CallEdge {
+  readonly caller: MeshService;
+  readonly dependency: ServiceDependency;
+}
+
+const CALLERS = new WeakMap<object, Map<string, CallEdge[]>>();
+
+/** Every service's incoming edges, indexed once per model (linear in the number of edges). */
+function callerIndex(platform: Pick<Platform, 'teams'>): Map<string, CallEdge[]> {
+  const cached = CALLERS.get(platform.teams);
+  if (cached) return cached;
+  const index = new Map<string, CallEdge[]>();
+  for (const caller of meshServices(platform)) {
+    for (const d of caller.service.dependencies) if ('service' in d) index.set(d.service, [...(index.get(d.service) ?? []), { caller, dependency: d }]);
+  }
+  CALLERS.set(platform.teams, index);
+  return index;
+}
+
+/** The declared edges into `target`, in model order. */
+export const callEdgesOf = (platform: Pick<Platform, 'teams'>, target: ServiceRef): CallEdge[] => callerIndex(platform).get(serviceKey(target)) ?? [];
+
 /** Services that declare a dependency on `target`, in model order. */
 export function callersOf(platform: Pick<Platform, 'teams'>, target: ServiceRef): MeshService[] {
-  return [...(indexOf(platform).callers.get(serviceKey(target)) ?? [])];
+  return callEdgesOf(platform, target).map((e) => e.caller);
 }
+
+/**
+ * Whether a service consumes end-user tokens: it takes them itself (`endUserAuth`) or a caller
+ * that takes them (a BFF) forwards them to it (seed 000: each microservice verifies the token).
+ */
+export const consumesTokens = (platform: Pick<Platform, 'teams'>, ref: ServiceRef, service: Pick<Service, 'endUserAuth'>): boolean =>
+  service.endUserAuth || callEdgesOf(platform, ref).some((e) => e.caller.service.endUserAuth);
+
+/** Port ingress routes target: the service's first serving port (a BFF's gRPC port, a frontend's HTTP port). */
+export function routedPort(service: Pick<Service, 'name' | 'ports'>): ServicePort {
+  const port = servingPorts(service)[0];
+  if (!port) throw new Error(`service ${service.name} has no port to route to`);
+  return port;
+}
+
+/** Name of the headless Service that lists a clustered service's Pods on its peer ports. */
+export const peerServiceName = (service: Pick<Service, 'name'>): string => `${service.name}-peers`;
+
+/** SPIFFE principal of a service's Pods: its ServiceAccount (the model's `serviceAccount` where an installer shares one). */
+export const principalOf = (m: Pick<MeshService, 'ref' | 'service'>): string =>
+  servicePrincipal({ namespace: m.ref.namespace, service: serviceAccountName(m.service) });
 
 /** Sorted, de-duplicated SPIFFE principals of the ServiceAccounts of a service's declared callers. */
 export function callerPrincipals(platform: Pick<Platform, 'teams'>, target: ServiceRef): string[] {
-  return [...new Set(callersOf(platform, target).map((c) => servicePrincipal({ namespace: c.ref.namespace, service: serviceAccountName(c.service) })))].sort();
+  return [...new Set(callersOf(platform, target).map(principalOf))].sort();
 }
 
 /** Whether the service is reachable through the Istio ingress gateway (a public route or an internal host). */
@@ -104,6 +148,8 @@ export interface ExternalHost {
   readonly ports: readonly number[];
   /** Namespaces of the calling services, sorted. */
   readonly namespaces: readonly string[];
+  /** SPIFFE principals of the calling services, sorted (the egress gateway admits only these). */
+  readonly principals: readonly string[];
 }
 
 /** Every external host an in-mesh service calls, sorted by host. */
@@ -115,22 +161,23 @@ export function externalHosts(platform: Pick<Platform, 'name' | 'teams'>, env: P
     hosts = computeExternalHosts(platform, env);
     cache.set(key, hosts);
   }
-  return hosts.map((h) => ({ ...h, ports: [...h.ports], namespaces: [...h.namespaces] }));
+  return hosts.map((h) => ({ ...h, ports: [...h.ports], namespaces: [...h.namespaces], principals: [...h.principals] }));
 }
 
 function computeExternalHosts(platform: Pick<Platform, 'name' | 'teams'>, env: Pick<Environment, 'name' | 'account' | 'region'>): ExternalHost[] {
-  const byHost = new Map<string, { ports: Set<number>; namespaces: Set<string> }>();
+  const byHost = new Map<string, { ports: Set<number>; namespaces: Set<string>; principals: Set<string> }>();
   for (const s of indexOf(platform).services.filter((m) => m.namespace.mesh)) {
     for (const call of externalCallsOf(platform, env, s.service)) {
-      const entry = byHost.get(call.host) ?? { ports: new Set(), namespaces: new Set() };
+      const entry = byHost.get(call.host) ?? { ports: new Set(), namespaces: new Set(), principals: new Set() };
       entry.ports.add(call.port);
       entry.namespaces.add(s.namespace.name);
+      entry.principals.add(principalOf(s));
       byHost.set(call.host, entry);
     }
   }
   return [...byHost.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([host, e]) => ({ host, ports: [...e.ports].sort((a, b) => a - b), namespaces: [...e.namespaces].sort() }));
+    .map(([host, e]) => ({ host, ports: [...e.ports].sort((a, b) => a - b), namespaces: [...e.namespaces].sort(), principals: [...e.principals].sort() }));
 }
 
 /** Ports the egress gateway must listen on (443 always, so the gateway is usable before the first declaration). */

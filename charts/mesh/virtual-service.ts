@@ -1,41 +1,57 @@
 /**
  * `VirtualService` per service for in-mesh callers (the `mesh` gateway): per-route timeout and
- * retries from `service.traffic` (source 002 表5: timeout, retry). One route per serving port, so a
- * multi-port service keeps each port on its own destination; the metrics port is scraped from
- * outside the mesh and gets no route.
+ * retries (source 002 表5: timeout, retry). One route per serving port, so a multi-port service
+ * keeps each port on its own destination; the metrics port is scraped from outside the mesh and
+ * gets no route.
+ *
+ * Timeouts and retries come from the dependency edge (platform/traffic.ts edgeTraffic): a caller
+ * whose edge differs from the target's defaults (a `longPoll` or `streaming` edge, or its own
+ * timeouts) gets its own route first, matched on its namespace and Pod labels (`sourceNamespace`
+ * + `sourceLabels`: the first matching route wins); everyone else takes the target's defaults.
  */
 import { Construct } from 'constructs';
 import { VirtualService, type VirtualServiceSpecHttp } from '../../imports/networking.istio.io';
-import { serviceHost } from '../../platform/naming';
-import type { Namespace, Service, ServicePort, Traffic } from '../../platform/types';
+import { selectorLabels, serviceHost } from '../../platform/naming';
+import { edgeIsSpecial, edgeTraffic, type EdgeTraffic } from '../../platform/traffic';
+import type { Namespace, Platform, Service, ServicePort, Traffic } from '../../platform/types';
 import { meshConfig } from './mesh-config';
-import { refOf, seconds, servingPorts } from './topology';
+import { callEdgesOf, refOf, seconds, servingPorts } from './topology';
 
-/** Timeout and retries of every route to a service, from its model. */
-export function resilience(traffic: Traffic): Pick<VirtualServiceSpecHttp, 'timeout' | 'retries'> {
+/** Timeout and retries of a route from the edge's settings ("0s" = no timeout; no retries = attempts 0). */
+export function edgeResilience(e: EdgeTraffic, retryOn: string): Pick<VirtualServiceSpecHttp, 'timeout' | 'retries'> {
   return {
-    timeout: seconds(traffic.timeoutSeconds),
-    retries: { attempts: traffic.retryAttempts, perTryTimeout: seconds(traffic.perTryTimeoutSeconds), retryOn: traffic.retryOn },
+    timeout: seconds(e.timeoutSeconds),
+    retries: e.retryAttempts > 0 ? { attempts: e.retryAttempts, perTryTimeout: seconds(e.perTryTimeoutSeconds), retryOn } : { attempts: 0 },
   };
 }
 
-export function meshRoutes(host: string, ports: readonly ServicePort[], traffic: Traffic): VirtualServiceSpecHttp[] {
-  return ports.map((p) => ({
-    name: p.name,
-    match: [{ port: p.port }],
-    route: [{ destination: { host, port: { number: p.port } } }],
-    ...resilience(traffic),
-  }));
+/** Timeout and retries of every route to a service, from its model. */
+export function resilience(traffic: Traffic): Pick<VirtualServiceSpecHttp, 'timeout' | 'retries'> {
+  return edgeResilience(traffic, traffic.retryOn);
+}
+
+export function meshRoutes(platform: Pick<Platform, 'teams'>, namespace: Pick<Namespace, 'name'>, service: Service, ports: readonly ServicePort[]): VirtualServiceSpecHttp[] {
+  const host = serviceHost(refOf(namespace, service));
+  const special = callEdgesOf(platform, refOf(namespace, service)).filter((e) => edgeIsSpecial(e.dependency, service));
+  return ports.flatMap((p) => [
+    ...special.map((e) => ({
+      name: `${p.name}-from-${e.caller.namespace.name}-${e.caller.service.name}`,
+      match: [{ port: p.port, sourceNamespace: e.caller.namespace.name, sourceLabels: selectorLabels(e.caller.service) }],
+      route: [{ destination: { host, port: { number: p.port } } }],
+      ...edgeResilience(edgeTraffic(e.dependency, service), service.traffic.retryOn),
+    })),
+    { name: p.name, match: [{ port: p.port }], route: [{ destination: { host, port: { number: p.port } } }], ...resilience(service.traffic) },
+  ]);
 }
 
 export class ServiceVirtualService extends Construct {
-  constructor(scope: Construct, id: string, props: { readonly namespace: Namespace; readonly service: Service }) {
+  constructor(scope: Construct, id: string, props: { readonly platform: Platform; readonly namespace: Namespace; readonly service: Service }) {
     super(scope, id);
     const host = serviceHost(refOf(props.namespace, props.service));
     meshConfig(
       new VirtualService(this, 'resource', {
         metadata: { name: props.service.name },
-        spec: { hosts: [host], gateways: ['mesh'], http: meshRoutes(host, servingPorts(props.service), props.service.traffic) },
+        spec: { hosts: [host], gateways: ['mesh'], http: meshRoutes(props.platform, props.namespace, props.service, servingPorts(props.service)) },
       }),
     );
   }

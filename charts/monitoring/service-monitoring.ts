@@ -20,31 +20,38 @@ export interface ServiceMonitoringProps {
   readonly errorRatio?: number;
 }
 
-/** The port Prometheus scrapes: the declared metrics port, else the first HTTP port. */
+/** The port Prometheus scrapes: the one the service declares it serves metrics on, else none (no scrape). */
 export function metricsPort(service: Service): Service['ports'][number] | undefined {
-  return service.ports.find((p) => p.name === 'http-metrics') ?? service.ports.find((p) => p.protocol === 'http');
+  return service.metrics ? service.ports.find((p) => p.name === service.metrics?.port) : undefined;
 }
 
+/** The metrics path the service declares. */
+export const metricsPath = (service: Service): string | undefined => service.metrics?.path;
+
 /**
- * Monitoring of one service (source 003 §18-19): a ServiceMonitor on its metrics port (over Istio
- * mutual TLS when the service is in the mesh) and a PrometheusRule with availability and latency
- * alerts computed from the mesh's own request metrics, labelled with the owning team for routing.
+ * Monitoring of one service (source 003 §18-19): a ServiceMonitor on the metrics endpoint the
+ * service declares (`metrics`, over Istio mutual TLS when the service is in the mesh) and a
+ * PrometheusRule labelled with the owning team for routing. Availability: from the scrape (`up`)
+ * when the service serves metrics; otherwise from Istio's request metrics as its callers' proxies
+ * report them (requests to it failing because no healthy endpoint answered: response flags UH, UF,
+ * URX), so a service without a metrics endpoint never pages for a target that does not exist.
+ * Error rate and latency always come from Istio's request metrics.
  */
 export class ServiceMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: ServiceMonitoringProps) {
     super(scope, id);
     const { env, team, namespace, service } = props;
     const port = metricsPort(service);
-    if (!port) throw new Error(`${namespace.name}/${service.name}: no HTTP port to scrape metrics from`);
+    if (service.metrics && !port) throw new Error(`${namespace.name}/${service.name}: metrics.port "${service.metrics.port}" is not one of its ports`);
 
-    new ServiceMonitor(this, 'monitor', {
+    if (port && service.metrics) new ServiceMonitor(this, 'monitor', {
       metadata: { name: service.name },
       spec: {
         selector: { matchLabels: selectorLabels(service) },
         endpoints: [
           {
             port: port.name,
-            path: '/metrics',
+            path: service.metrics.path,
             interval: props.interval ?? '30s',
             ...(namespace.mesh
               ? {
@@ -77,10 +84,16 @@ export class ServiceMonitoring extends Construct {
             rules: [
               {
                 alert: 'ServiceUnavailable',
-                expr: expr(`sum(up{namespace="${namespace.name}",service="${service.name}"}) == 0 or absent(up{namespace="${namespace.name}",service="${service.name}"})`),
+                expr: expr(
+                  port
+                    ? `sum(up{namespace="${namespace.name}",service="${service.name}"}) == 0 or absent(up{namespace="${namespace.name}",service="${service.name}"})`
+                    : `sum(rate(istio_requests_total{reporter="source",destination_service="${service.name}.${namespace.name}.svc.cluster.local",response_flags=~"UH|UF|URX"}[5m])) > 0`,
+                ),
                 for: '2m',
                 labels,
-                annotations: { summary: `${service.name} has no Pod answering scrapes`, description: `No ready target of ${namespace.name}/${service.name} for 2 minutes.` },
+                annotations: port
+                  ? { summary: `${service.name} has no Pod answering scrapes`, description: `No ready target of ${namespace.name}/${service.name} for 2 minutes.` }
+                  : { summary: `${service.name} has no healthy endpoint`, description: `Callers of ${namespace.name}/${service.name} find no healthy upstream (Istio response flags UH/UF/URX) for 2 minutes.` },
               },
               {
                 alert: 'ServiceHighErrorRate',

@@ -110,10 +110,16 @@ const frontend = (name: string, userAgent?: string): ServiceInput => ({
   aws: ['cdn-invalidation'],
 });
 
+// Browsers and partners speak gRPC-Web; the ingress gateway bridges it to gRPC, the BFF's Nginx
+// routes each proto service to its microservice (README "Browser -> BFF -> gRPC").
 const bff = (name: string, route: { host: 'web' | 'api'; userAgent?: string; pathPrefix?: string }, upstreams: string[]): ServiceInput => ({
   name,
   kind: 'bff',
-  ports: [{ name: 'http', port: 8080, protocol: 'http' }],
+  ports: [
+    { name: 'grpc-web', port: 8080, protocol: 'grpc' },
+    { name: 'http-health', port: 8081, protocol: 'http' },
+  ],
+  health: { port: 'http-health' },
   resources: { cpu: '200m', memory: '128Mi' },
   scaling: { minReplicas: 2, maxReplicas: 10 },
   config: { NGINX_WORKER_PROCESSES: '2' },
@@ -123,13 +129,14 @@ const bff = (name: string, route: { host: 'web' | 'api'; userAgent?: string; pat
   endUserAuth: true,
 });
 
-const microservice = (name: string, extra: Partial<ServiceInput> = {}): ServiceInput => ({
+const microservice = (name: string, grpcService: string, extra: Partial<ServiceInput> = {}): ServiceInput => ({
   name,
   kind: 'microservice',
   ports: [
-    { name: 'grpc', port: 50051, protocol: 'grpc' },
+    { name: 'grpc', port: 50051, protocol: 'grpc', grpcServices: [grpcService] },
     { name: 'http-metrics', port: 9464, protocol: 'http' },
   ],
+  metrics: { port: 'http-metrics' },
   health: { port: 'grpc' },
   resources: { cpu: '250m', memory: '256Mi' },
   scaling: { minReplicas: 2, maxReplicas: 8 },
@@ -175,12 +182,12 @@ export const exampleTeams: TeamInput[] = [
   team('partner', [
     { name: 'partner-bff', services: [bff('partner-bff', { host: 'api' }, ['order-service/order-service', 'shipping-service/shipping-service', 'saga-service/saga-orchestrator'])] },
   ]),
-  team('order', [{ name: 'order-service', services: [microservice('order-service', { dedicatedNodes: true })] }]),
+  team('order', [{ name: 'order-service', services: [microservice('order-service', 'shop.order.v1.OrderService', { dedicatedNodes: true })] }]),
   team('payment', [
     {
       name: 'payment-service',
       services: [
-        microservice('payment-service', {
+        microservice('payment-service', 'shop.payment.v1.PaymentService', {
           dedicatedNodes: true,
           dependencies: [{ external: 'api.payment-provider.example.net' }],
           secrets: [
@@ -192,11 +199,11 @@ export const exampleTeams: TeamInput[] = [
       ],
     },
   ]),
-  team('shipping', [{ name: 'shipping-service', services: [microservice('shipping-service')] }]),
+  team('shipping', [{ name: 'shipping-service', services: [microservice('shipping-service', 'shop.shipping.v1.ShippingService')] }]),
   team('account', [
     {
       name: 'account-service',
-      services: [microservice('account-service', { dependencies: [{ service: 'auth-service/keycloak' }], aws: ['email-send'] })],
+      services: [microservice('account-service', 'shop.account.v1.AccountService', { dependencies: [{ service: 'auth-service/keycloak' }], aws: ['email-send'] })],
     },
   ]),
   team('identity', [
@@ -223,9 +230,12 @@ export const exampleTeams: TeamInput[] = [
           secrets: [{ name: 'KC_BOOTSTRAP_ADMIN_PASSWORD', from: 'secrets-manager', key: 'admin-password' }],
           database: { schema: 'keycloak' },
           dependencies: [{ external: 'login.idp-partner.example.org' }],
-          exposure: { public: [{ host: 'web', pathPrefix: '/auth/' }], internal: [{ subdomain: 'keycloak' }] },
+          // Only the realms' public endpoints (OIDC, login pages, their static resources) are public;
+          // the admin console and the master realm only on the internal host.
+          exposure: { public: [{ host: 'web', pathPrefix: '/auth/realms/shop/' }, { host: 'web', pathPrefix: '/auth/realms/staff/' }, { host: 'web', pathPrefix: '/auth/resources/' }], internal: [{ subdomain: 'keycloak' }] },
           // JGroups (Infinispan clustering) and its failure detection (port + 50000), TLS of its own.
           peerPorts: [7800, 57800],
+          metrics: { port: 'http-metrics' },
         },
       ],
     },
@@ -253,6 +263,7 @@ export const exampleTeams: TeamInput[] = [
           peerPorts: [6933, 6934, 6935, 6939, 7233, 7234, 7235, 7239],
           // Workers long-poll the frontend (up to 70 s per poll); a poll is never retried by the mesh.
           traffic: { timeoutSeconds: 90, perTryTimeoutSeconds: 90, retryAttempts: 0 },
+          metrics: { port: 'http-metrics' },
         },
         {
           name: 'temporal-ui',
@@ -269,12 +280,13 @@ export const exampleTeams: TeamInput[] = [
           dependencies: [{ service: 'saga-service/temporal' }],
           exposure: { internal: [{ subdomain: 'temporal' }] },
         },
-        microservice('saga-orchestrator', {
+        microservice('saga-orchestrator', 'shop.checkout.v1.CheckoutService', {
           database: undefined,
           secrets: [],
           config: { LOG_LEVEL: 'info', GRPC_PORT: '50051', TEMPORAL_ADDRESS: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE: 'orders' },
           dependencies: [
-            { service: 'saga-service/temporal' },
+            // Temporal workers hold each task-queue poll open for ~60 s.
+            { service: 'saga-service/temporal', call: 'longPoll' },
             { service: 'order-service/order-service' },
             { service: 'payment-service/payment-service' },
             { service: 'shipping-service/shipping-service' },
