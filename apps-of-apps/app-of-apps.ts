@@ -149,7 +149,7 @@ export class TeamsChart extends PlatformChart {
       new AppProject(this, 'project-addons', {
         metadata: { name: ADDONS_PROJECT, annotations: { [WAVE]: String(SYNC_WAVE.projects) } },
         spec: {
-          description: 'Upstream Helm charts of the platform add-ons, pinned, into sre namespaces only.',
+          description: 'Upstream charts and manifests of the platform add-ons, pinned, into sre namespaces and the namespaces of the tools sre runs for a team.',
           sourceRepos: [...new Set(props.addons.map((a) => a.repoURL))].sort(),
           destinations: [...new Set(props.addons.map((a) => a.namespace))].sort().map((namespace) => ({ server: IN_CLUSTER, namespace })),
           clusterResourceWhitelist: [...ADDON_CLUSTER_KINDS],
