@@ -193,7 +193,7 @@ export class TeamsChart extends PlatformChart {
             ],
           },
         });
-      if (shared.length > 0) project(ADDONS_PROJECT, 'Upstream Helm charts of the platform add-ons, pinned, into sre namespaces only.', shared, {});
+      if (shared.length > 0) project(ADDONS_PROJECT, 'Upstream charts and manifests of the platform add-ons, pinned, into sre namespaces and the namespaces of the tools sre runs for a team.', shared, {});
       for (const addon of props.addons.filter(hasOwnProject)) {
         project(
           addonProjectName(addon),

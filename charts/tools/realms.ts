@@ -8,7 +8,7 @@
  *   claim the tools admit by. Client secrets are `${PLACEHOLDER}`s the import Job fills from a Secret
  *   synced from AWS Secrets Manager: the same entry the tool itself reads.
  */
-import { internalHost, parseServiceKey, serviceKey, serviceSecretName, SRE_SECRETS, sreSecretName } from '../../platform/naming';
+import { internalHost, serviceKey, serviceSecretName, SRE_SECRETS, sreSecretName } from '../../platform/naming';
 import { customerRealmClients, type RealmClient } from '../../platform/identity';
 import type { Environment, Platform } from '../../platform/types';
 import { OAUTH2_PROXY_CLIENT_ID, oauth2ProxyHost } from '../addons/sre-tools';
@@ -134,6 +134,3 @@ export function staffRealm(platform: Platform, env: Environment): Record<string,
     })),
   };
 }
-
-/** Reference from a model key, for error messages. */
-export const identityRef = (platform: Platform) => parseServiceKey(platform.identity.service);
