@@ -49,6 +49,8 @@ function measure(size: number): Result {
     const t3 = performance.now();
     const c1 = process.cpuUsage(c0);
     const processMs = Date.now() - started;
+    // Peak RSS of the synth itself, before the floor measurement adds its own copies of the objects.
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
     const c2 = process.cpuUsage();
     const floorMs = serializationFloor(files, path.join(out, 'floor'));
     const c3 = process.cpuUsage(c2);
@@ -67,7 +69,7 @@ function measure(size: number): Result {
       renderCpuMs: cpuMs(c1),
       floorCpuMs: cpuMs(c3),
       processMs,
-      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      peakRssMb,
     };
   } finally {
     fs.rmSync(out, { recursive: true, force: true });

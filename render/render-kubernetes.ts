@@ -21,17 +21,22 @@ export interface KubernetesObject {
   readonly [key: string]: unknown;
 }
 
+/** What a chart rendered; the chart itself is dropped, so its construct tree can be freed at once. */
 interface ChartOutput {
-  readonly chart: PlatformChart;
+  readonly outputDir: string;
   readonly objects: KubernetesObject[];
 }
 
-/** Synthesizes charts, collecting every validation error instead of stopping at the first. */
-function synthCharts(charts: readonly PlatformChart[], errors: string[]): ChartOutput[] {
+/**
+ * Builds and synthesizes charts one at a time (so only one construct tree is alive), collecting
+ * every validation error instead of stopping at the first.
+ */
+function synthCharts(makers: readonly (() => PlatformChart)[], errors: string[]): ChartOutput[] {
   const out: ChartOutput[] = [];
-  for (const chart of charts) {
+  for (const make of makers) {
+    const chart = make();
     try {
-      out.push({ chart, objects: (chart as Chart).toJson() as KubernetesObject[] });
+      out.push({ outputDir: chart.outputDir, objects: (chart as Chart).toJson() as KubernetesObject[] });
     } catch (err) {
       errors.push(`${chart.node.path}: ${(err as Error).message}`);
     }
@@ -55,19 +60,19 @@ export function renderEnvironmentKubernetes(platform: Platform, env: Environment
   const app = () => new App({ outdir: '/nonexistent' });
   const errors: string[] = [];
 
-  const cluster = synthCharts([ClusterChart, ClusterNodesChart, ClusterConfigChart].map((C, i) => new C(app(), `${env.name}-cluster${['', '-nodes', '-config'][i]}`, { platform, env })), errors);
+  const cluster = synthCharts([ClusterChart, ClusterNodesChart, ClusterConfigChart].map((C, i) => () => new C(app(), `${env.name}-cluster${['', '-nodes', '-config'][i]}`, { platform, env })), errors);
   const namespaceCharts = new Map<string, ChartOutput[]>();
   for (const team of platform.teams) {
-    const charts = team.namespaces.map((namespace) => new NamespaceChart(app(), `${env.name}-ns-${namespace.name}`, { platform, env, team, namespace }));
+    const charts = team.namespaces.map((namespace) => () => new NamespaceChart(app(), `${env.name}-ns-${namespace.name}`, { platform, env, team, namespace }));
     namespaceCharts.set(team.name, synthCharts(charts, errors));
   }
   const addons = platformAddons(platform, env);
   const namespacedKinds = new Map([...namespaceCharts].map(([team, outputs]) => [team, kindsOf(outputs)]));
   const argocd = synthCharts(
     [
-      new RootChart(app(), `${env.name}-root`, { platform, env }),
-      new TeamsChart(app(), `${env.name}-teams`, { platform, env, namespacedKinds, clusterKinds: kindsOf(cluster), addons }),
-      ...platform.teams.map((team) => new ChildrenChart(app(), `${env.name}-children-${team.name}`, { platform, env, team, addons })),
+      () => new RootChart(app(), `${env.name}-root`, { platform, env }),
+      () => new TeamsChart(app(), `${env.name}-teams`, { platform, env, namespacedKinds, clusterKinds: kindsOf(cluster), addons }),
+      ...platform.teams.map((team) => () => new ChildrenChart(app(), `${env.name}-children-${team.name}`, { platform, env, team, addons })),
     ],
     errors,
   );
@@ -76,13 +81,13 @@ export function renderEnvironmentKubernetes(platform: Platform, env: Environment
   const placed: PlacedObject[] = [];
   const byPath = new Map<string, string>();
   const emit = (outputs: readonly ChartOutput[], scope: 'cluster' | 'namespaced') => {
-    for (const { chart, objects } of outputs) {
+    for (const { outputDir, objects } of outputs) {
       for (const obj of objects) {
         const id = `${obj.kind}/${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`;
         const clusterScoped = CLUSTER_SCOPED_KINDS.has(obj.kind);
-        if (scope === 'cluster' && (!clusterScoped || obj.metadata.namespace !== undefined)) errors.push(`${chart.outputDir}: ${id} is namespaced; cluster/ holds cluster-scoped objects only`);
-        if (scope === 'namespaced' && (clusterScoped || obj.metadata.namespace === undefined)) errors.push(`${chart.outputDir}: ${id} is cluster-scoped; it belongs under cluster/`);
-        const path = toDistRelative(`${chart.outputDir}/${objectFileName(obj.kind, obj.metadata.name)}`);
+        if (scope === 'cluster' && (!clusterScoped || obj.metadata.namespace !== undefined)) errors.push(`${outputDir}: ${id} is namespaced; cluster/ holds cluster-scoped objects only`);
+        if (scope === 'namespaced' && (clusterScoped || obj.metadata.namespace === undefined)) errors.push(`${outputDir}: ${id} is cluster-scoped; it belongs under cluster/`);
+        const path = toDistRelative(`${outputDir}/${objectFileName(obj.kind, obj.metadata.name)}`);
         const previous = byPath.get(path);
         if (previous) errors.push(`${path}: ${id} and ${previous} would be written to the same file`);
         byPath.set(path, id);

@@ -81,7 +81,8 @@ describe('npm run synth', () => {
     const treeBefore = readTree(out);
     const result = synth(['--out', out, '--model', model]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/The platform model is invalid \(4 problems\)/);
+    expect(result.stderr).toMatch(/The platform model is invalid \(5 problems\)/);
+    expect(result.stderr).toMatch(/releases\[releases\/prd\.yaml\]\.images\[payment-service\/payment-service\]\.tag: tag "latest" is mutable/);
     expect(result.stderr).toMatch(/services\[order-service\]\.scaling\.maxReplicas: maxReplicas \(2\) is below the prd replica floor \(3\)/);
     expect(result.stderr).toMatch(/teams\[pc\]\.namespaces\[pc-bff\]\.services\[pc-bff\]\.dependencies\[4\]: unknown service "order-service\/missing"/);
     expect(result.stderr).toMatch(/teams\[order\]\.namespaces\[order-service\]\.services\[order-service\]\.scaling: minReplicas \(4\) is greater than maxReplicas \(2\)/);
