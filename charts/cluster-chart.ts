@@ -5,7 +5,6 @@ import { clusterPath, LABEL_TEAM } from '../platform/naming';
 import type { Environment, Platform } from '../platform/types';
 import { commonLabels } from './labels';
 import { NodePools } from './nodes/node-pools';
-import { PlatformSecretStore } from './secrets/cluster-secret-store';
 import { EncryptedStorage } from './storage/storage-class';
 import { PlatformChart } from './platform-chart';
 import { preventPrune, syncWave, SYNC_WAVE } from './sync-options';
@@ -18,7 +17,7 @@ export interface ClusterChartProps {
 /**
  * Cluster-scoped objects of one environment (synced by the sre project only): a Namespace per
  * namespace of the model, carrying its mesh membership and Pod Security level; Karpenter's node
- * class and pools; the External Secrets store.
+ * class and pools. (Secret stores are namespaced: see NamespaceSecretStore.)
  */
 export class ClusterChart extends PlatformChart {
   constructor(scope: Construct, id: string, props: ClusterChartProps) {
@@ -48,7 +47,6 @@ export class ClusterChart extends PlatformChart {
     }
 
     new NodePools(this, 'node-pools', { platform, env });
-    new PlatformSecretStore(this, 'secret-store', { platform, env });
     new EncryptedStorage(this, 'storage', { platform, env });
   }
 }

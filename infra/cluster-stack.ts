@@ -33,6 +33,7 @@ import { accountAdministersKey, KmsKey } from './kms-key';
 import { NETWORK_OUTPUTS, NETWORK_STACK } from './network-stack';
 import { platformIdentityStatements } from './platform-identity-policies';
 import { PlatformStack, type PlatformStackProps } from './platform-stack';
+import { SecretsReaderRoles } from './secrets-reader-roles';
 import { ServiceAccountRole, type OidcProviderRef } from './service-account-role';
 import { stackRemoteState } from './state';
 import { amiTypeFor, SystemNodeGroup, type ShutdownGracePeriod } from './system-node-group';
@@ -303,6 +304,8 @@ export class ClusterStack extends PlatformStack {
       );
     }
     this.serviceRoles = roles;
+    // One secrets reader per namespace that reads AWS Secrets Manager (its SecretStore's identity).
+    new SecretsReaderRoles(this, 'secrets-readers', { platform, env, oidcProvider: oidc, secretsKeyArn: secretsManagerKey.arn });
 
     // ---- Add-ons and nodes -----------------------------------------------------------------------
     const versions = eksAddonVersions(env.kubernetesVersion);

@@ -4,7 +4,7 @@
  * them. Names marked "shared" are also what the Kubernetes layer must use (Fluent Bit log groups,
  * the Aurora endpoint parameter, KMS alias ARNs); they are candidates for platform/naming.ts.
  */
-import { awsPrefix, distEnvPath, kmsAliasName, ssmParameterName } from './naming';
+import { awsPrefix, databaseSecretName, distEnvPath, kmsAliasName, serviceSecretName, SRE_SECRETS, type SreSecret, sreSecretName, ssmParameterName } from './naming';
 import type { Environment, Platform } from './types';
 
 type PlatformName = Pick<Platform, 'name'>;
@@ -99,6 +99,58 @@ export const auroraEndpointParameter = (platform: PlatformName, env: EnvName): s
 
 /** Prefix of the names of every Secrets Manager secret of the environment (what External Secrets may read). */
 export const secretNamePrefix = (platform: PlatformName, env: EnvName): string => `${platform.name}/${env.name}/`;
+
+// ---- Secrets isolation --------------------------------------------------------------------------
+
+/**
+ * ServiceAccount External Secrets authenticates as in each namespace that reads AWS Secrets
+ * Manager: the namespace's SecretStore names it, and it carries the namespace's own IRSA role.
+ */
+export const SECRETS_READER_SERVICE_ACCOUNT = 'external-secrets-reader';
+
+/** IRSA role of a namespace's secrets reader, e.g. "ec-dev-order-service-secrets" (at most 64 characters, validate.ts checks it). */
+export const secretsReaderRoleName = (platform: PlatformName, env: EnvName, namespace: string): string => `${awsPrefix(platform, env)}-${namespace}-secrets`;
+
+/**
+ * Prefix of the secrets of a namespace's services ("<platform>/<env>/<namespace>/"). The SRE
+ * secrets live under "<platform>/<env>/sre/", so no namespace may be named "sre" (validate.ts).
+ */
+export const namespaceSecretPrefix = (platform: PlatformName, env: EnvName, namespace: string): string => `${secretNamePrefix(platform, env)}${namespace}/`;
+
+/** The SRE secrets whose Kubernetes Secret lives in a namespace. */
+export const sreSecretsIn = (namespace: string): SreSecret[] => (Object.keys(SRE_SECRETS) as SreSecret[]).filter((s) => SRE_SECRETS[s].namespace === namespace);
+
+interface SecretsNamespace {
+  readonly name: string;
+  readonly services: readonly { readonly name: string; readonly database?: unknown; readonly secrets: readonly { readonly from: string }[] }[];
+}
+
+/**
+ * Names of exactly the Secrets Manager secrets a namespace reads: the app and database secrets of
+ * its services (`secrets-manager` secrets, a database) and the SRE secrets kept in it.
+ */
+export function namespaceSecretsRead(platform: PlatformName, env: EnvName, ns: SecretsNamespace): string[] {
+  const secrets: string[] = [];
+  for (const service of ns.services) {
+    const ref = { namespace: ns.name, service: service.name };
+    if (service.secrets.some((s) => s.from === 'secrets-manager')) secrets.push(serviceSecretName(platform, env, ref));
+    if (service.database) secrets.push(databaseSecretName(platform, env, ref));
+  }
+  for (const sre of sreSecretsIn(ns.name)) secrets.push(sreSecretName(platform, env, sre));
+  return secrets;
+}
+
+/**
+ * Every namespace that reads AWS Secrets Manager, with its team and the secrets it reads. Each gets
+ * its own SecretStore, reader ServiceAccount and IRSA role. Sorted by namespace.
+ */
+export function secretsReaders(
+  platform: PlatformName & { readonly teams: readonly { readonly name: string; readonly namespaces: readonly SecretsNamespace[] }[] },
+  env: EnvName,
+): { namespace: string; team: string; secrets: string[] }[] {
+  const out = platform.teams.flatMap((team) => team.namespaces.map((ns) => ({ namespace: ns.name, team: team.name, secrets: namespaceSecretsRead(platform, env, ns) })));
+  return out.filter((r) => r.secrets.length > 0).sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0));
+}
 
 /** Log groups Aurora exports to (created ahead, encrypted and bounded, instead of by RDS). */
 export const AURORA_LOG_EXPORTS: readonly string[] = ['audit', 'error', 'slowquery'];

@@ -14,6 +14,9 @@ import {
   kmsAliasArn,
   kmsKeyAlias,
   meshAccessLogGroupName,
+  SECRETS_READER_SERVICE_ACCOUNT,
+  secretsReaderRoleName,
+  secretsReaders,
   sopsConfigPath,
 } from './aws-names';
 import { buildsOwnImage, imageRepository } from './images';
@@ -71,7 +74,9 @@ export type ConsumerKind =
   /** `namespaces/database-infra/job-db-bootstrap.yaml`: the SSM parameters it reads. */
   | 'db-bootstrap-job'
   /** `dist/<env>/sops.yaml`: the SOPS key. */
-  | 'sops-config';
+  | 'sops-config'
+  /** `namespaces/<ns>/serviceaccount-external-secrets-reader.yaml`: the namespace's secrets reader role. */
+  | 'secrets-reader-service-account';
 
 export const ALL_CONSUMER_KINDS: readonly ConsumerKind[] = [
   'service-account',
@@ -89,6 +94,7 @@ export const ALL_CONSUMER_KINDS: readonly ConsumerKind[] = [
   'db-bootstrap-service-account',
   'db-bootstrap-job',
   'sops-config',
+  'secrets-reader-service-account',
 ];
 
 /**
@@ -288,6 +294,18 @@ function allContractEntries(platform: Platform, env: Environment): ContractEntry
         : addonApplicationFile(env, kind.replace(/^addon-/, ''));
     add(`iam-role/platform/${id}`, iamRoleArn(env, role), roleProducer(role, namespace, serviceAccount), [
       { kind, file, field: kind === 'db-bootstrap-service-account' ? ROLE_ANNOTATION : `${HELM_VALUES} (ServiceAccount annotation eks.amazonaws.com/role-arn)` },
+    ]);
+  }
+
+  // ---- Each namespace's secrets reader (its SecretStore's identity) ----------------------------
+  for (const reader of secretsReaders(platform, env)) {
+    const role = secretsReaderRoleName(platform, env, reader.namespace);
+    add(`iam-role/secrets-reader/${reader.namespace}`, iamRoleArn(env, role), roleProducer(role, reader.namespace, SECRETS_READER_SERVICE_ACCOUNT), [
+      {
+        kind: 'secrets-reader-service-account',
+        file: `${namespacePath(env, { name: reader.namespace })}/${objectFileName('ServiceAccount', SECRETS_READER_SERVICE_ACCOUNT)}`,
+        field: ROLE_ANNOTATION,
+      },
     ]);
   }
 

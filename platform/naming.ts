@@ -108,8 +108,8 @@ export const oidcIssuer = (platform: Pick<Platform, 'identity'>, env: Pick<Envir
 export const oidcJwksUri = (platform: Pick<Platform, 'identity'>, env: Pick<Environment, 'domains'>): string =>
   `${oidcIssuer(platform, env)}/protocol/openid-connect/certs`;
 
-/** External Secrets store every ExternalSecret reads from (AWS Secrets Manager of the environment). */
-export const CLUSTER_SECRET_STORE = 'aws-secrets-manager';
+/** Name of the SecretStore of each namespace that reads AWS Secrets Manager (its ExternalSecrets name it). */
+export const SECRET_STORE = 'aws-secrets-manager';
 /** Kubernetes Secret an ExternalSecret materializes for a service. */
 export const appSecretName = (service: Pick<Service, 'name'>): string => `${service.name}-app`;
 export const databaseSecretK8sName = (service: Pick<Service, 'name'>): string => `${service.name}-database`;

@@ -4,6 +4,7 @@
  * team/namespace/service/field (or release file) it is about.
  */
 import type { z } from 'zod';
+import { secretsReaderRoleName, secretsReaders } from './aws-names';
 import { PLATFORM_IDENTITIES, serviceKey, serviceRoleName, SRE_SECRETS, SRE_TEAM } from './naming';
 import { platformSchema } from './schema';
 import type { Environment, Platform, Problem, Service, Team } from './types';
@@ -21,6 +22,8 @@ const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node
 /** Ports the Istio sidecar and agent listen on inside every meshed Pod. */
 const ISTIO_RESERVED_PORTS = { from: 15000, to: 15099 };
 const MAX_IAM_ROLE_NAME = 64;
+/** Path segment of the SRE secrets' names (sreSecretName). */
+const SRE_SECRETS_SEGMENT = 'sre';
 
 /** Parses and validates raw input; returns the resolved model or throws ModelError. */
 export function parsePlatform(input: unknown): Platform {
@@ -105,6 +108,16 @@ export function validatePlatform(platform: Platform): Problem[] {
   for (const [ns, teams] of owners) {
     if (teams.length > 1) add(`teams[${teams.join(',')}].namespaces[${ns}]`, `namespace "${ns}" is claimed by more than one team (${teams.join(', ')})`);
     if (RESERVED_NAMESPACES.includes(ns) || ns === platform.argocdNamespace) add(`teams[${teams[0]}].namespaces[${ns}]`, `namespace "${ns}" is reserved`);
+    // The SRE secrets live under "<platform>/<env>/sre/": a namespace of that name would own their prefix.
+    if (ns === SRE_SECRETS_SEGMENT) add(`teams[${teams[0]}].namespaces[${ns}]`, `namespace "${ns}" is reserved (prefix of the SRE secrets in Secrets Manager)`);
+  }
+  for (const env of platform.environments) {
+    for (const reader of secretsReaders(platform, env)) {
+      const role = secretsReaderRoleName(platform, env, reader.namespace);
+      if (role.length > MAX_IAM_ROLE_NAME) {
+        add(`teams[${reader.team}].namespaces[${reader.namespace}]`, `IAM role name "${role}" of the namespace's secrets reader is ${role.length} characters; AWS allows ${MAX_IAM_ROLE_NAME} (shorten the namespace name)`);
+      }
+    }
   }
 
   const sre = platform.teams.find((t) => t.name === SRE_TEAM);

@@ -198,16 +198,9 @@ describe('cluster: platform components (IRSA)', () => {
     expect(out).toContain('system:serviceaccount:ns:sa');
   });
 
-  it('External Secrets reads only the environment\'s own secrets, never the Aurora master secret', () => {
+  it('the External Secrets controller\'s own role has no permission (each namespace\'s store uses that namespace\'s reader role)', () => {
     const { permissions } = role(stack(), platformRoleName(platform, env, 'externalSecrets'));
-    expect(permissions.find((s) => s.sid === 'ReadEnvironmentSecrets')).toMatchObject({
-      effect: 'Allow',
-      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-      resources: ['arn:aws:secretsmanager:ap-northeast-1:333333333333:secret:ec/prd/*'],
-    });
-    expect(permissions.find((s) => s.effect === 'Deny')).toMatchObject({ resources: ['arn:aws:secretsmanager:ap-northeast-1:333333333333:secret:rds!*'] });
-    const decrypt = permissions.find((s) => s.actions.includes('kms:Decrypt'))!;
-    expect(decrypt.condition).toEqual([{ test: 'StringEquals', variable: 'kms:ViaService', values: ['secretsmanager.ap-northeast-1.amazonaws.com'] }]);
+    expect(permissions).toEqual([]);
   });
 
   it('the DB bootstrap Job reads only the Aurora master secret and writes only the per-service database secrets', () => {
