@@ -2,7 +2,8 @@
  * `<env>-data`: the environment's state. One Aurora MySQL cluster in the database subnets (KMS
  * storage encryption, TLS required by its parameter group, backups, deletion protection and a final
  * snapshot where the environment says so, master password managed by RDS in Secrets Manager), its
- * security group admitting MySQL only from the private (node and Pod) subnets; per service a
+ * security group admitting MySQL only from the EKS cluster security group; audit and slow query
+ * logs enabled and exported; per service a
  * Secrets Manager secret for its database and one for its private settings; the S3 bucket of the
  * static files behind CloudFront (origin access control); and the SSM parameters through which
  * values known only after apply (master secret ARN, writer endpoint, distribution id) reach the
@@ -35,7 +36,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { AURORA_LOG_EXPORTS, AURORA_MASTER_USERNAME, auroraClusterIdentifier, auroraEndpointParameter, auroraLogGroupName, kmsKeyAlias } from '../platform/aws-names';
+import { AURORA_LOG_EXPORTS, AURORA_MASTER_USERNAME, SECRET_KIND_TAG, auroraClusterIdentifier, auroraEndpointParameter, auroraLogGroupName, kmsKeyAlias } from '../platform/aws-names';
 import {
   SRE_SECRETS,
   type SreSecret,
@@ -49,11 +50,10 @@ import {
   staticAssetsBucketName,
   type ServiceRef,
 } from '../platform/naming';
-import { subnetPlan } from '../platform/network';
 import { listServices } from '../platform/validate';
 import { CLUSTER_OUTPUTS, CLUSTER_STACK } from './cluster-stack';
 import { KmsKey } from './kms-key';
-import { NETWORK_OUTPUTS, NETWORK_STACK, networkProblems } from './network-stack';
+import { NETWORK_OUTPUTS, NETWORK_STACK } from './network-stack';
 import { PlatformStack, type PlatformStackProps } from './platform-stack';
 import { stackRemoteState } from './state';
 import { AURORA_MYSQL } from './versions';
@@ -83,6 +83,32 @@ export interface DataStackProps extends PlatformStackProps {
    * @default 30
    */
   readonly staticAssetsNoncurrentDays?: number;
+  /**
+   * Queries slower than this many seconds go to the slow query log.
+   * @default 1
+   */
+  readonly slowQuerySeconds?: number;
+}
+
+/** What Aurora audits: logins and schema/privilege changes (not every query: data volume). */
+export const AURORA_AUDIT_EVENTS = 'CONNECT,QUERY_DCL,QUERY_DDL';
+
+/**
+ * Cluster parameters: TLS only, and the logs `enabled_cloudwatch_logs_exports` ships actually
+ * written. Aurora MySQL writes the audit log only with `server_audit_logging` and the slow query
+ * log only with `slow_query_log`, to a file (`log_output = FILE`) for the export to read (AWS:
+ * "Publishing Aurora MySQL logs to Amazon CloudWatch Logs").
+ */
+export function auroraClusterParameters(slowQuerySeconds: number): { name: string; value: string; applyMethod: string }[] {
+  return [
+    { name: 'require_secure_transport', value: 'ON', applyMethod: 'immediate' },
+    { name: 'tls_version', value: 'TLSv1.2,TLSv1.3', applyMethod: 'pending-reboot' },
+    { name: 'server_audit_logging', value: '1', applyMethod: 'immediate' },
+    { name: 'server_audit_events', value: AURORA_AUDIT_EVENTS, applyMethod: 'immediate' },
+    { name: 'slow_query_log', value: '1', applyMethod: 'immediate' },
+    { name: 'long_query_time', value: String(slowQuerySeconds), applyMethod: 'immediate' },
+    { name: 'log_output', value: 'FILE', applyMethod: 'immediate' },
+  ];
 }
 
 export class DataStack extends PlatformStack {
@@ -117,31 +143,26 @@ export class DataStack extends PlatformStack {
     });
     const securityGroup = new SecurityGroup(this, 'aurora-security-group', {
       name: name('aurora'),
-      description: `MySQL ${AURORA_PORT} from the private (node and Pod) subnets only`,
+      description: `MySQL ${AURORA_PORT} from the EKS cluster security group only`,
       vpcId: network.getString(NETWORK_OUTPUTS.vpcId),
       tags: { Name: name('aurora') },
     });
-    // The private subnets' CIDRs come from the same plan the network stack builds them from.
-    const privateCidrs = networkProblems(env).length === 0 ? subnetPlan(env.vpcCidr, env.availabilityZones.length).private : [];
-    privateCidrs.forEach((cidr, i) =>
-      new VpcSecurityGroupIngressRule(this, `aurora-mysql-from-private-${env.availabilityZones[i]}`, {
-        securityGroupId: securityGroup.id,
-        description: `MySQL from private subnet ${env.availabilityZones[i]}`,
-        ipProtocol: 'tcp',
-        fromPort: AURORA_PORT,
-        toPort: AURORA_PORT,
-        cidrIpv4: cidr,
-      }),
-    );
+    // Every node (system and Karpenter's) carries the cluster security group, and Pods use their
+    // node's ENIs: admitting that group admits exactly the cluster, not everything in the subnets.
+    new VpcSecurityGroupIngressRule(this, 'aurora-mysql-from-cluster', {
+      securityGroupId: securityGroup.id,
+      description: 'MySQL from the EKS cluster security group (nodes and Pods)',
+      ipProtocol: 'tcp',
+      fromPort: AURORA_PORT,
+      toPort: AURORA_PORT,
+      referencedSecurityGroupId: cluster.getString(CLUSTER_OUTPUTS.clusterSecurityGroupId),
+    });
 
     const parameters = new RdsClusterParameterGroup(this, 'aurora-parameters', {
       name: identifier,
       family: AURORA_MYSQL.parameterGroupFamily,
-      description: 'TLS only (TLS 1.2+)',
-      parameter: [
-        { name: 'require_secure_transport', value: 'ON', applyMethod: 'immediate' },
-        { name: 'tls_version', value: 'TLSv1.2,TLSv1.3', applyMethod: 'pending-reboot' },
-      ],
+      description: 'TLS only (TLS 1.2+); audit and slow query logs on (exported to CloudWatch Logs)',
+      parameter: auroraClusterParameters(props.slowQuerySeconds ?? 1),
     });
 
     // Created ahead so the exported logs are encrypted and expire (RDS would create them unbounded).
@@ -207,8 +228,8 @@ export class DataStack extends PlatformStack {
 
     // ---- Secrets Manager: one database secret and one app secret per service that needs them ------
     const recoveryDays = props.secretRecoveryDays ?? (protect ? 30 : 7);
-    const secret = (id: string, secretName: string, description: string) =>
-      new SecretsmanagerSecret(this, id, { name: secretName, description, kmsKeyId: secretsKeyArn, recoveryWindowInDays: recoveryDays });
+    const secret = (id: string, secretName: string, description: string, kind: 'database' | 'app' | 'sre') =>
+      new SecretsmanagerSecret(this, id, { name: secretName, description, kmsKeyId: secretsKeyArn, recoveryWindowInDays: recoveryDays, tags: { [SECRET_KIND_TAG]: kind } });
     const databaseSecrets = new Map<string, SecretsmanagerSecret>();
     const appSecrets = new Map<string, SecretsmanagerSecret>();
     for (const { namespace, service } of listServices(platform)) {
@@ -221,17 +242,18 @@ export class DataStack extends PlatformStack {
             `database-secret-${id}`,
             databaseSecretName(platform, env, ref),
             `Schema ${service.database.schema} of ${serviceKey(ref)} on ${identifier}: host, port, schema, user and password, written by the DB bootstrap Job`,
+            'database',
           ),
         );
       }
       if (service.secrets.some((s) => s.from === 'secrets-manager')) {
         const keys = service.secrets.flatMap((s) => (s.from === 'secrets-manager' ? [s.key] : []));
-        appSecrets.set(serviceKey(ref), secret(`app-secret-${id}`, serviceSecretName(platform, env, ref), `Private settings of ${serviceKey(ref)} (keys: ${[...new Set(keys)].sort().join(', ')})`));
+        appSecrets.set(serviceKey(ref), secret(`app-secret-${id}`, serviceSecretName(platform, env, ref), `Private settings of ${serviceKey(ref)} (keys: ${[...new Set(keys)].sort().join(', ')})`, 'app'));
       }
     }
     // The SRE tools' private settings (filled by operators, synced by External Secrets).
     for (const id of Object.keys(SRE_SECRETS) as SreSecret[]) {
-      secret(`sre-secret-${SRE_SECRETS[id].name}`, sreSecretName(platform, env, id), `SRE tool secret (keys: ${SRE_SECRETS[id].properties.join(', ')})`);
+      secret(`sre-secret-${SRE_SECRETS[id].name}`, sreSecretName(platform, env, id), `SRE tool secret (keys: ${SRE_SECRETS[id].properties.join(', ')})`, 'sre');
     }
     this.databaseSecrets = databaseSecrets;
     this.appSecrets = appSecrets;

@@ -17,6 +17,7 @@ import {
   fluentBitLogGroupNames,
   regionalArn,
   secretArnPattern,
+  SECRET_KIND_TAG,
   secretNamePrefix,
   ssmParameterArn,
 } from '../platform/aws-names';
@@ -221,11 +222,14 @@ function dbBootstrapStatements(platform: Pick<Platform, 'name' | 'teams'>, env: 
             sid: 'WriteServiceDatabaseSecrets',
             actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue'],
             // One pattern per secret while the inline policy stays small; beyond that, the pattern
-            // that matches exactly the "<platform>/<env>/<ns>/<service>/database" names.
-            resources:
-              databaseSecrets.length <= MAX_LISTED_SECRETS
-                ? databaseSecrets.map((name) => secretArnPattern(env, name))
-                : [secretArnPattern(env, `${secretNamePrefix(platform, env)}*/database`)],
+            // that matches the "<platform>/<env>/<ns>/<service>/database" names, limited to the
+            // secrets tagged as database secrets.
+            ...(databaseSecrets.length <= MAX_LISTED_SECRETS
+              ? { resources: databaseSecrets.map((name) => secretArnPattern(env, name)) }
+              : {
+                  resources: [secretArnPattern(env, `${secretNamePrefix(platform, env)}*/database`)],
+                  conditions: [{ test: 'StringEquals', variable: `secretsmanager:ResourceTag/${SECRET_KIND_TAG}`, values: ['database'] }],
+                }),
           },
         ]
       : []),

@@ -152,6 +152,9 @@ export function secretsReaders(
   return out.filter((r) => r.secrets.length > 0).sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0));
 }
 
+/** Tag every Secrets Manager secret carries with its kind ("database", "app", "sre"); the DB bootstrap role is scoped by it. */
+export const SECRET_KIND_TAG = 'platform.ec/secret-kind';
+
 /** Log groups Aurora exports to (created ahead, encrypted and bounded, instead of by RDS). */
 export const AURORA_LOG_EXPORTS: readonly string[] = ['audit', 'error', 'slowquery'];
 export const auroraLogGroupName = (platform: PlatformName, env: EnvName, log: string): string => `/aws/rds/cluster/${auroraClusterIdentifier(platform, env)}/${log}`;

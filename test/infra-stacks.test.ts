@@ -46,7 +46,6 @@ import {
   targetGroupName,
   type PlatformIdentity,
 } from '../platform/naming';
-import { subnetPlan } from '../platform/network';
 import { listServices } from '../platform/validate';
 import { parse as parseYaml } from 'yaml';
 import { envNamed, platform, rendered, type Json } from './support/cdktf-jest';
@@ -249,7 +248,15 @@ describe('data: Aurora', () => {
       master_user_secret_kms_key_id: '${data.terraform_remote_state.cluster.outputs.secrets_manager_kms_key_arn}',
     });
     expect(synth('prd', 'data')).toHaveResourceWithProperties(RdsClusterParameterGroup, {
-      parameter: expect.arrayContaining([expect.objectContaining({ name: 'require_secure_transport', value: 'ON' })]),
+      parameter: expect.arrayContaining([
+        expect.objectContaining({ name: 'require_secure_transport', value: 'ON' }),
+        // The audit and slow query logs it exports are written (else the log groups stay empty).
+        expect.objectContaining({ name: 'server_audit_logging', value: '1' }),
+        expect.objectContaining({ name: 'server_audit_events', value: 'CONNECT,QUERY_DCL,QUERY_DDL' }),
+        expect.objectContaining({ name: 'slow_query_log', value: '1' }),
+        expect.objectContaining({ name: 'long_query_time', value: '1' }),
+        expect.objectContaining({ name: 'log_output', value: 'FILE' }),
+      ]),
     });
     const stack = json('prd', 'data');
     const cluster = one(stack, 'aws_rds_cluster').body;
@@ -269,11 +276,12 @@ describe('data: Aurora', () => {
     for (const instance of instances) expect(instance).toMatchObject({ instance_class: env.sizing.auroraInstanceClass, publicly_accessible: false });
   });
 
-  it('admits MySQL only from the private subnets, in the database subnets', () => {
-    const env = envNamed('dev');
+  it('admits MySQL only from the EKS cluster security group (no CIDR), in the database subnets', () => {
     const stack = json('dev', 'data');
     const rules = bodies(stack, 'aws_vpc_security_group_ingress_rule');
-    expect(rules.map((r) => ({ port: [r.from_port, r.to_port], cidr: r.cidr_ipv4 }))).toEqual(subnetPlan(env.vpcCidr, 3).private.map((cidr) => ({ port: [3306, 3306], cidr })));
+    expect(rules.map((r) => ({ port: [r.from_port, r.to_port], cidr: r.cidr_ipv4, from: r.referenced_security_group_id }))).toEqual([
+      { port: [3306, 3306], cidr: undefined, from: '${data.terraform_remote_state.cluster.outputs.cluster_security_group_id}' },
+    ]);
     expect(one(stack, 'aws_db_subnet_group').body.subnet_ids).toBe('${data.terraform_remote_state.network.outputs.database_subnet_ids}');
     expect(bodies(stack, 'aws_vpc_security_group_egress_rule')).toEqual([]);
   });

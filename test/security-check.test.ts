@@ -1,0 +1,97 @@
+/**
+ * The offline security check (verify/security): 0 findings on the example and on a 100-service
+ * synthetic platform, both rendered to a temporary tree and read back from the files; and, per
+ * rule, a tiny bad Terraform JSON on which the rule reports its message.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { syntheticPlatformInput } from '../bench/synthetic-platform';
+import { renderTerraform } from '../infra/render-terraform';
+import type { Platform } from '../platform/types';
+import { parsePlatform } from '../platform/validate';
+import { checkSecurity, checkStacks, formatFindings, SECURITY_RULES } from '../verify/security';
+import type { SecurityRule } from '../verify/security/rule';
+import type { Json, StackJson } from '../verify/security/terraform-json';
+import { platform } from './support/cdktf-jest';
+
+/** Writes the Terraform JSON of every environment of a platform as the render does, under a fresh directory. */
+function renderedTree(p: Platform): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'security-check-'));
+  for (const env of p.environments) {
+    for (const { stack, json } of renderTerraform(p, env)) {
+      fs.mkdirSync(path.join(root, env.name, 'terraform', stack), { recursive: true });
+      fs.writeFileSync(path.join(root, env.name, 'terraform', stack, 'cdk.tf.json'), json);
+    }
+  }
+  return root;
+}
+
+const ruleNamed = (id: string): SecurityRule => {
+  const found = SECURITY_RULES.find((r) => r.id === id);
+  if (!found) throw new Error(`no rule ${id}`);
+  return found;
+};
+/** Messages of one rule over tiny stacks (`{ stackName: json }`) of an environment "dev". */
+const messages = (id: string, stacks: Record<string, Json>): string[] =>
+  checkStacks(
+    Object.entries(stacks).map(([stack, json]): StackJson => ({ env: 'dev', stack, json })),
+    [ruleNamed(id)],
+  ).map((f) => `${f.resource}: ${f.message}`);
+
+describe('the security check over rendered trees', () => {
+  it('finds nothing in the example platform', () => {
+    const root = renderedTree(platform);
+    try {
+      expect(formatFindings(checkSecurity(root))).toEqual([]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('finds nothing in a 100-service synthetic platform', () => {
+    const root = renderedTree(parsePlatform(syntheticPlatformInput(100)));
+    try {
+      expect(formatFindings(checkSecurity(root))).toEqual([]);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('names the tfsec/checkov check every rule mirrors, one rule per file', () => {
+    const files = fs.readdirSync(path.join(__dirname, '../verify/security')).filter((f) => !['index.ts', 'rule.ts', 'terraform-json.ts'].includes(f));
+    expect(SECURITY_RULES.map((r) => `${r.id}.ts`).sort()).toEqual(files.sort());
+    for (const r of SECURITY_RULES) expect(r.mirrors).toMatch(/tfsec|checkov|tflint|CKV/);
+  });
+});
+
+describe('each security rule on a tiny bad JSON', () => {
+  it('secrets-read-scoped-to-namespace: a role reading the environment\'s whole secret prefix', () => {
+    const doc = { statement: [{ sid: 'ReadAll', effect: 'Allow', actions: ['secretsmanager:GetSecretValue'], resources: ['arn:aws:secretsmanager:ap-northeast-1:1:secret:ec/dev/*'] }] };
+    expect(messages('secrets-read-scoped-to-namespace', { cluster: { data: { aws_iam_policy_document: { eso: doc } } } })).toEqual([
+      'data.aws_iam_policy_document.eso: statement ReadAll reads secrets on arn:aws:secretsmanager:ap-northeast-1:1:secret:ec/dev/*, wider than one namespace\'s prefix',
+    ]);
+    const scoped = { statement: [{ sid: 'Ns', actions: ['secretsmanager:GetSecretValue'], resources: ['arn:aws:secretsmanager:ap-northeast-1:1:secret:ec/dev/order-service/*'] }] };
+    expect(messages('secrets-read-scoped-to-namespace', { cluster: { data: { aws_iam_policy_document: { ns: scoped } } } })).toEqual([]);
+  });
+
+  it('rds-logs-enabled: an Aurora MySQL cluster exporting logs its parameter group never writes', () => {
+    const json = {
+      resource: {
+        aws_rds_cluster: { aurora: { cluster_identifier: 'db', engine: 'aurora-mysql', enabled_cloudwatch_logs_exports: ['audit', 'slowquery'], db_cluster_parameter_group_name: '${aws_rds_cluster_parameter_group.p.name}' } },
+        aws_rds_cluster_parameter_group: { p: { parameter: [{ name: 'server_audit_logging', value: '1' }] } },
+      },
+    };
+    expect(messages('rds-logs-enabled', { data: json })).toEqual([
+      'aws_rds_cluster.aurora: Aurora cluster db exports "audit" but server_audit_events is unset',
+      'aws_rds_cluster.aurora: Aurora cluster db exports "slowquery" but slow_query_log is not 1',
+      'aws_rds_cluster.aurora: Aurora cluster db exports "slowquery" but long_query_time is unset',
+      'aws_rds_cluster.aurora: Aurora cluster db exports "slowquery" but log_output is not FILE',
+    ]);
+  });
+
+  it('database-ingress-from-security-groups: MySQL open to a subnet range', () => {
+    const json = { resource: { aws_vpc_security_group_ingress_rule: { mysql: { from_port: 3306, to_port: 3306, ip_protocol: 'tcp', cidr_ipv4: '10.0.0.0/18' }, ok: { from_port: 3306, to_port: 3306, referenced_security_group_id: 'sg-1' } } } };
+    expect(messages('database-ingress-from-security-groups', { data: json })).toEqual(['aws_vpc_security_group_ingress_rule.mysql: port 3306 is open to 10.0.0.0/18 instead of a security group']);
+  });
+});
