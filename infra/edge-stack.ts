@@ -33,6 +33,9 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { Wafv2IpSet } from '@cdktf/provider-aws/lib/wafv2-ip-set';
 import { Wafv2WebAcl, type Wafv2WebAclRule } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
+import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { AlbAccessLogs } from './alb-access-logs';
 import {
   albName,
   GATEWAY_HEALTH_CHECKS,
@@ -40,6 +43,7 @@ import {
   internalIstioTargetGroupName,
   internalWildcardHost,
   MAX_ELB_NAME,
+  wafLogGroupName,
   webAclName,
   type AlbKind,
 } from '../platform/aws-names';
@@ -163,6 +167,10 @@ export class EdgeStack extends PlatformStack {
       return zone;
     };
 
+    // ---- Logs: ALB access logs to S3, WAF logs to CloudWatch (KMS-encrypted, bounded) ---------
+    const accessLogs = new AlbAccessLogs(this, 'alb-access-logs', { platform, env, prefixes: [plans.external.kind, plans.internal.kind] });
+    const logsKeyArn = cluster.getString(CLUSTER_OUTPUTS.logsKmsKeyArn);
+
     const albs = {} as Record<AlbKind, Lb>;
     const targetGroups = new Map<string, LbTargetGroup>();
     for (const plan of [plans.external, plans.internal]) {
@@ -246,6 +254,8 @@ export class EdgeStack extends PlatformStack {
         desyncMitigationMode: 'defensive',
         enableDeletionProtection: protect,
         idleTimeout: 60,
+        accessLogs: { bucket: accessLogs.bucket.id, prefix: kind, enabled: true },
+        dependsOn: [accessLogs.policy],
       });
       albs[kind] = alb;
 
@@ -343,6 +353,13 @@ export class EdgeStack extends PlatformStack {
         visibilityConfig: visibility(webAclName(platform, env, kind)),
       });
       new Wafv2WebAclAssociation(this, `${kind}-web-acl-association`, { resourceArn: alb.arn, webAclArn: acl.arn });
+      const wafLogs = new CloudwatchLogGroup(this, `${kind}-web-acl-logs`, { name: wafLogGroupName(platform, env, kind), retentionInDays: env.logRetentionDays, kmsKeyId: logsKeyArn });
+      new Wafv2WebAclLoggingConfiguration(this, `${kind}-web-acl-logging`, {
+        resourceArn: acl.arn,
+        logDestinationConfigs: [wafLogs.arn],
+        // Credentials never reach the logs.
+        redactedFields: [{ singleHeader: { name: 'authorization' } }, { singleHeader: { name: 'cookie' } }],
+      });
 
       // ---- DNS records ---------------------------------------------------------------------------
       for (const host of plan.records) {

@@ -30,6 +30,7 @@ import { accountAdministersKey, KmsKey } from './kms-key';
 import { NETWORK_OUTPUTS, NETWORK_STACK } from './network-stack';
 import { PlatformStack, type PlatformStackProps } from './platform-stack';
 import { stackRemoteState } from './state';
+import { VpcFlowLog } from './vpc-flow-log';
 
 /** Short name of the stack (state key, dist directory). */
 export const OBSERVABILITY_STACK = 'observability';
@@ -72,6 +73,9 @@ export class ObservabilityStack extends PlatformStack {
     ] as const) {
       new CloudwatchLogGroup(this, id, { name, retentionInDays: env.logRetentionDays, kmsKeyId: logsKeyArn });
     }
+
+    // ---- VPC flow logs (here: the logs key is the cluster stack's, applied after the network) --
+    new VpcFlowLog(this, 'vpc-flow-log', { platform, env, vpcId: network.getString(NETWORK_OUTPUTS.vpcId), logsKeyArn });
 
     // ---- Alerts topic ---------------------------------------------------------------------------
     // CloudWatch alarms cannot publish to a topic under the AWS-managed SNS key: this key admits them.

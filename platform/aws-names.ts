@@ -226,6 +226,33 @@ export function hostedZoneName(env: Pick<Environment, 'domains'>, host: string):
   return candidates.sort((a, b) => a.length - b.length || (a < b ? -1 : 1))[0];
 }
 
+/** S3 bucket of the ALBs' access logs (names are global: the account id is part of it). */
+export const albLogsBucketName = (platform: PlatformName, env: Pick<Environment, 'name' | 'account'>): string => `${awsPrefix(platform, env)}-alb-logs-${env.account}`;
+
+/** Log group of a web ACL's logs (WAF requires the "aws-waf-logs-" prefix). */
+export const wafLogGroupName = (platform: PlatformName, env: EnvName, acl: string): string => `aws-waf-logs-${awsPrefix(platform, env)}-${acl}`;
+
+/**
+ * Account of Elastic Load Balancing that writes access logs in Regions opened before August 2022
+ * (AWS, "Enable access logs for your Application Load Balancer"); later Regions use the service
+ * principal `logdelivery.elasticloadbalancing.amazonaws.com` instead.
+ */
+export const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
+  'us-east-1': '127311923021',
+  'us-east-2': '033677994240',
+  'us-west-1': '027434742980',
+  'us-west-2': '797873946194',
+  'ap-northeast-1': '582318560864',
+  'ap-northeast-2': '600734575887',
+  'ap-northeast-3': '383597477331',
+  'ap-southeast-1': '114774131450',
+  'ap-southeast-2': '783225319266',
+  'ap-south-1': '718504428378',
+  'eu-west-1': '156460612806',
+  'eu-west-2': '652711504416',
+  'eu-central-1': '054676820928',
+};
+
 /** Wildcard host the SRE dashboards behind ingress-nginx use (one certificate, one DNS record). */
 export const internalWildcardHost = (env: Pick<Environment, 'domains'>): string => `*.${env.domains.internal}`;
 
@@ -237,6 +264,9 @@ export const applicationLogGroupName = (platform: PlatformName, env: EnvName): s
 export const meshAccessLogGroupName = (platform: PlatformName, env: EnvName): string => `/${platform.name}/${env.name}/mesh-access`;
 /** Every log group Fluent Bit writes to (its role may write these and nothing else). */
 export const fluentBitLogGroupNames = (platform: PlatformName, env: EnvName): string[] => [applicationLogGroupName(platform, env), meshAccessLogGroupName(platform, env)];
+
+/** Log group of the VPC's flow logs (every accepted and rejected flow). */
+export const vpcFlowLogGroupName = (platform: PlatformName, env: EnvName): string => `/${platform.name}/${env.name}/vpc-flow-logs`;
 
 /** SNS topic CloudWatch alarms publish to (delivered to the environment's incident endpoint). */
 export const alertsTopicName = (platform: PlatformName, env: EnvName): string => `${awsPrefix(platform, env)}-alerts`;

@@ -496,10 +496,10 @@ describe('edge', () => {
 // ---- Observability ----------------------------------------------------------------------------------
 
 describe('observability', () => {
-  it('Fluent Bit\'s log groups keep logs for the environment\'s retention, encrypted with the logs key', () => {
+  it('Fluent Bit\'s and the VPC flow log\'s log groups keep logs for the environment\'s retention, encrypted with the logs key', () => {
     for (const envName of ENVS) {
       const groups = bodies(json(envName, 'observability'), 'aws_cloudwatch_log_group');
-      expect(groups.map((g) => g.name).sort()).toEqual([applicationLogGroupName(platform, envNamed(envName)), meshAccessLogGroupName(platform, envNamed(envName))].sort());
+      expect(groups.map((g) => g.name).sort()).toEqual([applicationLogGroupName(platform, envNamed(envName)), meshAccessLogGroupName(platform, envNamed(envName)), `/ec/${envName}/vpc-flow-logs`].sort());
       for (const group of groups) expect(group).toMatchObject({ retention_in_days: envNamed(envName).logRetentionDays, kms_key_id: '${data.terraform_remote_state.cluster.outputs.logs_kms_key_arn}' });
     }
   });
@@ -589,5 +589,40 @@ describe('environment differences', () => {
       { nat: 3, aurora: 2, protected: true },
       { nat: 3, aurora: 3, protected: true },
     ]);
+  });
+});
+
+describe('logs of the network edge (issue 10, item 4)', () => {
+  it('the VPC flow log records all traffic of the network stack\'s VPC through a role only VPC Flow Logs of this account may assume', () => {
+    const stack = json('prd', 'observability');
+    const flow = one(stack, 'aws_flow_log', () => true).body;
+    expect(flow).toMatchObject({ vpc_id: '${data.terraform_remote_state.network.outputs.vpc_id}', traffic_type: 'ALL', log_destination_type: 'cloud-watch-logs', max_aggregation_interval: 60 });
+    const trust = statements(stack, one(stack, 'aws_iam_role', (r) => r.name === 'ec-prd-vpc-flow-logs').body.assume_role_policy);
+    expect(trust[0].principals).toEqual([{ type: 'Service', identifiers: ['vpc-flow-logs.amazonaws.com'] }]);
+    expect(trust[0].condition).toContainEqual({ test: 'StringEquals', variable: 'aws:SourceAccount', values: ['333333333333'] });
+  });
+
+  it('both ALBs write access logs to a private bucket that only the region\'s ELB log delivery may write to, under their own prefixes', () => {
+    const stack = json('prd', 'edge');
+    for (const kind of ['external', 'internal']) {
+      expect(one(stack, 'aws_lb', (b) => b.name === `ec-prd-${kind}`).body.access_logs).toEqual({ bucket: '${aws_s3_bucket.alb-access-logs_bucket.id}', prefix: kind, enabled: true });
+    }
+    expect(one(stack, 'aws_s3_bucket', (b) => b.bucket === 'ec-prd-alb-logs-333333333333')).toBeDefined();
+    const [write] = statements(stack, one(stack, 'aws_s3_bucket_policy', () => true).body.policy);
+    expect(write).toMatchObject({
+      actions: ['s3:PutObject'],
+      principals: [{ type: 'AWS', identifiers: ['arn:aws:iam::582318560864:root'] }],
+      resources: ['${aws_s3_bucket.alb-access-logs_bucket.arn}/external/AWSLogs/333333333333/*', '${aws_s3_bucket.alb-access-logs_bucket.arn}/internal/AWSLogs/333333333333/*'],
+    });
+  });
+
+  it('each web ACL logs to its own "aws-waf-logs-" group, encrypted, with credentials redacted', () => {
+    const stack = json('prd', 'edge');
+    const configs = bodies(stack, 'aws_wafv2_web_acl_logging_configuration');
+    expect(configs).toHaveLength(2);
+    for (const c of configs) expect(c.redacted_fields).toEqual([{ single_header: { name: 'authorization' } }, { single_header: { name: 'cookie' } }]);
+    const groups = bodies(stack, 'aws_cloudwatch_log_group').filter((g) => g.name.startsWith('aws-waf-logs-'));
+    expect(groups.map((g) => g.name).sort()).toEqual(['aws-waf-logs-ec-prd-external', 'aws-waf-logs-ec-prd-internal']);
+    for (const g of groups) expect(g.kms_key_id).toBe('${data.terraform_remote_state.cluster.outputs.logs_kms_key_arn}');
   });
 });

@@ -94,4 +94,30 @@ describe('each security rule on a tiny bad JSON', () => {
     const json = { resource: { aws_vpc_security_group_ingress_rule: { mysql: { from_port: 3306, to_port: 3306, ip_protocol: 'tcp', cidr_ipv4: '10.0.0.0/18' }, ok: { from_port: 3306, to_port: 3306, referenced_security_group_id: 'sg-1' } } } };
     expect(messages('database-ingress-from-security-groups', { data: json })).toEqual(['aws_vpc_security_group_ingress_rule.mysql: port 3306 is open to 10.0.0.0/18 instead of a security group']);
   });
+
+  it('vpc-flow-logs-enabled: a VPC without a flow log, and one logged only for rejected traffic', () => {
+    const network = { resource: { aws_vpc: { vpc: { tags: { Name: 'v' } } } }, output: { vpc_id: { value: '${aws_vpc.vpc.id}' } } };
+    const rejectedOnly = {
+      data: { terraform_remote_state: { network: { config: { key: 'network/terraform.tfstate' } } } },
+      resource: { aws_flow_log: { f: { vpc_id: '${data.terraform_remote_state.network.outputs.vpc_id}', traffic_type: 'REJECT' } } },
+    };
+    expect(messages('vpc-flow-logs-enabled', { network, observability: rejectedOnly })).toEqual(['aws_vpc.vpc: VPC v has no flow log of all traffic']);
+    const all = { ...rejectedOnly, resource: { aws_flow_log: { f: { ...rejectedOnly.resource.aws_flow_log.f, traffic_type: 'ALL' } } } };
+    expect(messages('vpc-flow-logs-enabled', { network, observability: all })).toEqual([]);
+  });
+
+  it('alb-access-logs-enabled: an ALB without access logs', () => {
+    const json = { resource: { aws_lb: { a: { name: 'alb', load_balancer_type: 'application' }, b: { name: 'ok', access_logs: { bucket: 'logs', enabled: true } } } } };
+    expect(messages('alb-access-logs-enabled', { edge: json })).toEqual(['aws_lb.a: ALB alb writes no access logs']);
+  });
+
+  it('waf-logging-enabled: a web ACL without a logging configuration', () => {
+    const json = {
+      resource: {
+        aws_wafv2_web_acl: { a: { name: 'acl-a' }, b: { name: 'acl-b' } },
+        aws_wafv2_web_acl_logging_configuration: { b: { resource_arn: '${aws_wafv2_web_acl.b.arn}', log_destination_configs: ['${aws_cloudwatch_log_group.l.arn}'] } },
+      },
+    };
+    expect(messages('waf-logging-enabled', { edge: json })).toEqual(['aws_wafv2_web_acl.a: web ACL acl-a has no logging configuration']);
+  });
 });

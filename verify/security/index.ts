@@ -10,14 +10,24 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SecurityFinding, SecurityRule } from './rule';
 import { readEnvironmentStacks, type StackJson } from './terraform-json';
+import { rule as albAccessLogsEnabled } from './alb-access-logs-enabled';
 import { rule as databaseIngressFromSecurityGroups } from './database-ingress-from-security-groups';
 import { rule as rdsLogsEnabled } from './rds-logs-enabled';
 import { rule as secretsReadScopedToNamespace } from './secrets-read-scoped-to-namespace';
+import { rule as vpcFlowLogsEnabled } from './vpc-flow-logs-enabled';
+import { rule as wafLoggingEnabled } from './waf-logging-enabled';
 
 export type { SecurityFinding, SecurityRule } from './rule';
 
 /** Every rule, in the order they report. */
-export const SECURITY_RULES: readonly SecurityRule[] = [secretsReadScopedToNamespace, rdsLogsEnabled, databaseIngressFromSecurityGroups];
+export const SECURITY_RULES: readonly SecurityRule[] = [
+  secretsReadScopedToNamespace,
+  rdsLogsEnabled,
+  databaseIngressFromSecurityGroups,
+  vpcFlowLogsEnabled,
+  albAccessLogsEnabled,
+  wafLoggingEnabled,
+];
 
 /** Findings of every rule over the stacks of one environment. */
 export function checkStacks(stacks: readonly StackJson[], rules: readonly SecurityRule[] = SECURITY_RULES): SecurityFinding[] {

@@ -151,3 +151,30 @@ export function rolesOf(stack: Pick<StackJson, 'json'>): RenderedRole[] {
   for (const [, body] of blocksOf(stack, 'aws_iam_role_policy_attachment')) roleOf(body.role)?.managed.push(body.policy_arn);
   return [...roles.values()];
 }
+
+/** A resource a value points at, possibly in another stack (through `terraform_remote_state` and that stack's output). */
+export interface ResolvedResource {
+  readonly stack: StackJson;
+  readonly type: string;
+  readonly name: string;
+  readonly body: Json;
+}
+
+/**
+ * Follows a reference to the resource it names: `${type.name.attr}` in the same stack, or
+ * `${data.terraform_remote_state.<s>.outputs.<o>}` to the stack whose state key is `<s>`'s and
+ * the resource that stack's output `<o>` references. Undefined for anything else.
+ */
+export function resolveResource(stacks: readonly StackJson[], stack: StackJson, value: unknown, depth = 0): ResolvedResource | undefined {
+  const ref = parseReference(value);
+  if (!ref || depth > 3) return undefined;
+  if (!ref.data) {
+    const body = stack.json.resource?.[ref.type]?.[ref.name];
+    return body ? { stack, type: ref.type, name: ref.name, body } : undefined;
+  }
+  if (ref.type !== 'terraform_remote_state' || !ref.attr.startsWith('outputs.')) return undefined;
+  const key = String(stack.json.data?.terraform_remote_state?.[ref.name]?.config?.key ?? '');
+  const producer = stacks.find((s) => s.env === stack.env && key === `${s.stack}/terraform.tfstate`);
+  const output = producer?.json.output?.[ref.attr.slice('outputs.'.length)]?.value;
+  return producer ? resolveResource(stacks, producer, output, depth + 1) : undefined;
+}
