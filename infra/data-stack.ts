@@ -5,7 +5,8 @@
  * security group admitting MySQL only from the EKS cluster security group; audit and slow query
  * logs enabled and exported; per service a
  * Secrets Manager secret for its database and one for its private settings; the S3 bucket of the
- * static files behind CloudFront (origin access control); and the SSM parameters through which
+ * static files behind CloudFront (origin access control; its own host and us-east-1 certificate,
+ * TLS 1.2+, a CLOUDFRONT web ACL, access logs, SPA error responses); and the SSM parameters through which
  * values known only after apply (master secret ARN, writer endpoint, distribution id) reach the
  * Kubernetes layer at run time.
  *
@@ -23,6 +24,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
@@ -52,6 +54,7 @@ import {
 } from '../platform/naming';
 import { listServices } from '../platform/validate';
 import { CLUSTER_OUTPUTS, CLUSTER_STACK } from './cluster-stack';
+import { CdnProtection } from './cdn-protection';
 import { KmsKey } from './kms-key';
 import { NETWORK_OUTPUTS, NETWORK_STACK } from './network-stack';
 import { PlatformStack, type PlatformStackProps } from './platform-stack';
@@ -68,6 +71,9 @@ export const DATA_OUTPUTS = {
   cdnDistributionId: 'cdn_distribution_id',
   cdnDomainName: 'cdn_domain_name',
 } as const;
+
+/** Viewer TLS floor of the distribution: TLS 1.2, forward-secret ciphers (CloudFront's "TLSv1.2_2021"). */
+export const CLOUDFRONT_TLS_POLICY = 'TLSv1.2_2021';
 
 /** AWS managed CloudFront cache policy "Managed-CachingOptimized" (a fixed, documented id). */
 const CACHING_OPTIMIZED_POLICY_ID = '658327ea-f89d-4fab-a63d-7e88639e58f6';
@@ -296,6 +302,7 @@ export class DataStack extends PlatformStack {
       signingBehavior: 'always',
       signingProtocol: 'sigv4',
     });
+    const edge = new CdnProtection(this, 'cdn-protection', { platform, env, globalProvider: this.globalProvider() });
     const originId = 'static-assets';
     this.distribution = new CloudfrontDistribution(this, 'cdn', {
       comment: `Static files of ${this.prefix}`,
@@ -313,9 +320,23 @@ export class DataStack extends PlatformStack {
         cachePolicyId: CACHING_OPTIMIZED_POLICY_ID,
         compress: true,
       },
+      // Single-page apps: paths the bucket does not hold (403 through origin access control, 404)
+      // are client-side routes, answered with the app's index.html.
+      customErrorResponse: [403, 404].map((errorCode) => ({ errorCode, responseCode: 200, responsePagePath: '/index.html', errorCachingMinTtl: 10 })),
       restrictions: { geoRestriction: { restrictionType: 'none' } },
-      viewerCertificate: { cloudfrontDefaultCertificate: true },
+      aliases: [edge.host],
+      viewerCertificate: { acmCertificateArn: edge.certificateArn, sslSupportMethod: 'sni-only', minimumProtocolVersion: CLOUDFRONT_TLS_POLICY },
+      webAclId: edge.webAcl.arn,
+      loggingConfig: { bucket: edge.logsBucket.bucketDomainName, prefix: 'cloudfront/', includeCookies: false },
     });
+    for (const type of ['A', 'AAAA']) {
+      new Route53Record(this, `cdn-record-${type}`, {
+        zoneId: edge.zone.zoneId,
+        name: edge.host,
+        type,
+        alias: { name: this.distribution.domainName, zoneId: this.distribution.hostedZoneId, evaluateTargetHealth: false },
+      });
+    }
     const bucketPolicy = new DataAwsIamPolicyDocument(this, 'static-assets-policy-document', {
       statement: [
         {

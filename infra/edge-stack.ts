@@ -36,6 +36,7 @@ import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-as
 import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { AlbAccessLogs } from './alb-access-logs';
+import { PUBLIC_MANAGED_RULE_GROUPS, publicWebAclRules } from './web-acl-rules';
 import {
   albName,
   GATEWAY_HEALTH_CHECKS,
@@ -73,12 +74,7 @@ export const EDGE_OUTPUTS = {
 export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 
 /** AWS managed rule groups of the external web ACL, in evaluation order. */
-export const EXTERNAL_MANAGED_RULE_GROUPS: readonly string[] = [
-  'AWSManagedRulesAmazonIpReputationList',
-  'AWSManagedRulesCommonRuleSet',
-  'AWSManagedRulesKnownBadInputsRuleSet',
-  'AWSManagedRulesSQLiRuleSet',
-];
+export const EXTERNAL_MANAGED_RULE_GROUPS: readonly string[] = PUBLIC_MANAGED_RULE_GROUPS;
 
 /** Seconds a deregistering node keeps its in-flight requests (the gateways drain on SIGTERM). */
 const DEREGISTRATION_DELAY = 30;
@@ -319,13 +315,7 @@ export class EdgeStack extends PlatformStack {
       const visibility = (metric: string) => ({ cloudwatchMetricsEnabled: true, metricName: metric, sampledRequestsEnabled: true });
       let rules: Wafv2WebAclRule[];
       if (kind === 'external') {
-        rules = EXTERNAL_MANAGED_RULE_GROUPS.map((group, priority) => ({
-          name: group,
-          priority,
-          overrideAction: { none: {} },
-          statement: { managed_rule_group_statement: { name: group, vendor_name: 'AWS' } },
-          visibilityConfig: visibility(`${albName(platform, env, kind)}-${group}`),
-        }));
+        rules = publicWebAclRules(albName(platform, env, kind));
       } else {
         const allowList = new Wafv2IpSet(this, 'internal-allow-list', {
           name: `${webAclName(platform, env, kind)}-allow-list`,
@@ -346,7 +336,7 @@ export class EdgeStack extends PlatformStack {
       }
       const acl = new Wafv2WebAcl(this, `${kind}-web-acl`, {
         name: webAclName(platform, env, kind),
-        description: kind === 'external' ? 'Public hosts: AWS managed rule groups' : 'SWE/SRE tools: allow-listed sources only',
+        description: kind === 'external' ? 'Public hosts: per-client rate limit, AWS managed rule groups' : 'SWE/SRE tools: allow-listed sources only',
         scope: 'REGIONAL',
         defaultAction: kind === 'external' ? { allow: {} } : { block: {} },
         rule: rules,

@@ -1,7 +1,8 @@
 /**
  * Base of every stack of the AWS layer: one stack = one Terraform state = one environment's slice
- * of the platform. It owns the only AWS provider of the stack and the stack's S3 backend; the
- * resources themselves live in the concrete stacks.
+ * of the platform. It owns the stack's AWS provider (the environment's region) and S3 backend, and,
+ * for stacks that need it, the `us-east-1` alias (CloudFront's certificates and web ACLs live
+ * there); the resources themselves live in the concrete stacks.
  */
 import { S3Backend, TerraformElement, TerraformStack } from 'cdktf';
 import type { Construct, Node } from 'constructs';
@@ -10,6 +11,9 @@ import { awsPrefix, terraformStackName } from '../platform/naming';
 import type { Environment, Platform } from '../platform/types';
 import { defaultTags } from './names';
 import { stackStateBackend } from './state';
+
+/** Region of CloudFront's ACM certificates, CLOUDFRONT-scoped web ACLs and their log groups. */
+export const GLOBAL_REGION = 'us-east-1';
 
 export interface PlatformStackProps {
   /** The resolved, validated platform model. */
@@ -25,6 +29,7 @@ export abstract class PlatformStack extends TerraformStack {
   public readonly env: Environment;
   /** Prefix of the environment's AWS names, e.g. "ec-dev". */
   public readonly prefix: string;
+  private usEast1?: AwsProvider;
 
   protected constructor(scope: Construct, stackName: string, props: PlatformStackProps) {
     super(scope, terraformStackName(props.env, stackName));
@@ -54,6 +59,17 @@ export abstract class PlatformStack extends TerraformStack {
       .slice(scopes.indexOf(this) + 1)
       .map((c) => c.node.id.replace(/[^A-Za-z0-9_-]/g, '_'))
       .join('_');
+  }
+
+  /** The provider alias "us-east-1" (same account guard and tags), created on first use. */
+  protected globalProvider(): AwsProvider {
+    this.usEast1 ??= new AwsProvider(this, 'aws-us-east-1', {
+      alias: GLOBAL_REGION,
+      region: GLOBAL_REGION,
+      allowedAccountIds: [this.env.account],
+      defaultTags: [{ tags: defaultTags(this.platform, this.env) }],
+    });
+    return this.usEast1;
   }
 
   /** Registers a validation on this stack: `check` returns the problems found (empty when fine). */

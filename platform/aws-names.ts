@@ -58,6 +58,8 @@ export const KMS_KEYS = {
   aurora: 'aurora',
   /** The alerts SNS topic (observability stack; CloudWatch alarms publish through it). */
   alerts: 'alerts',
+  /** The CloudFront web ACL's log group, in us-east-1 (data stack). */
+  cdnLogs: 'cdn-logs',
 } as const;
 export type KmsKeyPurpose = keyof typeof KMS_KEYS;
 
@@ -199,6 +201,17 @@ export const internalIstioTargetGroupName = (platform: PlatformName, env: EnvNam
 /** ALB, target group and WAF names are at most 32 characters (ALB/TG) or 128 (WAF); ALB/TG is the binding limit. */
 export const MAX_ELB_NAME = 32;
 
+/**
+ * Rate limit of the public web ACLs: requests one client address may send per evaluation window
+ * before WAF blocks it (seed 002 table 5 names the pattern; the numbers are this platform's choice).
+ */
+export const PUBLIC_RATE_LIMIT = { requests: 2000, windowSeconds: 300 } as const;
+
+/** Largest request body the public API accepts (the BFFs' declared limit). */
+export const API_MAX_REQUEST_BODY_BYTES = 8 * 1024;
+/** What AWS's SizeRestrictions_BODY (AWSManagedRulesCommonRuleSet) blocks above. */
+export const WAF_BODY_SIZE_RESTRICTION_BYTES = 8 * 1024;
+
 /** Web ACL of one ALB. */
 export const webAclName = (platform: PlatformName, env: EnvName, alb: AlbKind): string => `${awsPrefix(platform, env)}-${alb}`;
 
@@ -225,6 +238,15 @@ export function hostedZoneName(env: Pick<Environment, 'domains'>, host: string):
   if (candidates.length === 0) throw new Error(`host ${host} is under none of the environment's domains`);
   return candidates.sort((a, b) => a.length - b.length || (a < b ? -1 : 1))[0];
 }
+
+/**
+ * Host of the static files behind CloudFront: "static." under the web domain (the web host itself
+ * is the external ALB's). Its record lives in the web domain's zone.
+ */
+export const cdnHost = (env: Pick<Environment, 'domains'>): string => `static.${env.domains.web}`;
+
+/** S3 bucket of CloudFront's access logs (legacy standard logging needs ACLs: its own bucket). */
+export const cdnLogsBucketName = (platform: PlatformName, env: Pick<Environment, 'name' | 'account'>): string => `${awsPrefix(platform, env)}-cdn-logs-${env.account}`;
 
 /** S3 bucket of the ALBs' access logs (names are global: the account id is part of it). */
 export const albLogsBucketName = (platform: PlatformName, env: Pick<Environment, 'name' | 'account'>): string => `${awsPrefix(platform, env)}-alb-logs-${env.account}`;

@@ -20,11 +20,14 @@ import { KarpenterResources } from '../infra/karpenter';
 import { KmsKey } from '../infra/kms-key';
 import { renderTerraform } from '../infra/render-terraform';
 import { ServiceAccountRole } from '../infra/service-account-role';
+import { publicWebAclRules } from '../infra/web-acl-rules';
 import { sopsConfigYaml } from '../infra/sops-config';
 import { addEnvironmentStacks } from '../infra/stacks';
 import {
+  API_MAX_REQUEST_BODY_BYTES,
   applicationLogGroupName,
   auroraClusterArn,
+  PUBLIC_RATE_LIMIT,
   fluentBitLogGroupNames,
   kmsAliasArn,
   meshAccessLogGroupName,
@@ -105,7 +108,7 @@ describe('KMS keys', () => {
           expect(bodies(stack, 'aws_kms_alias')).toHaveLength(bodies(stack, 'aws_kms_key').length);
           return bodies(stack, 'aws_kms_alias').map((a) => a.name);
         });
-      expect(aliases.sort()).toEqual(['alerts', 'aurora', 'ebs', 'eks-secrets', 'logs', 'secrets-manager', 'sops'].map((p) => kmsAliasName(platform, envNamed(env), p)).sort());
+      expect(aliases.sort()).toEqual(['alerts', 'aurora', 'cdn-logs', 'ebs', 'eks-secrets', 'logs', 'secrets-manager', 'sops'].map((p) => kmsAliasName(platform, envNamed(env), p)).sort());
     }
   });
 
@@ -344,10 +347,12 @@ describe('data: static files', () => {
       restrict_public_buckets: true,
     });
     const stack = json('prd', 'data');
-    expect(one(stack, 'aws_s3_bucket').body).toMatchObject({ bucket: 'ec-prd-static-assets-333333333333', force_destroy: false });
-    expect(one(stack, 'aws_s3_bucket_ownership_controls').body.rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
-    expect(one(stack, 'aws_s3_bucket_server_side_encryption_configuration').body.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toMatch(/^(AES256|aws:kms)$/);
-    expect(one(stack, 'aws_s3_bucket_versioning').body.versioning_configuration).toEqual({ status: 'Enabled' });
+    const bucket = one(stack, 'aws_s3_bucket', (b) => b.bucket === 'ec-prd-static-assets-333333333333');
+    expect(bucket.body).toMatchObject({ force_destroy: false });
+    const ofBucket = (b: Json) => b.bucket === `\${aws_s3_bucket.${bucket.name}.id}`;
+    expect(one(stack, 'aws_s3_bucket_ownership_controls', ofBucket).body.rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
+    expect(one(stack, 'aws_s3_bucket_server_side_encryption_configuration', ofBucket).body.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toMatch(/^(AES256|aws:kms)$/);
+    expect(one(stack, 'aws_s3_bucket_versioning', ofBucket).body.versioning_configuration).toEqual({ status: 'Enabled' });
   });
 
   it('only the CloudFront distribution reads the bucket (origin access control), over TLS only', () => {
@@ -452,7 +457,7 @@ describe('edge', () => {
   it('the external web ACL runs the AWS managed IP-reputation, common, known-bad-inputs and SQLi rule groups', () => {
     const acl = one(stack(), 'aws_wafv2_web_acl', (a) => a.name === 'ec-prd-external').body;
     expect(acl.default_action).toEqual({ allow: {} });
-    expect(acl.rule.map((r: Json) => r.statement.managed_rule_group_statement)).toEqual(
+    expect(acl.rule.filter((r: Json) => r.statement.managed_rule_group_statement).map((r: Json) => r.statement.managed_rule_group_statement)).toEqual(
       ['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesSQLiRuleSet'].map((name) => ({ name, vendor_name: 'AWS' })),
     );
   });
@@ -624,5 +629,38 @@ describe('logs of the network edge (issue 10, item 4)', () => {
     const groups = bodies(stack, 'aws_cloudwatch_log_group').filter((g) => g.name.startsWith('aws-waf-logs-'));
     expect(groups.map((g) => g.name).sort()).toEqual(['aws-waf-logs-ec-prd-external', 'aws-waf-logs-ec-prd-internal']);
     for (const g of groups) expect(g.kms_key_id).toBe('${data.terraform_remote_state.cluster.outputs.logs_kms_key_arn}');
+  });
+});
+
+describe('CloudFront and the public web ACLs (issue 10, items 3 and 8)', () => {
+  it('the distribution serves static.<web domain> with a us-east-1 certificate, TLS 1.2+, a CLOUDFRONT web ACL, access logs and SPA error pages', () => {
+    const stack = json('prd', 'data');
+    expect(stack.provider.aws).toContainEqual(expect.objectContaining({ alias: 'us-east-1', region: 'us-east-1', allowed_account_ids: ['333333333333'] }));
+    const cdn = one(stack, 'aws_cloudfront_distribution').body;
+    expect(cdn.aliases).toEqual(['static.shop.example.com']);
+    expect(cdn.viewer_certificate).toEqual({ acm_certificate_arn: '${aws_acm_certificate_validation.cdn-protection_certificate-validation-wait.certificate_arn}', ssl_support_method: 'sni-only', minimum_protocol_version: 'TLSv1.2_2021' });
+    expect(one(stack, 'aws_acm_certificate').body).toMatchObject({ provider: 'aws.us-east-1', domain_name: 'static.shop.example.com', validation_method: 'DNS' });
+    expect(one(stack, 'aws_wafv2_web_acl').body).toMatchObject({ provider: 'aws.us-east-1', scope: 'CLOUDFRONT' });
+    expect(cdn.web_acl_id).toBe('${aws_wafv2_web_acl.cdn-protection_web-acl.arn}');
+    expect(cdn.logging_config.bucket).toBe('${aws_s3_bucket.cdn-protection_logs-bucket.bucket_domain_name}');
+    expect(cdn.custom_error_response).toEqual([403, 404].map((code) => ({ error_code: code, response_code: 200, response_page_path: '/index.html', error_caching_min_ttl: 10 })));
+    const records = bodies(stack, 'aws_route53_record').filter((r) => r.name === 'static.shop.example.com');
+    expect(records.map((r) => r.type).sort()).toEqual(['A', 'AAAA']);
+    for (const r of records) expect(r.alias).toMatchObject({ name: '${aws_cloudfront_distribution.cdn.domain_name}', zone_id: '${aws_cloudfront_distribution.cdn.hosted_zone_id}' });
+  });
+
+  it('the external and CloudFront web ACLs block a client above the rate limit before the managed rules run', () => {
+    for (const [envName, stackName] of [['dev', 'edge'], ['dev', 'data']] as const) {
+      const acl = one(json(envName, stackName), 'aws_wafv2_web_acl', (a) => a.default_action.allow !== undefined).body;
+      expect(acl.rule[0]).toMatchObject({ name: 'RateLimitPerClientIp', priority: 0, action: { block: {} }, statement: { rate_based_statement: { limit: 2000, evaluation_window_sec: 300, aggregate_key_type: 'IP' } } });
+    }
+  });
+
+  it('SizeRestrictions_BODY keeps blocking while the API\'s declared body limit fits in it, and only counts when the limit is larger', () => {
+    const common = (rules: Json[]) => rules.find((r) => r.name === "AWSManagedRulesCommonRuleSet")!.statement.managed_rule_group_statement;
+    expect(API_MAX_REQUEST_BODY_BYTES).toBeLessThanOrEqual(8192);
+    const acl = one(json('prd', 'edge'), 'aws_wafv2_web_acl', (a) => a.name === 'ec-prd-external').body;
+    expect(common(acl.rule).rule_action_override).toBeUndefined();
+    expect(common(publicWebAclRules('x', PUBLIC_RATE_LIMIT, 64 * 1024) as unknown as Json[]).rule_action_override).toEqual([{ name: 'SizeRestrictions_BODY', action_to_use: { count: {} } }]);
   });
 });

@@ -298,14 +298,12 @@ describe('rendered Terraform JSON', () => {
     }
   });
 
-  it('the AWS provider accepts only the environment account and tags everything', () => {
-    for (const { env, json } of everyRenderedStack()) {
+  it('the AWS provider (and the data stack\'s us-east-1 alias, for CloudFront) accepts only the environment account and tags everything', () => {
+    for (const { env, stack, json } of everyRenderedStack()) {
+      const tags = [{ tags: { platform: platform.name, environment: env.name, 'managed-by': 'cdktf' } }];
       expect(json.provider.aws).toEqual([
-        {
-          region: env.region,
-          allowed_account_ids: [env.account],
-          default_tags: [{ tags: { platform: platform.name, environment: env.name, 'managed-by': 'cdktf' } }],
-        },
+        { region: env.region, allowed_account_ids: [env.account], default_tags: tags },
+        ...(stack === 'data' ? [{ alias: 'us-east-1', region: 'us-east-1', allowed_account_ids: [env.account], default_tags: tags }] : []),
       ]);
     }
   });

@@ -120,4 +120,28 @@ describe('each security rule on a tiny bad JSON', () => {
     };
     expect(messages('waf-logging-enabled', { edge: json })).toEqual(['aws_wafv2_web_acl.a: web ACL acl-a has no logging configuration']);
   });
+
+  it('cloudfront-tls-minimum: the default certificate, and an old protocol floor', () => {
+    const json = { resource: { aws_cloudfront_distribution: { a: { viewer_certificate: { cloudfront_default_certificate: true } }, b: { viewer_certificate: { acm_certificate_arn: 'x', minimum_protocol_version: 'TLSv1.1_2016' } } } } };
+    expect(messages('cloudfront-tls-minimum', { data: json })).toEqual([
+      'aws_cloudfront_distribution.a: uses the default CloudFront certificate (TLSv1 floor)',
+      'aws_cloudfront_distribution.b: minimum_protocol_version is TLSv1.1_2016, not TLSv1.2_2021 or newer',
+    ]);
+  });
+
+  it('cloudfront-waf-enabled: a distribution without a web ACL', () => {
+    expect(messages('cloudfront-waf-enabled', { data: { resource: { aws_cloudfront_distribution: { a: {}, b: { web_acl_id: 'arn' } } } } })).toEqual(['aws_cloudfront_distribution.a: has no web ACL']);
+  });
+
+  it('cloudfront-logging-enabled: a distribution without access logs', () => {
+    expect(messages('cloudfront-logging-enabled', { data: { resource: { aws_cloudfront_distribution: { a: {}, b: { logging_config: { bucket: 'b.s3.amazonaws.com' } } } } } })).toEqual(['aws_cloudfront_distribution.a: writes no access logs']);
+  });
+
+  it('public-web-acl-rate-limited: an allow-by-default ACL whose rate rule only counts', () => {
+    const counting = { name: 'public', default_action: { allow: {} }, rule: [{ name: 'r', action: { count: {} }, statement: { rate_based_statement: { limit: 100 } } }] };
+    const allowList = { name: 'tools', default_action: { block: {} }, rule: [] };
+    expect(messages('public-web-acl-rate-limited', { edge: { resource: { aws_wafv2_web_acl: { counting, allowList } } } })).toEqual([
+      'aws_wafv2_web_acl.counting: web ACL public allows by default and has no blocking rate-based rule',
+    ]);
+  });
 });

@@ -11,7 +11,11 @@ import * as path from 'node:path';
 import type { SecurityFinding, SecurityRule } from './rule';
 import { readEnvironmentStacks, type StackJson } from './terraform-json';
 import { rule as albAccessLogsEnabled } from './alb-access-logs-enabled';
+import { rule as cloudfrontLoggingEnabled } from './cloudfront-logging-enabled';
+import { rule as cloudfrontTlsMinimum } from './cloudfront-tls-minimum';
+import { rule as cloudfrontWafEnabled } from './cloudfront-waf-enabled';
 import { rule as databaseIngressFromSecurityGroups } from './database-ingress-from-security-groups';
+import { rule as publicWebAclRateLimited } from './public-web-acl-rate-limited';
 import { rule as rdsLogsEnabled } from './rds-logs-enabled';
 import { rule as secretsReadScopedToNamespace } from './secrets-read-scoped-to-namespace';
 import { rule as vpcFlowLogsEnabled } from './vpc-flow-logs-enabled';
@@ -27,6 +31,10 @@ export const SECURITY_RULES: readonly SecurityRule[] = [
   vpcFlowLogsEnabled,
   albAccessLogsEnabled,
   wafLoggingEnabled,
+  cloudfrontTlsMinimum,
+  cloudfrontWafEnabled,
+  cloudfrontLoggingEnabled,
+  publicWebAclRateLimited,
 ];
 
 /** Findings of every rule over the stacks of one environment. */
