@@ -7,16 +7,19 @@
  * - external ALB: the public hosts (web, api) -> the Istio IngressGateway NodePort; WAF with the
  *   AWS managed IP-reputation, common (incl. XSS), known-bad-inputs and SQLi rule groups;
  * - internal ALB: SWE/SRE tools. Internal hosts of in-mesh services -> Istio, everything else (SRE
- *   dashboards) -> the ingress-nginx NodePort; WAF that blocks every source but the allow list.
- *   "Internal" is the audience, not the scheme: the offices' and VPN's addresses in
- *   `internalAllowCidrs` are public, and tools that call each other's published hosts leave through
- *   the NAT gateways, whose fixed addresses are allowed too (source 003 §16).
+ *   dashboards) -> the ingress-nginx NodePort. Internal scheme, in the private subnets, its records
+ *   in a private hosted zone of the internal domain associated with the VPC: nothing on the
+ *   internet resolves or reaches it. The offices and the VPN reach the VPC over private routing
+ *   (site-to-site VPN / Client VPN / Direct Connect, set up outside this repository) and are the
+ *   only sources admitted, by security group and by a WAF allow list (`internalAllowCidrs`). The
+ *   NAT gateways' addresses are not trusted: every Pod egresses through them. In-cluster callers
+ *   use Service DNS, not the published hosts (source 003 §16).
  *
  * Route 53: an alias record per host of the model in hosted zones looked up by name. The zones are
  * not created here: a zone's name servers must be delegated from its parent (a registrar or another
  * account), so a zone owned by this stack would break DNS every time it was re-created.
  */
-import { DataTerraformRemoteStateS3, Fn, TerraformOutput } from 'cdktf';
+import { DataTerraformRemoteStateS3, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
@@ -27,6 +30,7 @@ import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
@@ -144,9 +148,6 @@ export class EdgeStack extends PlatformStack {
     const vpcId = network.getString(NETWORK_OUTPUTS.vpcId);
     const nodeSecurityGroupId = cluster.getString(CLUSTER_OUTPUTS.clusterSecurityGroupId);
     const autoScalingGroup = cluster.getString(CLUSTER_OUTPUTS.systemNodeGroupAsgName);
-    const natIps = network.getList(NETWORK_OUTPUTS.natPublicIps);
-    // The NAT gateways' addresses as CIDRs (their count is the model's).
-    const natCidrs = Array.from({ length: Math.min(env.sizing.natGateways, env.availabilityZones.length) }, (_, i) => `${Fn.element(natIps, i)}/32`);
     const nodePorts: Record<Gateway, number> = { istio: platform.nodePorts.istioIngressHttp, nginx: platform.nodePorts.ingressNginxHttp };
     // Istio answers its readiness on the status port (its own fixed NodePort); nginx on its traffic port.
     const healthPorts: Record<Gateway, number> = { istio: platform.nodePorts.istioIngressStatus, nginx: platform.nodePorts.ingressNginxHttp };
@@ -166,6 +167,14 @@ export class EdgeStack extends PlatformStack {
     // ---- Logs: ALB access logs to S3, WAF logs to CloudWatch (KMS-encrypted, bounded) ---------
     const accessLogs = new AlbAccessLogs(this, 'alb-access-logs', { platform, env, prefixes: [plans.external.kind, plans.internal.kind] });
     const logsKeyArn = cluster.getString(CLUSTER_OUTPUTS.logsKmsKeyArn);
+
+    // The internal domain's records live in a private zone of the VPC (created here: a private zone
+    // needs no delegation); its certificate is still validated through the public zone.
+    const privateZone = new Route53Zone(this, 'internal-private-zone', {
+      name: env.domains.internal,
+      comment: `Internal tools of ${this.prefix} (resolvable inside the VPC and over the VPN only)`,
+      vpc: [{ vpcId }],
+    });
 
     const albs = {} as Record<AlbKind, Lb>;
     const targetGroups = new Map<string, LbTargetGroup>();
@@ -202,12 +211,12 @@ export class EdgeStack extends PlatformStack {
         vpcId,
         tags: { Name: `${albName(platform, env, kind)}-alb` },
       });
-      const sources = kind === 'external' ? ['0.0.0.0/0'] : [...env.internalAllowCidrs, ...natCidrs];
+      const sources = kind === 'external' ? ['0.0.0.0/0'] : [...env.internalAllowCidrs];
       sources.forEach((cidr, i) => {
         for (const port of [80, 443]) {
           new VpcSecurityGroupIngressRule(this, `${kind}-alb-in-${port}-${i}`, {
             securityGroupId: sg.id,
-            description: `${port === 443 ? 'HTTPS' : 'HTTP (redirected)'} from ${kind === 'external' ? 'the internet' : i < env.internalAllowCidrs.length ? 'an allow-listed network' : 'a NAT gateway of the VPC'}`,
+            description: `${port === 443 ? 'HTTPS' : 'HTTP (redirected)'} from ${kind === 'external' ? 'the internet' : `allow-listed network ${i + 1} (office/VPN)`}`,
             ipProtocol: 'tcp',
             fromPort: port,
             toPort: port,
@@ -242,8 +251,8 @@ export class EdgeStack extends PlatformStack {
       const alb = new Lb(this, `${kind}-alb`, {
         name: albName(platform, env, kind),
         loadBalancerType: 'application',
-        internal: false,
-        subnets: network.getList(NETWORK_OUTPUTS.publicSubnetIds),
+        internal: kind === 'internal',
+        subnets: network.getList(kind === 'internal' ? NETWORK_OUTPUTS.privateSubnetIds : NETWORK_OUTPUTS.publicSubnetIds),
         securityGroups: [sg.id],
         dropInvalidHeaderFields: true,
         // AWS's recommended mode: blocks requests that risk desync, keeps merely non-compliant ones.
@@ -319,10 +328,10 @@ export class EdgeStack extends PlatformStack {
       } else {
         const allowList = new Wafv2IpSet(this, 'internal-allow-list', {
           name: `${webAclName(platform, env, kind)}-allow-list`,
-          description: 'Offices and VPN (internalAllowCidrs) and the VPC\'s NAT gateways',
+          description: 'Offices and VPN (internalAllowCidrs)',
           scope: 'REGIONAL',
           ipAddressVersion: 'IPV4',
-          addresses: [...env.internalAllowCidrs, ...natCidrs],
+          addresses: [...env.internalAllowCidrs],
         });
         rules = [
           {
@@ -354,7 +363,7 @@ export class EdgeStack extends PlatformStack {
       // ---- DNS records ---------------------------------------------------------------------------
       for (const host of plan.records) {
         new Route53Record(this, `${kind}-record-${recordId(host)}`, {
-          zoneId: zoneOf(host).zoneId,
+          zoneId: kind === 'internal' ? privateZone.zoneId : zoneOf(host).zoneId,
           name: host,
           type: 'A',
           alias: { name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true },

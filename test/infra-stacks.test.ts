@@ -446,10 +446,10 @@ describe('edge', () => {
     }
   });
 
-  it('the internal ALB admits only the allow list and the NAT gateways, at the security group and at the WAF (default block)', () => {
+  it('the internal ALB admits only the allow list, at the security group and at the WAF (default block)', () => {
     const internalIn = bodies(stack(), 'aws_vpc_security_group_ingress_rule').filter((r) => r.security_group_id === ref('aws_security_group', 'internal-alb-security-group', 'id'));
     const sources = [...new Set(internalIn.map((r) => r.cidr_ipv4))];
-    expect(sources).toEqual([...env.internalAllowCidrs, ...[0, 1, 2].map((i) => `\${element(data.terraform_remote_state.network.outputs.nat_public_ips, ${i})}/32`)]);
+    expect(sources).toEqual([...env.internalAllowCidrs]);
     expect(synth('prd', 'edge')).toHaveResourceWithProperties(Wafv2WebAcl, { name: 'ec-prd-internal', default_action: { block: {} } });
     expect(one(stack(), 'aws_wafv2_ip_set').body.addresses).toEqual(sources);
   });
@@ -471,7 +471,7 @@ describe('edge', () => {
     ]);
   });
 
-  it('every public and internal host of the model has an alias record in a hosted zone looked up by name', () => {
+  it('every public host has an alias record in a public zone looked up by name, every internal host one in the private zone', () => {
     for (const envName of ENVS) {
       const e = envNamed(envName);
       const stackJson = json(envName, 'edge');
@@ -480,9 +480,9 @@ describe('edge', () => {
       for (const host of hosts) expect(records.map((r) => r.name)).toContain(host);
       for (const record of records) {
         expect(record.alias).toMatchObject({ evaluate_target_health: true, name: expect.stringMatching(/^\$\{aws_lb\.(external|internal)-alb\.dns_name\}$/) });
-        expect(record.zone_id).toMatch(/^\$\{data\.aws_route53_zone\.[\w-]+\.zone_id\}$/);
+        expect(record.zone_id).toEqual(record.alias.name.includes('internal-alb') ? '${aws_route53_zone.internal-private-zone.zone_id}' : expect.stringMatching(/^\$\{data\.aws_route53_zone\.[\w-]+\.zone_id\}$/));
       }
-      expect(stackJson.resource.aws_route53_zone).toBeUndefined();
+      expect(Object.values(stackJson.resource.aws_route53_zone).map((z) => (z as Json).name)).toEqual([e.domains.internal]);
     }
   });
 
@@ -662,5 +662,29 @@ describe('CloudFront and the public web ACLs (issue 10, items 3 and 8)', () => {
     const acl = one(json('prd', 'edge'), 'aws_wafv2_web_acl', (a) => a.name === 'ec-prd-external').body;
     expect(common(acl.rule).rule_action_override).toBeUndefined();
     expect(common(publicWebAclRules('x', PUBLIC_RATE_LIMIT, 64 * 1024) as unknown as Json[]).rule_action_override).toEqual([{ name: 'SizeRestrictions_BODY', action_to_use: { count: {} } }]);
+  });
+});
+
+describe('the internal ALB is internal (issue 10, item 2)', () => {
+  it('sits in the private subnets with the internal scheme, its records in a private zone of the VPC', () => {
+    const stack = json('prd', 'edge');
+    const alb = one(stack, 'aws_lb', (b) => b.name === 'ec-prd-internal').body;
+    expect(alb).toMatchObject({ internal: true, subnets: '${data.terraform_remote_state.network.outputs.private_subnet_ids}' });
+    expect(one(stack, 'aws_lb', (b) => b.name === 'ec-prd-external').body).toMatchObject({ internal: false, subnets: '${data.terraform_remote_state.network.outputs.public_subnet_ids}' });
+    const zone = one(stack, 'aws_route53_zone').body;
+    expect(zone).toMatchObject({ name: 'internal.shop.example.com', vpc: [{ vpc_id: '${data.terraform_remote_state.network.outputs.vpc_id}' }] });
+    const internalRecords = bodies(stack, 'aws_route53_record').filter((r) => r.alias?.name === '${aws_lb.internal-alb.dns_name}');
+    expect(internalRecords.length).toBeGreaterThan(0);
+    for (const r of internalRecords) expect(r.zone_id).toBe('${aws_route53_zone.internal-private-zone.zone_id}');
+  });
+
+  it('admits only the allow-listed office/VPN ranges, never the NAT gateways\' addresses', () => {
+    const stack = json('prd', 'edge');
+    const text = JSON.stringify(stack);
+    expect(text).not.toContain('nat_public_ips');
+    const sg = one(stack, 'aws_security_group', (g) => g.name === 'ec-prd-internal-alb').name;
+    const sources = bodies(stack, 'aws_vpc_security_group_ingress_rule').filter((r) => r.security_group_id === `\${aws_security_group.${sg}.id}`).map((r) => r.cidr_ipv4);
+    expect([...new Set(sources)].sort()).toEqual([...envNamed('prd').internalAllowCidrs].sort());
+    expect(one(stack, 'aws_wafv2_ip_set').body.addresses).toEqual([...envNamed('prd').internalAllowCidrs]);
   });
 });

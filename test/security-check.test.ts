@@ -144,4 +144,15 @@ describe('each security rule on a tiny bad JSON', () => {
       'aws_wafv2_web_acl.counting: web ACL public allows by default and has no blocking rate-based rule',
     ]);
   });
+
+  it('alb-public-only-for-internet: an internet-facing ALB whose security group admits an allow list only', () => {
+    const json = {
+      resource: {
+        aws_security_group: { tools: {}, web: {} },
+        aws_vpc_security_group_ingress_rule: { t: { security_group_id: '${aws_security_group.tools.id}', cidr_ipv4: '203.0.113.0/24' }, w: { security_group_id: '${aws_security_group.web.id}', cidr_ipv4: '0.0.0.0/0' } },
+        aws_lb: { tools: { name: 'tools', internal: false, security_groups: ['${aws_security_group.tools.id}'] }, web: { name: 'web', internal: false, security_groups: ['${aws_security_group.web.id}'] } },
+      },
+    };
+    expect(messages('alb-public-only-for-internet', { edge: json })).toEqual(['aws_lb.tools: ALB tools is internet-facing but admits only allow-listed sources: make it internal']);
+  });
 });

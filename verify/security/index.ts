@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import type { SecurityFinding, SecurityRule } from './rule';
 import { readEnvironmentStacks, type StackJson } from './terraform-json';
 import { rule as albAccessLogsEnabled } from './alb-access-logs-enabled';
+import { rule as albPublicOnlyForInternet } from './alb-public-only-for-internet';
 import { rule as cloudfrontLoggingEnabled } from './cloudfront-logging-enabled';
 import { rule as cloudfrontTlsMinimum } from './cloudfront-tls-minimum';
 import { rule as cloudfrontWafEnabled } from './cloudfront-waf-enabled';
@@ -35,6 +36,7 @@ export const SECURITY_RULES: readonly SecurityRule[] = [
   cloudfrontWafEnabled,
   cloudfrontLoggingEnabled,
   publicWebAclRateLimited,
+  albPublicOnlyForInternet,
 ];
 
 /** Findings of every rule over the stacks of one environment. */
