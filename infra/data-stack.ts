@@ -207,6 +207,10 @@ export class DataStack extends PlatformStack {
       iamDatabaseAuthenticationEnabled: false,
       applyImmediately: !protect,
       dependsOn: logGroups,
+      // Auto minor version upgrades (instances) move the cluster past the pinned patch; the next
+      // apply must not try to "downgrade" it. Bump AURORA_MYSQL for a deliberate upgrade, and drop
+      // this entry for that one apply.
+      lifecycle: { ignoreChanges: ['engine_version'] },
     });
     this.auroraInstances = Array.from(
       { length: env.sizing.auroraInstances },
@@ -224,6 +228,7 @@ export class DataStack extends PlatformStack {
           // The first instance is the preferred writer; readers fail over in order.
           promotionTier: i,
           applyImmediately: !protect,
+          lifecycle: { ignoreChanges: ['engine_version'] },
         }),
     );
 

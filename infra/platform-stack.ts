@@ -12,6 +12,9 @@ import type { Environment, Platform } from '../platform/types';
 import { defaultTags } from './names';
 import { stackStateBackend } from './state';
 
+/** Terraform versions the rendered JSON needs (S3 lock files arrived in 1.10). */
+export const TERRAFORM_REQUIRED_VERSION = '>= 1.10.0, < 2.0.0';
+
 /** Region of CloudFront's ACM certificates, CLOUDFRONT-scoped web ACLs and their log groups. */
 export const GLOBAL_REGION = 'us-east-1';
 
@@ -46,6 +49,8 @@ export abstract class PlatformStack extends TerraformStack {
     });
     new S3Backend(this, stackStateBackend(props.platform, props.env, stackName));
     this.addOverride('terraform.backend.s3.use_lockfile', true);
+    // S3-native state locking (use_lockfile) needs Terraform 1.10; older versions fail on the key.
+    this.addOverride('terraform.required_version', TERRAFORM_REQUIRED_VERSION);
   }
 
   /**

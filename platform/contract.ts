@@ -283,6 +283,23 @@ function allContractEntries(platform: Platform, env: Environment): ContractEntry
     );
   }
 
+  // The Istio gateway's status port: the ALB target groups' health checks probe it on its NodePort.
+  {
+    const port = platform.nodePorts.istioIngressStatus;
+    const group = targetGroupName(platform, env, 'istio');
+    add(
+      'node-port/istio-ingressgateway-status',
+      String(port),
+      {
+        stack: 'edge',
+        resource: `aws_lb_target_group ${group} health check (port ${port})`,
+        evidence: [group],
+        match: [{ type: 'aws_lb_target_group', attributes: { name: group, health_check: { port: String(port) } } }],
+      },
+      [{ kind: 'addon-istio-ingressgateway', file: addonApplicationFile(env, 'istio-ingressgateway'), field: `${HELM_VALUES} (status-port nodePort)` }],
+    );
+  }
+
   // ---- Platform components' IRSA roles --------------------------------------------------------
   for (const id of Object.keys(PLATFORM_IDENTITIES) as PlatformIdentity[]) {
     const { namespace, serviceAccount } = PLATFORM_IDENTITIES[id];

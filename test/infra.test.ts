@@ -114,7 +114,8 @@ describe('cluster', () => {
   it('the system node group is tainted and labelled for system pods and uses the launch template', () => {
     const group = resourceOf(parsed('prd', 'cluster'), 'aws_eks_node_group').body;
     expect(group).toMatchObject({
-      node_group_name: 'system',
+      node_group_name_prefix: 'system-',
+      lifecycle: { create_before_destroy: true },
       instance_types: [...envNamed('prd').sizing.systemNodeInstanceTypes],
       scaling_config: { min_size: 3, desired_size: 3, max_size: 9 },
       taint: [{ key: 'CriticalAddonsOnly', effect: 'NO_SCHEDULE' }],

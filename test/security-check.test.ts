@@ -155,4 +155,23 @@ describe('each security rule on a tiny bad JSON', () => {
     };
     expect(messages('alb-public-only-for-internet', { edge: json })).toEqual(['aws_lb.tools: ALB tools is internet-facing but admits only allow-listed sources: make it internal']);
   });
+
+  it('terraform-required-version: no constraint, and one below 1.10 with S3 lock files', () => {
+    expect(messages('terraform-required-version', { a: { terraform: {} }, b: { terraform: { required_version: '>= 1.5.0', backend: { s3: { use_lockfile: true } } } } })).toEqual([
+      'terraform: terraform.required_version is unset',
+      'terraform: the S3 backend uses use_lockfile (Terraform >= 1.10) but required_version is ">= 1.5.0"',
+    ]);
+  });
+
+  it('rds-engine-version-drift: a pinned engine version with auto-upgrading instances and no ignore_changes', () => {
+    const json = {
+      resource: {
+        aws_rds_cluster: { db: { engine_version: '8.0.mysql_aurora.3.08.2' } },
+        aws_rds_cluster_instance: { i: { cluster_identifier: '${aws_rds_cluster.db.id}', auto_minor_version_upgrade: true } },
+      },
+    };
+    expect(messages('rds-engine-version-drift', { data: json })).toEqual([
+      'aws_rds_cluster.db: engine_version is pinned to 8.0.mysql_aurora.3.08.2 while its instances auto-upgrade minor versions, and its drift is not ignored',
+    ]);
+  });
 });

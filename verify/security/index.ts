@@ -17,8 +17,10 @@ import { rule as cloudfrontTlsMinimum } from './cloudfront-tls-minimum';
 import { rule as cloudfrontWafEnabled } from './cloudfront-waf-enabled';
 import { rule as databaseIngressFromSecurityGroups } from './database-ingress-from-security-groups';
 import { rule as publicWebAclRateLimited } from './public-web-acl-rate-limited';
+import { rule as rdsEngineVersionDrift } from './rds-engine-version-drift';
 import { rule as rdsLogsEnabled } from './rds-logs-enabled';
 import { rule as secretsReadScopedToNamespace } from './secrets-read-scoped-to-namespace';
+import { rule as terraformRequiredVersion } from './terraform-required-version';
 import { rule as vpcFlowLogsEnabled } from './vpc-flow-logs-enabled';
 import { rule as wafLoggingEnabled } from './waf-logging-enabled';
 
@@ -37,6 +39,8 @@ export const SECURITY_RULES: readonly SecurityRule[] = [
   cloudfrontLoggingEnabled,
   publicWebAclRateLimited,
   albPublicOnlyForInternet,
+  terraformRequiredVersion,
+  rdsEngineVersionDrift,
 ];
 
 /** Findings of every rule over the stacks of one environment. */
