@@ -219,6 +219,9 @@ export class ClusterStack extends PlatformStack {
       // install unmanaged copies first.
       bootstrapSelfManagedAddons: false,
       deletionProtection: env.deletionProtection,
+      // Standard support only: at its end EKS upgrades the control plane instead of silently
+      // billing extended support; upgrades are planned from the pinned kubernetesVersion.
+      upgradePolicy: { supportType: 'STANDARD' },
       dependsOn: [logGroup, clusterPolicy, clusterKeyPolicy],
     });
 

@@ -23,6 +23,8 @@ import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfron
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
@@ -38,7 +40,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { AURORA_LOG_EXPORTS, AURORA_MASTER_USERNAME, SECRET_KIND_TAG, auroraClusterIdentifier, auroraEndpointParameter, auroraLogGroupName, kmsKeyAlias } from '../platform/aws-names';
+import { AURORA_LOG_EXPORTS, AURORA_MASTER_USERNAME, awsPartition, SECRET_KIND_TAG, auroraClusterIdentifier, auroraEndpointParameter, auroraLogGroupName, kmsKeyAlias } from '../platform/aws-names';
 import {
   SRE_SECRETS,
   type SreSecret,
@@ -212,6 +214,23 @@ export class DataStack extends PlatformStack {
       // this entry for that one apply.
       lifecycle: { ignoreChanges: ['engine_version'] },
     });
+    // Enhanced Monitoring: OS metrics every minute, published by RDS through this role.
+    const monitoringTrust = new DataAwsIamPolicyDocument(this, 'aurora-monitoring-trust', {
+      statement: [
+        {
+          sid: 'RdsEnhancedMonitoring',
+          effect: 'Allow',
+          actions: ['sts:AssumeRole'],
+          principals: [{ type: 'Service', identifiers: ['monitoring.rds.amazonaws.com'] }],
+          condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [env.account] }],
+        },
+      ],
+    });
+    const monitoringRole = new IamRole(this, 'aurora-monitoring-role', { name: name('aurora-monitoring'), description: 'RDS Enhanced Monitoring of the Aurora instances', assumeRolePolicy: monitoringTrust.json });
+    const monitoringPolicy = new IamRolePolicyAttachment(this, 'aurora-monitoring-role-policy', {
+      role: monitoringRole.name,
+      policyArn: `arn:${awsPartition(env.region)}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
+    });
     this.auroraInstances = Array.from(
       { length: env.sizing.auroraInstances },
       (_, i) =>
@@ -227,6 +246,14 @@ export class DataStack extends PlatformStack {
           caCertIdentifier: 'rds-ca-rsa2048-g1',
           // The first instance is the preferred writer; readers fail over in order.
           promotionTier: i,
+          // One instance per zone, in the order of the environment's zones (writer in the first).
+          availabilityZone: env.availabilityZones[i % env.availabilityZones.length],
+          performanceInsightsEnabled: true,
+          performanceInsightsKmsKeyId: auroraKey.arn,
+          performanceInsightsRetentionPeriod: 7,
+          monitoringInterval: 60,
+          monitoringRoleArn: monitoringRole.arn,
+          dependsOn: [monitoringPolicy],
           applyImmediately: !protect,
           lifecycle: { ignoreChanges: ['engine_version'] },
         }),

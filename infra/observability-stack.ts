@@ -24,6 +24,7 @@ import {
   meshAccessLogGroupName,
   regionalArn,
 } from '../platform/aws-names';
+import { karpenterInterruptionQueueName } from '../platform/naming';
 import type { Environment } from '../platform/types';
 import { CLUSTER_OUTPUTS, CLUSTER_STACK } from './cluster-stack';
 import { EDGE_OUTPUTS, EDGE_STACK } from './edge-stack';
@@ -54,6 +55,8 @@ export const ALARM_THRESHOLDS = {
   applicationErrorsPerMinute: 50,
   /** 5xx answers per minute in the mesh access logs (sidecars and gateways). */
   mesh5xxPerMinute: 25,
+  /** Seconds the oldest message may wait in Karpenter's interruption queue (a spot notice gives 120 s). */
+  karpenterQueueAgeSeconds: 60,
 } as const;
 const ALARM_MINUTES = 5;
 
@@ -235,6 +238,19 @@ export class ObservabilityStack extends PlatformStack {
       statistic: 'Sum',
       comparisonOperator: 'GreaterThanThreshold',
       threshold: ALARM_THRESHOLDS.mesh5xxPerMinute,
+      ...everyMinute,
+    });
+
+    // Karpenter's interruption queue: messages waiting means Karpenter is not draining spot
+    // interruptions / rebalance notices in time (its nodes would die undrained).
+    alarm('karpenter-interruption-queue-age', {
+      alarmDescription: `Karpenter has left interruption events unread for more than ${ALARM_THRESHOLDS.karpenterQueueAgeSeconds} s`,
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateAgeOfOldestMessage',
+      dimensions: { QueueName: karpenterInterruptionQueueName(platform, env) },
+      statistic: 'Maximum',
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: ALARM_THRESHOLDS.karpenterQueueAgeSeconds,
       ...everyMinute,
     });
 

@@ -60,4 +60,17 @@ describe('day-2 operations', () => {
     expect(group).toMatchObject({ node_group_name_prefix: 'system-', lifecycle: { create_before_destroy: true } });
     expect(group.node_group_name).toBeUndefined();
   });
+
+  it('Karpenter\'s interruption queue alarms when events wait longer than a spot notice allows', () => {
+    const alarm = bodies(stackOf('prd', 'observability'), 'aws_cloudwatch_metric_alarm').find((a) => a.metric_name === 'ApproximateAgeOfOldestMessage')!;
+    expect(alarm).toMatchObject({ namespace: 'AWS/SQS', dimensions: { QueueName: 'ec-prd-karpenter' }, threshold: 60, alarm_actions: ['${aws_sns_topic.alerts.arn}'] });
+  });
+
+  it('each Aurora instance sits in its own zone of the environment, with Performance Insights and Enhanced Monitoring', () => {
+    const env = envNamed('prd');
+    const instances = bodies(stackOf('prd', 'data'), 'aws_rds_cluster_instance');
+    expect(instances.map((i) => i.availability_zone)).toEqual(env.availabilityZones.slice(0, instances.length));
+    for (const i of instances) expect(i).toMatchObject({ performance_insights_enabled: true, performance_insights_kms_key_id: '${aws_kms_key.aurora-key_key.arn}', monitoring_interval: 60 });
+    expect(bodies(stackOf('prd', 'cluster'), 'aws_eks_cluster')[0].upgrade_policy).toEqual({ support_type: 'STANDARD' });
+  });
 });

@@ -174,4 +174,19 @@ describe('each security rule on a tiny bad JSON', () => {
       'aws_rds_cluster.db: engine_version is pinned to 8.0.mysql_aurora.3.08.2 while its instances auto-upgrade minor versions, and its drift is not ignored',
     ]);
   });
+
+  it('rds-instance-monitoring: an instance without Performance Insights, Enhanced Monitoring or a zone', () => {
+    const json = { resource: { aws_rds_cluster_instance: { i: { identifier: 'db-1', performance_insights_enabled: true, monitoring_interval: 0 } } } };
+    expect(messages('rds-instance-monitoring', { data: json })).toEqual([
+      'aws_rds_cluster_instance.i: instance db-1 encrypts Performance Insights with the AWS managed key',
+      'aws_rds_cluster_instance.i: instance db-1 has no Enhanced Monitoring',
+      'aws_rds_cluster_instance.i: instance db-1 names no availability zone',
+    ]);
+  });
+
+  it('eks-upgrade-policy: a cluster without an upgrade policy', () => {
+    expect(messages('eks-upgrade-policy', { cluster: { resource: { aws_eks_cluster: { c: { name: 'ec-dev' } } } } })).toEqual([
+      'aws_eks_cluster.c: cluster ec-dev does not set upgrade_policy.support_type = STANDARD (extended support is billed by default)',
+    ]);
+  });
 });

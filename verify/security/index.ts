@@ -16,8 +16,10 @@ import { rule as cloudfrontLoggingEnabled } from './cloudfront-logging-enabled';
 import { rule as cloudfrontTlsMinimum } from './cloudfront-tls-minimum';
 import { rule as cloudfrontWafEnabled } from './cloudfront-waf-enabled';
 import { rule as databaseIngressFromSecurityGroups } from './database-ingress-from-security-groups';
+import { rule as eksUpgradePolicy } from './eks-upgrade-policy';
 import { rule as publicWebAclRateLimited } from './public-web-acl-rate-limited';
 import { rule as rdsEngineVersionDrift } from './rds-engine-version-drift';
+import { rule as rdsInstanceMonitoring } from './rds-instance-monitoring';
 import { rule as rdsLogsEnabled } from './rds-logs-enabled';
 import { rule as secretsReadScopedToNamespace } from './secrets-read-scoped-to-namespace';
 import { rule as terraformRequiredVersion } from './terraform-required-version';
@@ -41,6 +43,8 @@ export const SECURITY_RULES: readonly SecurityRule[] = [
   albPublicOnlyForInternet,
   terraformRequiredVersion,
   rdsEngineVersionDrift,
+  rdsInstanceMonitoring,
+  eksUpgradePolicy,
 ];
 
 /** Findings of every rule over the stacks of one environment. */
