@@ -10,7 +10,7 @@ import { syntheticPlatformInput } from '../bench/synthetic-platform';
 import { renderTerraform } from '../infra/render-terraform';
 import type { Platform } from '../platform/types';
 import { parsePlatform } from '../platform/validate';
-import { checkSecurity, checkStacks, formatFindings, SECURITY_RULES } from '../verify/security';
+import { checkSecurity, checkStacks, formatFindings, SECURITY_RULES, securityPosture } from '../verify/security';
 import type { SecurityRule } from '../verify/security/rule';
 import type { Json, StackJson } from '../verify/security/terraform-json';
 import { platform } from './support/cdktf-jest';
@@ -58,8 +58,14 @@ describe('the security check over rendered trees', () => {
     }
   });
 
+  it('keeps the README\'s "Security posture" table equal to the one generated from the rules', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '../README.md'), 'utf8');
+    const between = /<!-- security-posture:start -->\n([\s\S]*?)\n<!-- security-posture:end -->/.exec(readme);
+    expect(between?.[1]).toBe(securityPosture());
+  });
+
   it('names the tfsec/checkov check every rule mirrors, one rule per file', () => {
-    const files = fs.readdirSync(path.join(__dirname, '../verify/security')).filter((f) => !['index.ts', 'rule.ts', 'terraform-json.ts'].includes(f));
+    const files = fs.readdirSync(path.join(__dirname, '../verify/security')).filter((f) => !['index.ts', 'posture.ts', 'rule.ts', 'terraform-json.ts'].includes(f));
     expect(SECURITY_RULES.map((r) => `${r.id}.ts`).sort()).toEqual(files.sort());
     for (const r of SECURITY_RULES) expect(r.mirrors).toMatch(/tfsec|checkov|tflint|CKV/);
   });

@@ -8,6 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { securityPostureTable } from './posture';
 import type { SecurityFinding, SecurityRule } from './rule';
 import { readEnvironmentStacks, type StackJson } from './terraform-json';
 import { rule as albAccessLogsEnabled } from './alb-access-logs-enabled';
@@ -66,3 +67,6 @@ export function checkSecurity(distRoot: string, rules: readonly SecurityRule[] =
 export function formatFindings(findings: readonly SecurityFinding[]): string[] {
   return findings.map((f) => `${f.env}/${f.stack} ${f.resource}: ${f.message} [${f.rule}, mirrors ${f.mirrors}]`);
 }
+
+/** The README's "Security posture" table for the rule set. */
+export const securityPosture = (): string => securityPostureTable(SECURITY_RULES);
