@@ -10,9 +10,7 @@ import {
   childApplicationName,
   childrenPath,
   CLUSTER_APPLICATION,
-  CLUSTER_CONFIG_APPLICATION,
   CLUSTER_NODES_APPLICATION,
-  clusterConfigPath,
   clusterNodesPath,
   clusterPath,
   namespacePath,
@@ -224,8 +222,6 @@ export class ChildrenChart extends PlatformChart {
       { id: 'cluster', name: CLUSTER_APPLICATION, path: clusterPath(env), wave: SYNC_WAVE.namespaces },
       // After Karpenter (its CRDs), before the add-ons whose Pods need Karpenter's nodes.
       { id: 'cluster-nodes', name: CLUSTER_NODES_APPLICATION, path: clusterNodesPath(env), wave: SYNC_WAVE.nodePools },
-      // After the operators (External Secrets' CRDs), before the workloads.
-      { id: 'cluster-config', name: CLUSTER_CONFIG_APPLICATION, path: clusterConfigPath(env), wave: SYNC_WAVE.platformConfig },
     ];
     for (const c of team.name === SRE_TEAM ? clusterApps : []) {
       new Application(this, c.id, {

@@ -1,11 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
-import { clusterConfigPath, clusterNodesPath, clusterPath, LABEL_TEAM } from '../platform/naming';
+import { clusterNodesPath, clusterPath, LABEL_TEAM } from '../platform/naming';
 import type { Environment, Platform } from '../platform/types';
 import { commonLabels } from './labels';
 import { NodePools } from './nodes/node-pools';
-import { PlatformSecretStore } from './secrets/cluster-secret-store';
 import { EncryptedStorage } from './storage/storage-class';
 import { PlatformChart } from './platform-chart';
 import { preventPrune, syncWave, SYNC_WAVE } from './sync-options';
@@ -18,8 +17,9 @@ export interface ClusterChartProps {
 /**
  * Cluster-scoped objects of one environment that need no add-on CRD (synced by the sre project
  * only, first): a Namespace per namespace of the model, carrying its mesh membership and Pod
- * Security level; the encrypted StorageClass. Objects of add-on CRDs are in ClusterNodesChart and
- * ClusterConfigChart, synced after the add-on that brings their CRD (charts/sync-options.ts).
+ * Security level; the encrypted StorageClass. Karpenter's objects are in ClusterNodesChart, synced
+ * after the add-on that brings their CRD (charts/sync-options.ts). Secret stores are namespaced,
+ * one per namespace with secrets (charts/secrets/cluster-secret-store.ts).
  */
 export class ClusterChart extends PlatformChart {
   constructor(scope: Construct, id: string, props: ClusterChartProps) {
@@ -58,14 +58,5 @@ export class ClusterNodesChart extends PlatformChart {
     const { platform, env } = props;
     super(scope, id, { outputDir: clusterNodesPath(env), labels: commonLabels(platform, env) });
     new NodePools(this, 'node-pools', { platform, env });
-  }
-}
-
-/** The External Secrets store (CRD from the External Secrets add-on). */
-export class ClusterConfigChart extends PlatformChart {
-  constructor(scope: Construct, id: string, props: ClusterChartProps) {
-    const { platform, env } = props;
-    super(scope, id, { outputDir: clusterConfigPath(env), labels: commonLabels(platform, env) });
-    new PlatformSecretStore(this, 'secret-store', { platform, env });
   }
 }

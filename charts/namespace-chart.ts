@@ -7,6 +7,7 @@ import { commonLabels } from './labels';
 import { NamespaceMesh } from './mesh/namespace-mesh';
 import { PlatformChart } from './platform-chart';
 import { PlatformNamespaceConfig } from './platform-config';
+import { NamespaceSecretStore } from './secrets/cluster-secret-store';
 import { ServiceWorkload } from './service-workload';
 import { Keycloak } from './tools/keycloak';
 import { TemporalServer, TemporalWeb } from './tools/temporal';
@@ -54,5 +55,7 @@ export class NamespaceChart extends PlatformChart {
 
     // SRE tools' plain configuration objects in the sre namespaces (charts/platform-config/).
     new PlatformNamespaceConfig(this, 'platform-config', { platform, env, namespace });
+    // The namespace's own secret store and reader identity (only when it reads AWS secrets).
+    new NamespaceSecretStore(this, 'secret-store', { platform, env, namespace });
   }
 }

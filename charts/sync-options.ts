@@ -7,8 +7,7 @@ import type { ApiObject } from 'cdk8s';
  * brings its CRD (verify/bootstrap/crd-arrival.ts):
  * AppProjects; Namespaces and Argo CD itself; Karpenter (on the system nodes); its NodePools and
  * node class (the `cluster-nodes` Application); the other CRDs and operators (on Karpenter's
- * nodes); the platform objects that need them (the `cluster-config` Application: the secret
- * store); workloads. Objects whose CRD an add-on brings also skip the dry run (see CRD_PENDING).
+ * nodes); the platform objects that need them; workloads. Objects whose CRD an add-on brings also skip the dry run (see CRD_PENDING).
  */
 export const SYNC_WAVE = {
   projects: -40,

@@ -33,6 +33,7 @@ import { accountAdministersKey, KmsKey } from './kms-key';
 import { NETWORK_OUTPUTS, NETWORK_STACK } from './network-stack';
 import { platformIdentityStatements } from './platform-identity-policies';
 import { PlatformStack, type PlatformStackProps } from './platform-stack';
+import { SecretsReaderRoles } from './secrets-reader-roles';
 import { ServiceAccountRole, type OidcProviderRef } from './service-account-role';
 import { stackRemoteState } from './state';
 import { amiTypeFor, SystemNodeGroup, type ShutdownGracePeriod } from './system-node-group';
@@ -219,6 +220,9 @@ export class ClusterStack extends PlatformStack {
       // install unmanaged copies first.
       bootstrapSelfManagedAddons: false,
       deletionProtection: env.deletionProtection,
+      // Standard support only: at its end EKS upgrades the control plane instead of silently
+      // billing extended support; upgrades are planned from the pinned kubernetesVersion.
+      upgradePolicy: { supportType: 'STANDARD' },
       dependsOn: [logGroup, clusterPolicy, clusterKeyPolicy],
     });
 
@@ -305,6 +309,8 @@ export class ClusterStack extends PlatformStack {
       );
     }
     this.serviceRoles = roles;
+    // One secrets reader per namespace that reads AWS Secrets Manager (its SecretStore's identity).
+    new SecretsReaderRoles(this, 'secrets-readers', { platform, env, oidcProvider: oidc, secretsKeyArn: secretsManagerKey.arn });
 
     // ---- Add-ons and nodes -----------------------------------------------------------------------
     const versions = eksAddonVersions(env.kubernetesVersion);

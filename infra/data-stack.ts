@@ -2,9 +2,11 @@
  * `<env>-data`: the environment's state. One Aurora MySQL cluster in the database subnets (KMS
  * storage encryption, TLS required by its parameter group, backups, deletion protection and a final
  * snapshot where the environment says so, master password managed by RDS in Secrets Manager), its
- * security group admitting MySQL only from the private (node and Pod) subnets; per service a
+ * security group admitting MySQL only from the EKS cluster security group; audit and slow query
+ * logs enabled and exported; per service a
  * Secrets Manager secret for its database and one for its private settings; the S3 bucket of the
- * static files behind CloudFront (origin access control); and the SSM parameters through which
+ * static files behind CloudFront (origin access control; its own host and us-east-1 certificate,
+ * TLS 1.2+, a CLOUDFRONT web ACL, access logs, SPA error responses); and the SSM parameters through which
  * values known only after apply (master secret ARN, writer endpoint, distribution id) reach the
  * Kubernetes layer at run time.
  *
@@ -21,6 +23,8 @@ import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfron
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
@@ -37,7 +41,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { AURORA_LOG_EXPORTS, AURORA_MASTER_USERNAME, auroraClusterIdentifier, auroraEndpointParameter, auroraLogGroupName, kmsKeyAlias } from '../platform/aws-names';
+import { AURORA_LOG_EXPORTS, AURORA_MASTER_USERNAME, awsPartition, SECRET_KIND_TAG, auroraClusterIdentifier, auroraEndpointParameter, auroraLogGroupName, kmsKeyAlias } from '../platform/aws-names';
 import {
   SRE_SECRETS,
   type SreSecret,
@@ -53,11 +57,11 @@ import {
   staticAssetsBucketName,
   type ServiceRef,
 } from '../platform/naming';
-import { subnetPlan } from '../platform/network';
 import { listServices } from '../platform/validate';
 import { CLUSTER_OUTPUTS, CLUSTER_STACK } from './cluster-stack';
+import { CdnProtection } from './cdn-protection';
 import { KmsKey } from './kms-key';
-import { NETWORK_OUTPUTS, NETWORK_STACK, networkProblems } from './network-stack';
+import { NETWORK_OUTPUTS, NETWORK_STACK } from './network-stack';
 import { PlatformStack, type PlatformStackProps } from './platform-stack';
 import { stackRemoteState } from './state';
 import { AURORA_MYSQL } from './versions';
@@ -73,6 +77,9 @@ export const DATA_OUTPUTS = {
   cdnDomainName: 'cdn_domain_name',
 } as const;
 
+/** Viewer TLS floor of the distribution: TLS 1.2, forward-secret ciphers (CloudFront's "TLSv1.2_2021"). */
+export const CLOUDFRONT_TLS_POLICY = 'TLSv1.2_2021';
+
 /** AWS managed CloudFront cache policy "Managed-CachingOptimized" (a fixed, documented id). */
 const CACHING_OPTIMIZED_POLICY_ID = '658327ea-f89d-4fab-a63d-7e88639e58f6';
 
@@ -87,6 +94,32 @@ export interface DataStackProps extends PlatformStackProps {
    * @default 30
    */
   readonly staticAssetsNoncurrentDays?: number;
+  /**
+   * Queries slower than this many seconds go to the slow query log.
+   * @default 1
+   */
+  readonly slowQuerySeconds?: number;
+}
+
+/** What Aurora audits: logins and schema/privilege changes (not every query: data volume). */
+export const AURORA_AUDIT_EVENTS = 'CONNECT,QUERY_DCL,QUERY_DDL';
+
+/**
+ * Cluster parameters: TLS only, and the logs `enabled_cloudwatch_logs_exports` ships actually
+ * written. Aurora MySQL writes the audit log only with `server_audit_logging` and the slow query
+ * log only with `slow_query_log`, to a file (`log_output = FILE`) for the export to read (AWS:
+ * "Publishing Aurora MySQL logs to Amazon CloudWatch Logs").
+ */
+export function auroraClusterParameters(slowQuerySeconds: number): { name: string; value: string; applyMethod: string }[] {
+  return [
+    { name: 'require_secure_transport', value: 'ON', applyMethod: 'immediate' },
+    { name: 'tls_version', value: 'TLSv1.2,TLSv1.3', applyMethod: 'pending-reboot' },
+    { name: 'server_audit_logging', value: '1', applyMethod: 'immediate' },
+    { name: 'server_audit_events', value: AURORA_AUDIT_EVENTS, applyMethod: 'immediate' },
+    { name: 'slow_query_log', value: '1', applyMethod: 'immediate' },
+    { name: 'long_query_time', value: String(slowQuerySeconds), applyMethod: 'immediate' },
+    { name: 'log_output', value: 'FILE', applyMethod: 'immediate' },
+  ];
 }
 
 export class DataStack extends PlatformStack {
@@ -121,31 +154,26 @@ export class DataStack extends PlatformStack {
     });
     const securityGroup = new SecurityGroup(this, 'aurora-security-group', {
       name: name('aurora'),
-      description: `MySQL ${AURORA_PORT} from the private (node and Pod) subnets only`,
+      description: `MySQL ${AURORA_PORT} from the EKS cluster security group only`,
       vpcId: network.getString(NETWORK_OUTPUTS.vpcId),
       tags: { Name: name('aurora') },
     });
-    // The private subnets' CIDRs come from the same plan the network stack builds them from.
-    const privateCidrs = networkProblems(env).length === 0 ? subnetPlan(env.vpcCidr, env.availabilityZones.length).private : [];
-    privateCidrs.forEach((cidr, i) =>
-      new VpcSecurityGroupIngressRule(this, `aurora-mysql-from-private-${env.availabilityZones[i]}`, {
-        securityGroupId: securityGroup.id,
-        description: `MySQL from private subnet ${env.availabilityZones[i]}`,
-        ipProtocol: 'tcp',
-        fromPort: AURORA_PORT,
-        toPort: AURORA_PORT,
-        cidrIpv4: cidr,
-      }),
-    );
+    // Every node (system and Karpenter's) carries the cluster security group, and Pods use their
+    // node's ENIs: admitting that group admits exactly the cluster, not everything in the subnets.
+    new VpcSecurityGroupIngressRule(this, 'aurora-mysql-from-cluster', {
+      securityGroupId: securityGroup.id,
+      description: 'MySQL from the EKS cluster security group (nodes and Pods)',
+      ipProtocol: 'tcp',
+      fromPort: AURORA_PORT,
+      toPort: AURORA_PORT,
+      referencedSecurityGroupId: cluster.getString(CLUSTER_OUTPUTS.clusterSecurityGroupId),
+    });
 
     const parameters = new RdsClusterParameterGroup(this, 'aurora-parameters', {
       name: identifier,
       family: AURORA_MYSQL.parameterGroupFamily,
-      description: 'TLS only (TLS 1.2+)',
-      parameter: [
-        { name: 'require_secure_transport', value: 'ON', applyMethod: 'immediate' },
-        { name: 'tls_version', value: 'TLSv1.2,TLSv1.3', applyMethod: 'pending-reboot' },
-      ],
+      description: 'TLS only (TLS 1.2+); audit and slow query logs on (exported to CloudWatch Logs)',
+      parameter: auroraClusterParameters(props.slowQuerySeconds ?? 1),
     });
 
     // Created ahead so the exported logs are encrypted and expire (RDS would create them unbounded).
@@ -184,6 +212,27 @@ export class DataStack extends PlatformStack {
       iamDatabaseAuthenticationEnabled: false,
       applyImmediately: !protect,
       dependsOn: logGroups,
+      // Auto minor version upgrades (instances) move the cluster past the pinned patch; the next
+      // apply must not try to "downgrade" it. Bump AURORA_MYSQL for a deliberate upgrade, and drop
+      // this entry for that one apply.
+      lifecycle: { ignoreChanges: ['engine_version'] },
+    });
+    // Enhanced Monitoring: OS metrics every minute, published by RDS through this role.
+    const monitoringTrust = new DataAwsIamPolicyDocument(this, 'aurora-monitoring-trust', {
+      statement: [
+        {
+          sid: 'RdsEnhancedMonitoring',
+          effect: 'Allow',
+          actions: ['sts:AssumeRole'],
+          principals: [{ type: 'Service', identifiers: ['monitoring.rds.amazonaws.com'] }],
+          condition: [{ test: 'StringEquals', variable: 'aws:SourceAccount', values: [env.account] }],
+        },
+      ],
+    });
+    const monitoringRole = new IamRole(this, 'aurora-monitoring-role', { name: name('aurora-monitoring'), description: 'RDS Enhanced Monitoring of the Aurora instances', assumeRolePolicy: monitoringTrust.json });
+    const monitoringPolicy = new IamRolePolicyAttachment(this, 'aurora-monitoring-role-policy', {
+      role: monitoringRole.name,
+      policyArn: `arn:${awsPartition(env.region)}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
     });
     this.auroraInstances = Array.from(
       { length: env.sizing.auroraInstances },
@@ -200,7 +249,16 @@ export class DataStack extends PlatformStack {
           caCertIdentifier: 'rds-ca-rsa2048-g1',
           // The first instance is the preferred writer; readers fail over in order.
           promotionTier: i,
+          // One instance per zone, in the order of the environment's zones (writer in the first).
+          availabilityZone: env.availabilityZones[i % env.availabilityZones.length],
+          performanceInsightsEnabled: true,
+          performanceInsightsKmsKeyId: auroraKey.arn,
+          performanceInsightsRetentionPeriod: 7,
+          monitoringInterval: 60,
+          monitoringRoleArn: monitoringRole.arn,
+          dependsOn: [monitoringPolicy],
           applyImmediately: !protect,
+          lifecycle: { ignoreChanges: ['engine_version'] },
         }),
     );
 
@@ -220,8 +278,8 @@ export class DataStack extends PlatformStack {
 
     // ---- Secrets Manager: one database secret and one app secret per service that needs them ------
     const recoveryDays = props.secretRecoveryDays ?? (protect ? 30 : 7);
-    const secret = (id: string, secretName: string, description: string) =>
-      new SecretsmanagerSecret(this, id, { name: secretName, description, kmsKeyId: secretsKeyArn, recoveryWindowInDays: recoveryDays });
+    const secret = (id: string, secretName: string, description: string, kind: 'database' | 'app' | 'sre') =>
+      new SecretsmanagerSecret(this, id, { name: secretName, description, kmsKeyId: secretsKeyArn, recoveryWindowInDays: recoveryDays, tags: { [SECRET_KIND_TAG]: kind } });
     const databaseSecrets = new Map<string, SecretsmanagerSecret>();
     const appSecrets = new Map<string, SecretsmanagerSecret>();
     for (const { namespace, service } of listServices(platform)) {
@@ -234,17 +292,18 @@ export class DataStack extends PlatformStack {
             `database-secret-${id}`,
             databaseSecretName(platform, env, ref),
             `Schema ${service.database.schema} of ${serviceKey(ref)} on ${identifier}: host, port, schema, user and password, written by the DB bootstrap Job`,
+            'database',
           ),
         );
       }
       if (service.secrets.some((s) => s.from === 'secrets-manager')) {
         const keys = service.secrets.flatMap((s) => (s.from === 'secrets-manager' ? [s.key] : []));
-        appSecrets.set(serviceKey(ref), secret(`app-secret-${id}`, serviceSecretName(platform, env, ref), `Private settings of ${serviceKey(ref)} (keys: ${[...new Set(keys)].sort().join(', ')})`));
+        appSecrets.set(serviceKey(ref), secret(`app-secret-${id}`, serviceSecretName(platform, env, ref), `Private settings of ${serviceKey(ref)} (keys: ${[...new Set(keys)].sort().join(', ')})`, 'app'));
       }
     }
     // The SRE tools' private settings (filled by operators, synced by External Secrets).
     for (const id of Object.keys(SRE_SECRETS) as SreSecret[]) {
-      secret(`sre-secret-${SRE_SECRETS[id].name}`, sreSecretName(platform, env, id), `SRE tool secret (keys: ${SRE_SECRETS[id].properties.join(', ')})`);
+      secret(`sre-secret-${SRE_SECRETS[id].name}`, sreSecretName(platform, env, id), `SRE tool secret (keys: ${SRE_SECRETS[id].properties.join(', ')})`, 'sre');
     }
     this.databaseSecrets = databaseSecrets;
     this.appSecrets = appSecrets;
@@ -287,6 +346,7 @@ export class DataStack extends PlatformStack {
       signingBehavior: 'always',
       signingProtocol: 'sigv4',
     });
+    const edge = new CdnProtection(this, 'cdn-protection', { platform, env, globalProvider: this.globalProvider() });
     const originId = 'static-assets';
     this.distribution = new CloudfrontDistribution(this, 'cdn', {
       comment: `Static files of ${this.prefix}`,
@@ -304,9 +364,23 @@ export class DataStack extends PlatformStack {
         cachePolicyId: CACHING_OPTIMIZED_POLICY_ID,
         compress: true,
       },
+      // Single-page apps: paths the bucket does not hold (403 through origin access control, 404)
+      // are client-side routes, answered with the app's index.html.
+      customErrorResponse: [403, 404].map((errorCode) => ({ errorCode, responseCode: 200, responsePagePath: '/index.html', errorCachingMinTtl: 10 })),
       restrictions: { geoRestriction: { restrictionType: 'none' } },
-      viewerCertificate: { cloudfrontDefaultCertificate: true },
+      aliases: [edge.host],
+      viewerCertificate: { acmCertificateArn: edge.certificateArn, sslSupportMethod: 'sni-only', minimumProtocolVersion: CLOUDFRONT_TLS_POLICY },
+      webAclId: edge.webAcl.arn,
+      loggingConfig: { bucket: edge.logsBucket.bucketDomainName, prefix: 'cloudfront/', includeCookies: false },
     });
+    for (const type of ['A', 'AAAA']) {
+      new Route53Record(this, `cdn-record-${type}`, {
+        zoneId: edge.zone.zoneId,
+        name: edge.host,
+        type,
+        alias: { name: this.distribution.domainName, zoneId: this.distribution.hostedZoneId, evaluateTargetHealth: false },
+      });
+    }
     const bucketPolicy = new DataAwsIamPolicyDocument(this, 'static-assets-policy-document', {
       statement: [
         {

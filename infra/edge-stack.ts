@@ -7,16 +7,19 @@
  * - external ALB: the public hosts (web, api) -> the Istio IngressGateway NodePort; WAF with the
  *   AWS managed IP-reputation, common (incl. XSS), known-bad-inputs and SQLi rule groups;
  * - internal ALB: SWE/SRE tools. Internal hosts of in-mesh services -> Istio, everything else (SRE
- *   dashboards) -> the ingress-nginx NodePort; WAF that blocks every source but the allow list.
- *   "Internal" is the audience, not the scheme: the offices' and VPN's addresses in
- *   `internalAllowCidrs` are public, and tools that call each other's published hosts leave through
- *   the NAT gateways, whose fixed addresses are allowed too (source 003 §16).
+ *   dashboards) -> the ingress-nginx NodePort. Internal scheme, in the private subnets, its records
+ *   in a private hosted zone of the internal domain associated with the VPC: nothing on the
+ *   internet resolves or reaches it. The offices and the VPN reach the VPC over private routing
+ *   (site-to-site VPN / Client VPN / Direct Connect, set up outside this repository) and are the
+ *   only sources admitted, by security group and by a WAF allow list (`internalAllowCidrs`). The
+ *   NAT gateways' addresses are not trusted: every Pod egresses through them. In-cluster callers
+ *   use Service DNS, not the published hosts (source 003 §16).
  *
  * Route 53: an alias record per host of the model in hosted zones looked up by name. The zones are
  * not created here: a zone's name servers must be delegated from its parent (a registrar or another
  * account), so a zone owned by this stack would break DNS every time it was re-created.
  */
-import { DataTerraformRemoteStateS3, Fn, TerraformOutput } from 'cdktf';
+import { DataTerraformRemoteStateS3, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
@@ -27,12 +30,17 @@ import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Wafv2IpSet } from '@cdktf/provider-aws/lib/wafv2-ip-set';
 import { Wafv2WebAcl, type Wafv2WebAclRule } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
+import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { AlbAccessLogs } from './alb-access-logs';
+import { PUBLIC_MANAGED_RULE_GROUPS, publicWebAclRules } from './web-acl-rules';
 import {
   albName,
   GATEWAY_HEALTH_CHECKS,
@@ -40,6 +48,7 @@ import {
   internalIstioTargetGroupName,
   internalWildcardHost,
   MAX_ELB_NAME,
+  wafLogGroupName,
   webAclName,
   type AlbKind,
 } from '../platform/aws-names';
@@ -69,12 +78,7 @@ export const EDGE_OUTPUTS = {
 export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 
 /** AWS managed rule groups of the external web ACL, in evaluation order. */
-export const EXTERNAL_MANAGED_RULE_GROUPS: readonly string[] = [
-  'AWSManagedRulesAmazonIpReputationList',
-  'AWSManagedRulesCommonRuleSet',
-  'AWSManagedRulesKnownBadInputsRuleSet',
-  'AWSManagedRulesSQLiRuleSet',
-];
+export const EXTERNAL_MANAGED_RULE_GROUPS: readonly string[] = PUBLIC_MANAGED_RULE_GROUPS;
 
 /** Seconds a deregistering node keeps its in-flight requests (the gateways drain on SIGTERM). */
 const DEREGISTRATION_DELAY = 30;
@@ -144,9 +148,6 @@ export class EdgeStack extends PlatformStack {
     const vpcId = network.getString(NETWORK_OUTPUTS.vpcId);
     const nodeSecurityGroupId = cluster.getString(CLUSTER_OUTPUTS.clusterSecurityGroupId);
     const autoScalingGroup = cluster.getString(CLUSTER_OUTPUTS.systemNodeGroupAsgName);
-    const natIps = network.getList(NETWORK_OUTPUTS.natPublicIps);
-    // The NAT gateways' addresses as CIDRs (their count is the model's).
-    const natCidrs = Array.from({ length: Math.min(env.sizing.natGateways, env.availabilityZones.length) }, (_, i) => `${Fn.element(natIps, i)}/32`);
     const nodePorts: Record<Gateway, number> = { istio: platform.nodePorts.istioIngressHttp, nginx: platform.nodePorts.ingressNginxHttp };
     // Istio answers its readiness on the status port (its own fixed NodePort); nginx on its traffic port.
     const healthPorts: Record<Gateway, number> = { istio: platform.nodePorts.istioIngressStatus, nginx: platform.nodePorts.ingressNginxHttp };
@@ -162,6 +163,18 @@ export class EdgeStack extends PlatformStack {
       }
       return zone;
     };
+
+    // ---- Logs: ALB access logs to S3, WAF logs to CloudWatch (KMS-encrypted, bounded) ---------
+    const accessLogs = new AlbAccessLogs(this, 'alb-access-logs', { platform, env, prefixes: [plans.external.kind, plans.internal.kind] });
+    const logsKeyArn = cluster.getString(CLUSTER_OUTPUTS.logsKmsKeyArn);
+
+    // The internal domain's records live in a private zone of the VPC (created here: a private zone
+    // needs no delegation); its certificate is still validated through the public zone.
+    const privateZone = new Route53Zone(this, 'internal-private-zone', {
+      name: env.domains.internal,
+      comment: `Internal tools of ${this.prefix} (resolvable inside the VPC and over the VPN only)`,
+      vpc: [{ vpcId }],
+    });
 
     const albs = {} as Record<AlbKind, Lb>;
     const targetGroups = new Map<string, LbTargetGroup>();
@@ -198,12 +211,12 @@ export class EdgeStack extends PlatformStack {
         vpcId,
         tags: { Name: `${albName(platform, env, kind)}-alb` },
       });
-      const sources = kind === 'external' ? ['0.0.0.0/0'] : [...env.internalAllowCidrs, ...natCidrs];
+      const sources = kind === 'external' ? ['0.0.0.0/0'] : [...env.internalAllowCidrs];
       sources.forEach((cidr, i) => {
         for (const port of [80, 443]) {
           new VpcSecurityGroupIngressRule(this, `${kind}-alb-in-${port}-${i}`, {
             securityGroupId: sg.id,
-            description: `${port === 443 ? 'HTTPS' : 'HTTP (redirected)'} from ${kind === 'external' ? 'the internet' : i < env.internalAllowCidrs.length ? 'an allow-listed network' : 'a NAT gateway of the VPC'}`,
+            description: `${port === 443 ? 'HTTPS' : 'HTTP (redirected)'} from ${kind === 'external' ? 'the internet' : `allow-listed network ${i + 1} (office/VPN)`}`,
             ipProtocol: 'tcp',
             fromPort: port,
             toPort: port,
@@ -238,14 +251,16 @@ export class EdgeStack extends PlatformStack {
       const alb = new Lb(this, `${kind}-alb`, {
         name: albName(platform, env, kind),
         loadBalancerType: 'application',
-        internal: false,
-        subnets: network.getList(NETWORK_OUTPUTS.publicSubnetIds),
+        internal: kind === 'internal',
+        subnets: network.getList(kind === 'internal' ? NETWORK_OUTPUTS.privateSubnetIds : NETWORK_OUTPUTS.publicSubnetIds),
         securityGroups: [sg.id],
         dropInvalidHeaderFields: true,
         // AWS's recommended mode: blocks requests that risk desync, keeps merely non-compliant ones.
         desyncMitigationMode: 'defensive',
         enableDeletionProtection: protect,
         idleTimeout: 60,
+        accessLogs: { bucket: accessLogs.bucket.id, prefix: kind, enabled: true },
+        dependsOn: [accessLogs.policy],
       });
       albs[kind] = alb;
 
@@ -309,20 +324,14 @@ export class EdgeStack extends PlatformStack {
       const visibility = (metric: string) => ({ cloudwatchMetricsEnabled: true, metricName: metric, sampledRequestsEnabled: true });
       let rules: Wafv2WebAclRule[];
       if (kind === 'external') {
-        rules = EXTERNAL_MANAGED_RULE_GROUPS.map((group, priority) => ({
-          name: group,
-          priority,
-          overrideAction: { none: {} },
-          statement: { managed_rule_group_statement: { name: group, vendor_name: 'AWS' } },
-          visibilityConfig: visibility(`${albName(platform, env, kind)}-${group}`),
-        }));
+        rules = publicWebAclRules(albName(platform, env, kind));
       } else {
         const allowList = new Wafv2IpSet(this, 'internal-allow-list', {
           name: `${webAclName(platform, env, kind)}-allow-list`,
-          description: 'Offices and VPN (internalAllowCidrs) and the VPC\'s NAT gateways',
+          description: 'Offices and VPN (internalAllowCidrs)',
           scope: 'REGIONAL',
           ipAddressVersion: 'IPV4',
-          addresses: [...env.internalAllowCidrs, ...natCidrs],
+          addresses: [...env.internalAllowCidrs],
         });
         rules = [
           {
@@ -336,18 +345,25 @@ export class EdgeStack extends PlatformStack {
       }
       const acl = new Wafv2WebAcl(this, `${kind}-web-acl`, {
         name: webAclName(platform, env, kind),
-        description: kind === 'external' ? 'Public hosts: AWS managed rule groups' : 'SWE/SRE tools: allow-listed sources only',
+        description: kind === 'external' ? 'Public hosts: per-client rate limit, AWS managed rule groups' : 'SWE/SRE tools: allow-listed sources only',
         scope: 'REGIONAL',
         defaultAction: kind === 'external' ? { allow: {} } : { block: {} },
         rule: rules,
         visibilityConfig: visibility(webAclName(platform, env, kind)),
       });
       new Wafv2WebAclAssociation(this, `${kind}-web-acl-association`, { resourceArn: alb.arn, webAclArn: acl.arn });
+      const wafLogs = new CloudwatchLogGroup(this, `${kind}-web-acl-logs`, { name: wafLogGroupName(platform, env, kind), retentionInDays: env.logRetentionDays, kmsKeyId: logsKeyArn });
+      new Wafv2WebAclLoggingConfiguration(this, `${kind}-web-acl-logging`, {
+        resourceArn: acl.arn,
+        logDestinationConfigs: [wafLogs.arn],
+        // Credentials never reach the logs.
+        redactedFields: [{ singleHeader: { name: 'authorization' } }, { singleHeader: { name: 'cookie' } }],
+      });
 
       // ---- DNS records ---------------------------------------------------------------------------
       for (const host of plan.records) {
         new Route53Record(this, `${kind}-record-${recordId(host)}`, {
-          zoneId: zoneOf(host).zoneId,
+          zoneId: kind === 'internal' ? privateZone.zoneId : zoneOf(host).zoneId,
           name: host,
           type: 'A',
           alias: { name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true },

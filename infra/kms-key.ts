@@ -1,6 +1,7 @@
 /**
  * A customer-managed KMS key with yearly rotation and an alias.
  */
+import type { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey as KmsKeyResource } from '@cdktf/provider-aws/lib/kms-key';
@@ -37,6 +38,11 @@ export interface KmsKeyProps {
    * @default 30
    */
   readonly deletionWindowInDays?: number;
+  /**
+   * Provider (region) the key is created with.
+   * @default the stack's default provider
+   */
+  readonly provider?: TerraformProvider;
 }
 
 export class KmsKey extends Construct {
@@ -50,8 +56,9 @@ export class KmsKey extends Construct {
       enableKeyRotation: true,
       deletionWindowInDays: props.deletionWindowInDays ?? 30,
       policy: props.policy,
+      provider: props.provider,
     });
-    this.alias = new KmsAlias(this, 'alias', { name: props.alias, targetKeyId: this.key.keyId });
+    this.alias = new KmsAlias(this, 'alias', { name: props.alias, targetKeyId: this.key.keyId, provider: props.provider });
   }
 
   /** ARN of the key (what encryption settings take). */

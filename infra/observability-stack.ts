@@ -8,6 +8,7 @@
 import { DataTerraformRemoteStateS3, Fn, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { CloudwatchLogMetricFilter } from '@cdktf/provider-aws/lib/cloudwatch-log-metric-filter';
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
@@ -23,6 +24,7 @@ import {
   meshAccessLogGroupName,
   regionalArn,
 } from '../platform/aws-names';
+import { karpenterInterruptionQueueName } from '../platform/naming';
 import type { Environment } from '../platform/types';
 import { CLUSTER_OUTPUTS, CLUSTER_STACK } from './cluster-stack';
 import { EDGE_OUTPUTS, EDGE_STACK } from './edge-stack';
@@ -30,6 +32,7 @@ import { accountAdministersKey, KmsKey } from './kms-key';
 import { NETWORK_OUTPUTS, NETWORK_STACK } from './network-stack';
 import { PlatformStack, type PlatformStackProps } from './platform-stack';
 import { stackRemoteState } from './state';
+import { VpcFlowLog } from './vpc-flow-log';
 
 /** Short name of the stack (state key, dist directory). */
 export const OBSERVABILITY_STACK = 'observability';
@@ -48,8 +51,17 @@ export const ALARM_THRESHOLDS = {
   auroraConnectionsShare: 0.8,
   /** Packets a NAT gateway drops per minute. */
   natPacketsDroppedPerMinute: 100,
+  /** Error-level application log lines per minute, over every service (source 003 §19). */
+  applicationErrorsPerMinute: 50,
+  /** 5xx answers per minute in the mesh access logs (sidecars and gateways). */
+  mesh5xxPerMinute: 25,
+  /** Seconds the oldest message may wait in Karpenter's interruption queue (a spot notice gives 120 s). */
+  karpenterQueueAgeSeconds: 60,
 } as const;
 const ALARM_MINUTES = 5;
+
+/** Metrics the log metric filters publish (namespace "<platform>/<env>"). */
+export const LOG_METRICS = { applicationErrors: 'ApplicationErrors', mesh5xx: 'Mesh5xx' } as const;
 
 export class ObservabilityStack extends PlatformStack {
   public readonly alertsTopic: SnsTopic;
@@ -66,12 +78,31 @@ export class ObservabilityStack extends PlatformStack {
 
     // ---- Log groups Fluent Bit ships to ---------------------------------------------------------
     const logsKeyArn = cluster.getString(CLUSTER_OUTPUTS.logsKmsKeyArn);
+    const logGroups = new Map<string, CloudwatchLogGroup>();
     for (const [id, name] of [
       ['application-logs', applicationLogGroupName(platform, env)],
       ['mesh-access-logs', meshAccessLogGroupName(platform, env)],
     ] as const) {
-      new CloudwatchLogGroup(this, id, { name, retentionInDays: env.logRetentionDays, kmsKeyId: logsKeyArn });
+      logGroups.set(id, new CloudwatchLogGroup(this, id, { name, retentionInDays: env.logRetentionDays, kmsKeyId: logsKeyArn }));
     }
+    // Metrics from the logs (source 003 §19). Fluent Bit merges JSON log lines into the record
+    // (Merge_Log), so fields are top-level: the services' "level"/"severity", Envoy's JSON access
+    // log "response_code" (Istio accessLogEncoding JSON).
+    const metricNamespace = `${platform.name}/${env.name}`;
+    for (const [id, group, metric, pattern] of [
+      ['application-errors', 'application-logs', LOG_METRICS.applicationErrors, '{ ($.level = "error") || ($.level = "ERROR") || ($.severity = "ERROR") }'],
+      ['mesh-5xx', 'mesh-access-logs', LOG_METRICS.mesh5xx, '{ $.response_code >= 500 }'],
+    ] as const) {
+      new CloudwatchLogMetricFilter(this, `metric-filter-${id}`, {
+        name: `${this.prefix}-${id}`,
+        logGroupName: logGroups.get(group)!.name,
+        pattern,
+        metricTransformation: { namespace: metricNamespace, name: metric, value: '1', defaultValue: '0', unit: 'Count' },
+      });
+    }
+
+    // ---- VPC flow logs (here: the logs key is the cluster stack's, applied after the network) --
+    new VpcFlowLog(this, 'vpc-flow-log', { platform, env, vpcId: network.getString(NETWORK_OUTPUTS.vpcId), logsKeyArn });
 
     // ---- Alerts topic ---------------------------------------------------------------------------
     // CloudWatch alarms cannot publish to a topic under the AWS-managed SNS key: this key admits them.
@@ -173,7 +204,55 @@ export class ObservabilityStack extends PlatformStack {
         threshold: 0,
         ...everyMinute,
       });
+      // No healthy target at all: the gateway is unreachable through this ALB (e.g. the node group
+      // was replaced and its new Auto Scaling group is not attached yet). Missing data is no target.
+      alarm(`${id}-no-healthy-targets`, {
+        alarmDescription: `No healthy target in the ${id} target group: ingress through it is down`,
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'HealthyHostCount',
+        dimensions: { LoadBalancer: edge.getString(alb), TargetGroup: edge.getString(group) },
+        statistic: 'Minimum',
+        comparisonOperator: 'LessThanThreshold',
+        threshold: 1,
+        period: 60,
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
+        treatMissingData: 'breaching',
+      });
     }
+
+    // The log metrics above.
+    alarm('application-errors', {
+      alarmDescription: `More than ${ALARM_THRESHOLDS.applicationErrorsPerMinute} error-level application log lines per minute`,
+      namespace: metricNamespace,
+      metricName: LOG_METRICS.applicationErrors,
+      statistic: 'Sum',
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: ALARM_THRESHOLDS.applicationErrorsPerMinute,
+      ...everyMinute,
+    });
+    alarm('mesh-5xx', {
+      alarmDescription: `More than ${ALARM_THRESHOLDS.mesh5xxPerMinute} 5xx answers per minute in the mesh access logs`,
+      namespace: metricNamespace,
+      metricName: LOG_METRICS.mesh5xx,
+      statistic: 'Sum',
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: ALARM_THRESHOLDS.mesh5xxPerMinute,
+      ...everyMinute,
+    });
+
+    // Karpenter's interruption queue: messages waiting means Karpenter is not draining spot
+    // interruptions / rebalance notices in time (its nodes would die undrained).
+    alarm('karpenter-interruption-queue-age', {
+      alarmDescription: `Karpenter has left interruption events unread for more than ${ALARM_THRESHOLDS.karpenterQueueAgeSeconds} s`,
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateAgeOfOldestMessage',
+      dimensions: { QueueName: karpenterInterruptionQueueName(platform, env) },
+      statistic: 'Maximum',
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold: ALARM_THRESHOLDS.karpenterQueueAgeSeconds,
+      ...everyMinute,
+    });
 
     const auroraCluster = { DBClusterIdentifier: auroraClusterIdentifier(platform, env) };
     alarm('aurora-cpu', {

@@ -17,6 +17,7 @@ import {
   fluentBitLogGroupNames,
   regionalArn,
   secretArnPattern,
+  SECRET_KIND_TAG,
   secretNamePrefix,
   ssmParameterArn,
 } from '../platform/aws-names';
@@ -45,7 +46,7 @@ export function platformIdentityStatements(id: PlatformIdentity, platform: Pick<
     case 'karpenter':
       return karpenterControllerStatements(platform, env, resources);
     case 'externalSecrets':
-      return externalSecretsStatements(platform, env, resources);
+      return externalSecretsStatements();
     case 'fluentBit':
       return fluentBitStatements(platform, env);
     case 'otelCollector':
@@ -179,20 +180,12 @@ function karpenterControllerStatements(platform: Pick<Platform, 'name'>, env: En
 }
 
 /**
- * External Secrets reads the environment's secrets (names under "<platform>/<env>/") and nothing
- * else. The Aurora master secret is RDS-managed ("rds!cluster-..."), so the prefix excludes it; the
- * explicit Deny keeps it excluded if the prefix ever widens.
+ * External Secrets' controller reads no secret with its own role: every SecretStore is namespaced
+ * and authenticates as its namespace's reader role (infra/secrets-reader-roles.ts), so the
+ * controller's role has no permission at all.
  */
-function externalSecretsStatements(platform: Pick<Platform, 'name'>, env: Environment, r: PlatformIdentityResources): PolicyStatement[] {
-  return [
-    {
-      sid: 'ReadEnvironmentSecrets',
-      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-      resources: [regionalArn(env, 'secretsmanager', `secret:${secretNamePrefix(platform, env)}*`)],
-    },
-    { sid: 'DecryptEnvironmentSecrets', actions: ['kms:Decrypt'], resources: [r.secretsManagerKeyArn], conditions: [viaService(env, 'secretsmanager')] },
-    { sid: 'NeverTheAuroraMasterSecret', effect: 'Deny', actions: ['secretsmanager:*'], resources: [regionalArn(env, 'secretsmanager', 'secret:rds!*')] },
-  ];
+function externalSecretsStatements(): PolicyStatement[] {
+  return [];
 }
 
 /** Fluent Bit writes streams into its pre-created log groups; it cannot create groups or read logs. */
@@ -234,11 +227,14 @@ function dbBootstrapStatements(platform: Pick<Platform, 'name' | 'teams'>, env: 
             sid: 'WriteServiceDatabaseSecrets',
             actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue'],
             // One pattern per secret while the inline policy stays small; beyond that, the pattern
-            // that matches exactly the "<platform>/<env>/<ns>/<service>/database" names.
-            resources:
-              databaseSecrets.length <= MAX_LISTED_SECRETS
-                ? databaseSecrets.map((name) => secretArnPattern(env, name))
-                : [secretArnPattern(env, `${secretNamePrefix(platform, env)}*/database`)],
+            // that matches the "<platform>/<env>/<ns>/<service>/database" names, limited to the
+            // secrets tagged as database secrets.
+            ...(databaseSecrets.length <= MAX_LISTED_SECRETS
+              ? { resources: databaseSecrets.map((name) => secretArnPattern(env, name)) }
+              : {
+                  resources: [secretArnPattern(env, `${secretNamePrefix(platform, env)}*/database`)],
+                  conditions: [{ test: 'StringEquals', variable: `secretsmanager:ResourceTag/${SECRET_KIND_TAG}`, values: ['database'] }],
+                }),
           },
         ]
       : []),

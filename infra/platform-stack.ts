@@ -1,7 +1,8 @@
 /**
  * Base of every stack of the AWS layer: one stack = one Terraform state = one environment's slice
- * of the platform. It owns the only AWS provider of the stack and the stack's S3 backend; the
- * resources themselves live in the concrete stacks.
+ * of the platform. It owns the stack's AWS provider (the environment's region) and S3 backend, and,
+ * for stacks that need it, the `us-east-1` alias (CloudFront's certificates and web ACLs live
+ * there); the resources themselves live in the concrete stacks.
  */
 import { S3Backend, TerraformElement, TerraformStack } from 'cdktf';
 import type { Construct, Node } from 'constructs';
@@ -10,6 +11,12 @@ import { awsPrefix, terraformStackName } from '../platform/naming';
 import type { Environment, Platform } from '../platform/types';
 import { defaultTags } from './names';
 import { stackStateBackend } from './state';
+
+/** Terraform versions the rendered JSON needs (S3 lock files arrived in 1.10). */
+export const TERRAFORM_REQUIRED_VERSION = '>= 1.10.0, < 2.0.0';
+
+/** Region of CloudFront's ACM certificates, CLOUDFRONT-scoped web ACLs and their log groups. */
+export const GLOBAL_REGION = 'us-east-1';
 
 export interface PlatformStackProps {
   /** The resolved, validated platform model. */
@@ -25,6 +32,7 @@ export abstract class PlatformStack extends TerraformStack {
   public readonly env: Environment;
   /** Prefix of the environment's AWS names, e.g. "ec-dev". */
   public readonly prefix: string;
+  private usEast1?: AwsProvider;
 
   protected constructor(scope: Construct, stackName: string, props: PlatformStackProps) {
     super(scope, terraformStackName(props.env, stackName));
@@ -41,6 +49,8 @@ export abstract class PlatformStack extends TerraformStack {
     });
     new S3Backend(this, stackStateBackend(props.platform, props.env, stackName));
     this.addOverride('terraform.backend.s3.use_lockfile', true);
+    // S3-native state locking (use_lockfile) needs Terraform 1.10; older versions fail on the key.
+    this.addOverride('terraform.required_version', TERRAFORM_REQUIRED_VERSION);
   }
 
   /**
@@ -54,6 +64,17 @@ export abstract class PlatformStack extends TerraformStack {
       .slice(scopes.indexOf(this) + 1)
       .map((c) => c.node.id.replace(/[^A-Za-z0-9_-]/g, '_'))
       .join('_');
+  }
+
+  /** The provider alias "us-east-1" (same account guard and tags), created on first use. */
+  protected globalProvider(): AwsProvider {
+    this.usEast1 ??= new AwsProvider(this, 'aws-us-east-1', {
+      alias: GLOBAL_REGION,
+      region: GLOBAL_REGION,
+      allowedAccountIds: [this.env.account],
+      defaultTags: [{ tags: defaultTags(this.platform, this.env) }],
+    });
+    return this.usEast1;
   }
 
   /** Registers a validation on this stack: `check` returns the problems found (empty when fine). */

@@ -111,7 +111,9 @@ export class SystemNodeGroup extends Construct {
 
     this.nodeGroup = new EksNodeGroup(this, 'node-group', {
       clusterName: props.clusterName,
-      nodeGroupName: SYSTEM_NODE_GROUP,
+      // A prefix, not a fixed name, and create-before-destroy: a change that forces replacement
+      // (instance types, AMI type) brings up the new group before the old one drains.
+      nodeGroupNamePrefix: `${SYSTEM_NODE_GROUP}-`,
       nodeRoleArn: this.role.arn,
       subnetIds: props.subnetIds,
       version: env.kubernetesVersion,
@@ -126,6 +128,7 @@ export class SystemNodeGroup extends Construct {
       taint: [{ key: SYSTEM_NODE_TAINT.key, value: SYSTEM_NODE_TAINT.value, effect: EKS_TAINT_EFFECT[SYSTEM_NODE_TAINT.effect] }],
       launchTemplate: { id: this.launchTemplate.id, version: Token.asString(this.launchTemplate.latestVersion) },
       dependsOn: [...attachments, ...(props.dependsOn ?? [])],
+      lifecycle: { createBeforeDestroy: true },
     });
   }
 

@@ -4,7 +4,7 @@
  * them. Names marked "shared" are also what the Kubernetes layer must use (Fluent Bit log groups,
  * the Aurora endpoint parameter, KMS alias ARNs); they are candidates for platform/naming.ts.
  */
-import { awsPrefix, distEnvPath, kmsAliasName, ssmParameterName } from './naming';
+import { awsPrefix, databaseSecretName, distEnvPath, kmsAliasName, serviceSecretName, SRE_SECRETS, type SreSecret, sreSecretName, ssmParameterName } from './naming';
 import type { Environment, Platform } from './types';
 
 type PlatformName = Pick<Platform, 'name'>;
@@ -58,6 +58,8 @@ export const KMS_KEYS = {
   aurora: 'aurora',
   /** The alerts SNS topic (observability stack; CloudWatch alarms publish through it). */
   alerts: 'alerts',
+  /** The CloudFront web ACL's log group, in us-east-1 (data stack). */
+  cdnLogs: 'cdn-logs',
 } as const;
 export type KmsKeyPurpose = keyof typeof KMS_KEYS;
 
@@ -99,6 +101,61 @@ export const auroraEndpointParameter = (platform: PlatformName, env: EnvName): s
 
 /** Prefix of the names of every Secrets Manager secret of the environment (what External Secrets may read). */
 export const secretNamePrefix = (platform: PlatformName, env: EnvName): string => `${platform.name}/${env.name}/`;
+
+// ---- Secrets isolation --------------------------------------------------------------------------
+
+/**
+ * ServiceAccount External Secrets authenticates as in each namespace that reads AWS Secrets
+ * Manager: the namespace's SecretStore names it, and it carries the namespace's own IRSA role.
+ */
+export const SECRETS_READER_SERVICE_ACCOUNT = 'external-secrets-reader';
+
+/** IRSA role of a namespace's secrets reader, e.g. "ec-dev-order-service-secrets" (at most 64 characters, validate.ts checks it). */
+export const secretsReaderRoleName = (platform: PlatformName, env: EnvName, namespace: string): string => `${awsPrefix(platform, env)}-${namespace}-secrets`;
+
+/**
+ * Prefix of the secrets of a namespace's services ("<platform>/<env>/<namespace>/"). The SRE
+ * secrets live under "<platform>/<env>/sre/", so no namespace may be named "sre" (validate.ts).
+ */
+export const namespaceSecretPrefix = (platform: PlatformName, env: EnvName, namespace: string): string => `${secretNamePrefix(platform, env)}${namespace}/`;
+
+/** The SRE secrets whose Kubernetes Secret lives in a namespace. */
+export const sreSecretsIn = (namespace: string): SreSecret[] => (Object.keys(SRE_SECRETS) as SreSecret[]).filter((s) => SRE_SECRETS[s].namespace === namespace);
+
+interface SecretsNamespace {
+  readonly name: string;
+  readonly services: readonly { readonly name: string; readonly database?: unknown; readonly secrets: readonly { readonly from: string }[] }[];
+}
+
+/**
+ * Names of exactly the Secrets Manager secrets a namespace reads: the app and database secrets of
+ * its services (`secrets-manager` secrets, a database) and the SRE secrets kept in it.
+ */
+export function namespaceSecretsRead(platform: PlatformName, env: EnvName, ns: SecretsNamespace): string[] {
+  const secrets: string[] = [];
+  for (const service of ns.services) {
+    const ref = { namespace: ns.name, service: service.name };
+    if (service.secrets.some((s) => s.from === 'secrets-manager')) secrets.push(serviceSecretName(platform, env, ref));
+    if (service.database) secrets.push(databaseSecretName(platform, env, ref));
+  }
+  for (const sre of sreSecretsIn(ns.name)) secrets.push(sreSecretName(platform, env, sre));
+  return secrets;
+}
+
+/**
+ * Every namespace that reads AWS Secrets Manager, with its team and the secrets it reads. Each gets
+ * its own SecretStore, reader ServiceAccount and IRSA role. Sorted by namespace.
+ */
+export function secretsReaders(
+  platform: PlatformName & { readonly teams: readonly { readonly name: string; readonly namespaces: readonly SecretsNamespace[] }[] },
+  env: EnvName,
+): { namespace: string; team: string; secrets: string[] }[] {
+  const out = platform.teams.flatMap((team) => team.namespaces.map((ns) => ({ namespace: ns.name, team: team.name, secrets: namespaceSecretsRead(platform, env, ns) })));
+  return out.filter((r) => r.secrets.length > 0).sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0));
+}
+
+/** Tag every Secrets Manager secret carries with its kind ("database", "app", "sre"); the DB bootstrap role is scoped by it. */
+export const SECRET_KIND_TAG = 'platform.ec/secret-kind';
 
 /** Log groups Aurora exports to (created ahead, encrypted and bounded, instead of by RDS). */
 export const AURORA_LOG_EXPORTS: readonly string[] = ['audit', 'error', 'slowquery'];
@@ -144,6 +201,17 @@ export const internalIstioTargetGroupName = (platform: PlatformName, env: EnvNam
 /** ALB, target group and WAF names are at most 32 characters (ALB/TG) or 128 (WAF); ALB/TG is the binding limit. */
 export const MAX_ELB_NAME = 32;
 
+/**
+ * Rate limit of the public web ACLs: requests one client address may send per evaluation window
+ * before WAF blocks it (seed 002 table 5 names the pattern; the numbers are this platform's choice).
+ */
+export const PUBLIC_RATE_LIMIT = { requests: 2000, windowSeconds: 300 } as const;
+
+/** Largest request body the public API accepts (the BFFs' declared limit). */
+export const API_MAX_REQUEST_BODY_BYTES = 8 * 1024;
+/** What AWS's SizeRestrictions_BODY (AWSManagedRulesCommonRuleSet) blocks above. */
+export const WAF_BODY_SIZE_RESTRICTION_BYTES = 8 * 1024;
+
 /** Web ACL of one ALB. */
 export const webAclName = (platform: PlatformName, env: EnvName, alb: AlbKind): string => `${awsPrefix(platform, env)}-${alb}`;
 
@@ -171,6 +239,42 @@ export function hostedZoneName(env: Pick<Environment, 'domains'>, host: string):
   return candidates.sort((a, b) => a.length - b.length || (a < b ? -1 : 1))[0];
 }
 
+/**
+ * Host of the static files behind CloudFront: "static." under the web domain (the web host itself
+ * is the external ALB's). Its record lives in the web domain's zone.
+ */
+export const cdnHost = (env: Pick<Environment, 'domains'>): string => `static.${env.domains.web}`;
+
+/** S3 bucket of CloudFront's access logs (legacy standard logging needs ACLs: its own bucket). */
+export const cdnLogsBucketName = (platform: PlatformName, env: Pick<Environment, 'name' | 'account'>): string => `${awsPrefix(platform, env)}-cdn-logs-${env.account}`;
+
+/** S3 bucket of the ALBs' access logs (names are global: the account id is part of it). */
+export const albLogsBucketName = (platform: PlatformName, env: Pick<Environment, 'name' | 'account'>): string => `${awsPrefix(platform, env)}-alb-logs-${env.account}`;
+
+/** Log group of a web ACL's logs (WAF requires the "aws-waf-logs-" prefix). */
+export const wafLogGroupName = (platform: PlatformName, env: EnvName, acl: string): string => `aws-waf-logs-${awsPrefix(platform, env)}-${acl}`;
+
+/**
+ * Account of Elastic Load Balancing that writes access logs in Regions opened before August 2022
+ * (AWS, "Enable access logs for your Application Load Balancer"); later Regions use the service
+ * principal `logdelivery.elasticloadbalancing.amazonaws.com` instead.
+ */
+export const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
+  'us-east-1': '127311923021',
+  'us-east-2': '033677994240',
+  'us-west-1': '027434742980',
+  'us-west-2': '797873946194',
+  'ap-northeast-1': '582318560864',
+  'ap-northeast-2': '600734575887',
+  'ap-northeast-3': '383597477331',
+  'ap-southeast-1': '114774131450',
+  'ap-southeast-2': '783225319266',
+  'ap-south-1': '718504428378',
+  'eu-west-1': '156460612806',
+  'eu-west-2': '652711504416',
+  'eu-central-1': '054676820928',
+};
+
 /** Wildcard host the SRE dashboards behind ingress-nginx use (one certificate, one DNS record). */
 export const internalWildcardHost = (env: Pick<Environment, 'domains'>): string => `*.${env.domains.internal}`;
 
@@ -182,6 +286,9 @@ export const applicationLogGroupName = (platform: PlatformName, env: EnvName): s
 export const meshAccessLogGroupName = (platform: PlatformName, env: EnvName): string => `/${platform.name}/${env.name}/mesh-access`;
 /** Every log group Fluent Bit writes to (its role may write these and nothing else). */
 export const fluentBitLogGroupNames = (platform: PlatformName, env: EnvName): string[] => [applicationLogGroupName(platform, env), meshAccessLogGroupName(platform, env)];
+
+/** Log group of the VPC's flow logs (every accepted and rejected flow). */
+export const vpcFlowLogGroupName = (platform: PlatformName, env: EnvName): string => `/${platform.name}/${env.name}/vpc-flow-logs`;
 
 /** SNS topic CloudWatch alarms publish to (delivered to the environment's incident endpoint). */
 export const alertsTopicName = (platform: PlatformName, env: EnvName): string => `${awsPrefix(platform, env)}-alerts`;

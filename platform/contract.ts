@@ -14,6 +14,9 @@ import {
   kmsAliasArn,
   kmsKeyAlias,
   meshAccessLogGroupName,
+  SECRETS_READER_SERVICE_ACCOUNT,
+  secretsReaderRoleName,
+  secretsReaders,
   sopsConfigPath,
 } from './aws-names';
 import { buildsOwnImage, imageRepository } from './images';
@@ -72,7 +75,9 @@ export type ConsumerKind =
   /** `namespaces/database-infra/job-db-bootstrap.yaml`: the SSM parameters it reads. */
   | 'db-bootstrap-job'
   /** `dist/<env>/sops.yaml`: the SOPS key. */
-  | 'sops-config';
+  | 'sops-config'
+  /** `namespaces/<ns>/serviceaccount-external-secrets-reader.yaml`: the namespace's secrets reader role. */
+  | 'secrets-reader-service-account';
 
 export const ALL_CONSUMER_KINDS: readonly ConsumerKind[] = [
   'service-account',
@@ -91,6 +96,7 @@ export const ALL_CONSUMER_KINDS: readonly ConsumerKind[] = [
   'db-bootstrap-service-account',
   'db-bootstrap-job',
   'sops-config',
+  'secrets-reader-service-account',
 ];
 
 /**
@@ -280,6 +286,23 @@ function allContractEntries(platform: Platform, env: Environment): ContractEntry
     );
   }
 
+  // The Istio gateway's status port: the ALB target groups' health checks probe it on its NodePort.
+  {
+    const port = platform.nodePorts.istioIngressStatus;
+    const group = targetGroupName(platform, env, 'istio');
+    add(
+      'node-port/istio-ingressgateway-status',
+      String(port),
+      {
+        stack: 'edge',
+        resource: `aws_lb_target_group ${group} health check (port ${port})`,
+        evidence: [group],
+        match: [{ type: 'aws_lb_target_group', attributes: { name: group, health_check: { port: String(port) } } }],
+      },
+      [{ kind: 'addon-istio-ingressgateway', file: addonApplicationFile(env, 'istio-ingressgateway'), field: `${HELM_VALUES} (status-port nodePort)` }],
+    );
+  }
+
   // ---- Platform components' IRSA roles --------------------------------------------------------
   for (const id of Object.keys(PLATFORM_IDENTITIES) as PlatformIdentity[]) {
     const { namespace, serviceAccount } = PLATFORM_IDENTITIES[id];
@@ -291,6 +314,18 @@ function allContractEntries(platform: Platform, env: Environment): ContractEntry
         : addonApplicationFile(env, kind.replace(/^addon-/, ''));
     add(`iam-role/platform/${id}`, iamRoleArn(env, role), roleProducer(role, namespace, serviceAccount), [
       { kind, file, field: kind === 'db-bootstrap-service-account' ? ROLE_ANNOTATION : `${HELM_VALUES} (ServiceAccount annotation eks.amazonaws.com/role-arn)` },
+    ]);
+  }
+
+  // ---- Each namespace's secrets reader (its SecretStore's identity) ----------------------------
+  for (const reader of secretsReaders(platform, env)) {
+    const role = secretsReaderRoleName(platform, env, reader.namespace);
+    add(`iam-role/secrets-reader/${reader.namespace}`, iamRoleArn(env, role), roleProducer(role, reader.namespace, SECRETS_READER_SERVICE_ACCOUNT), [
+      {
+        kind: 'secrets-reader-service-account',
+        file: `${namespacePath(env, { name: reader.namespace })}/${objectFileName('ServiceAccount', SECRETS_READER_SERVICE_ACCOUNT)}`,
+        field: ROLE_ANNOTATION,
+      },
     ]);
   }
 

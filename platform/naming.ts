@@ -141,8 +141,8 @@ export const keycloakHostnameUrl = (env: Pick<Environment, 'domains'>): string =
 export const oidcInClusterJwksUri = (platform: Pick<Platform, 'identity'>, port: number): string =>
   `http://${serviceHost(parseServiceKey(platform.identity.service))}:${port}${keycloakJwksPath(platform.identity.realm)}`;
 
-/** External Secrets store every ExternalSecret reads from (AWS Secrets Manager of the environment). */
-export const CLUSTER_SECRET_STORE = 'aws-secrets-manager';
+/** Name of the SecretStore of each namespace that reads AWS Secrets Manager (its ExternalSecrets name it). */
+export const SECRET_STORE = 'aws-secrets-manager';
 /** Kubernetes Secret an ExternalSecret materializes for a service. */
 export const appSecretName = (service: Pick<Service, 'name'>): string => `${service.name}-app`;
 export const databaseSecretK8sName = (service: Pick<Service, 'name'>): string => `${service.name}-database`;
@@ -262,8 +262,6 @@ export const childApplicationName = (namespace: Pick<Namespace, 'name'>): string
 export const CLUSTER_APPLICATION = 'cluster';
 /** Child Application of Karpenter's NodePools and node class: after Karpenter brings their CRDs. */
 export const CLUSTER_NODES_APPLICATION = 'cluster-nodes';
-/** Child Application of cluster-scoped objects of the other add-ons' CRDs (the secret store). */
-export const CLUSTER_CONFIG_APPLICATION = 'cluster-config';
 /** The team allowed to own cluster-scoped objects. */
 export const SRE_TEAM = 'sre';
 
@@ -273,8 +271,6 @@ export const distEnvPath = (env: Pick<Environment, 'name'>): string => `${DIST_R
 export const clusterPath = (env: Pick<Environment, 'name'>): string => `${distEnvPath(env)}/cluster`;
 /** Karpenter's cluster-scoped objects (NodePools, EC2NodeClass). */
 export const clusterNodesPath = (env: Pick<Environment, 'name'>): string => `${distEnvPath(env)}/cluster-nodes`;
-/** Cluster-scoped objects whose CRDs the operators bring (ClusterSecretStore). */
-export const clusterConfigPath = (env: Pick<Environment, 'name'>): string => `${distEnvPath(env)}/cluster-config`;
 export const namespacePath = (env: Pick<Environment, 'name'>, namespace: Pick<Namespace, 'name'>): string =>
   `${distEnvPath(env)}/namespaces/${namespace.name}`;
 export const argocdPath = (env: Pick<Environment, 'name'>): string => `${distEnvPath(env)}/argocd`;

@@ -58,7 +58,7 @@ export interface Environment {
   readonly logRetentionDays: number;
   /** Days Aurora keeps automated backups. @default 7 */
   readonly backupRetentionDays: number;
-  /** Source CIDRs allowed through the internal ALB's WAF (offices, VPN). @default none */
+  /** Source CIDRs (offices, VPN), routed privately into the VPC, that may reach the internal ALB (security group and WAF allow list). @default none */
   readonly internalAllowCidrs: readonly string[];
   /** HTTPS endpoint of the incident channel the alerts SNS topic delivers to. */
   readonly incidentEndpoint: string;

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod';
 import { largestNode, MAX_CONFIGMAP_BYTES, memoryMib, cpuMillicores } from './node-capacity';
+import { secretsReaderRoleName, secretsReaders } from './aws-names';
 import { karpenterNodeRoleName, PLATFORM_IDENTITIES, PLATFORM_PROJECT, platformRoleName, type PlatformIdentity, serviceKey, serviceRoleName, SRE_SECRETS, SRE_TEAM } from './naming';
 import { platformSchema } from './schema';
 import type { Environment, Platform, Problem, Service, Team, ToolName } from './types';
@@ -32,6 +33,8 @@ const SECRET_LOOKING_KEY = /PASSWORD|PASSWD|TOKEN|SECRET|PRIVATE|CREDENTIAL|(^|_
 /** Ports the Istio sidecar and agent listen on inside every meshed Pod. */
 const ISTIO_RESERVED_PORTS = { from: 15000, to: 15099 };
 const MAX_IAM_ROLE_NAME = 64;
+/** Path segment of the SRE secrets' names (sreSecretName). */
+const SRE_SECRETS_SEGMENT = 'sre';
 
 /** Parses and validates raw input; returns the resolved model or throws ModelError. */
 export function parsePlatform(input: unknown): Platform {
@@ -125,6 +128,16 @@ export function validatePlatform(platform: Platform): Problem[] {
     if (teams.length > 1) add(`teams[${teams.join(',')}].namespaces[${ns}]`, `namespace "${ns}" is claimed by more than one team (${teams.join(', ')})`);
     if (RESERVED_NAMESPACES.includes(ns) || ns === platform.argocdNamespace || ns.startsWith('kube-')) {
       add(`teams[${teams[0]}].namespaces[${ns}]`, `namespace "${ns}" is reserved (Kubernetes' default and kube-* namespaces, Argo CD's "${platform.argocdNamespace}")`);
+    }
+    // The SRE secrets live under "<platform>/<env>/sre/": a namespace of that name would own their prefix.
+    if (ns === SRE_SECRETS_SEGMENT) add(`teams[${teams[0]}].namespaces[${ns}]`, `namespace "${ns}" is reserved (prefix of the SRE secrets in Secrets Manager)`);
+  }
+  for (const env of platform.environments) {
+    for (const reader of secretsReaders(platform, env)) {
+      const role = secretsReaderRoleName(platform, env, reader.namespace);
+      if (role.length > MAX_IAM_ROLE_NAME) {
+        add(`teams[${reader.team}].namespaces[${reader.namespace}]`, `IAM role name "${role}" of the namespace's secrets reader is ${role.length} characters; AWS allows ${MAX_IAM_ROLE_NAME} (shorten the namespace name)`);
+      }
     }
   }
 

@@ -5,7 +5,7 @@
 import { App, type Chart } from 'cdk8s';
 import { ChildrenChart, RootChart, TeamsChart, type GroupKind } from '../apps-of-apps/app-of-apps';
 import { platformAddons } from '../charts/addons';
-import { ClusterChart, ClusterConfigChart, ClusterNodesChart } from '../charts/cluster-chart';
+import { ClusterChart, ClusterNodesChart } from '../charts/cluster-chart';
 import { NamespaceChart } from '../charts/namespace-chart';
 import type { PlatformChart } from '../charts/platform-chart';
 import { apiGroup, CLUSTER_SCOPED_KINDS } from '../charts/scope';
@@ -60,7 +60,7 @@ export function renderEnvironmentKubernetes(platform: Platform, env: Environment
   const app = () => new App({ outdir: '/nonexistent' });
   const errors: string[] = [];
 
-  const cluster = synthCharts([ClusterChart, ClusterNodesChart, ClusterConfigChart].map((C, i) => () => new C(app(), `${env.name}-cluster${['', '-nodes', '-config'][i]}`, { platform, env })), errors);
+  const cluster = synthCharts([ClusterChart, ClusterNodesChart].map((C, i) => () => new C(app(), `${env.name}-cluster${['', '-nodes'][i]}`, { platform, env })), errors);
   const namespaceCharts = new Map<string, ChartOutput[]>();
   for (const team of platform.teams) {
     const charts = team.namespaces.map((namespace) => () => new NamespaceChart(app(), `${env.name}-ns-${namespace.name}`, { platform, env, team, namespace }));

@@ -123,13 +123,13 @@ describe('OAuth2 Proxy', () => {
 });
 
 describe('SRE secrets', () => {
-  test('every SRE ExternalSecret reads through the cluster store a secret under the environment’s prefix (what the External Secrets role may read)', () => {
+  test('every SRE ExternalSecret reads through its namespace’s store a secret under the environment’s SRE prefix (what that namespace’s reader role may read)', () => {
     const sre = platform().teams.find((t) => t.name === 'sre')!.namespaces.map((n) => n.name);
     for (const env of envs()) {
       const found = objectsWhere((o, p) => p.startsWith(`${env.name}/`) && o.kind === 'ExternalSecret' && sre.includes(o.metadata.namespace));
       expect(found.map(({ obj }) => `${obj.metadata.namespace}/${obj.metadata.name}`).sort()).toEqual(['ingress-infra/oauth2-proxy-credentials', 'monitoring-infra/grafana-admin', 'monitoring-infra/incident-webhook']);
       for (const { obj } of found) {
-        expect(obj.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'aws-secrets-manager' });
+        expect(obj.spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: 'aws-secrets-manager' });
         for (const d of obj.spec.data) expect(d.remoteRef.key.startsWith(`${secretNamePrefix(platform(), env)}sre/`)).toBe(true);
       }
     }

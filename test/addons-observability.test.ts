@@ -7,7 +7,7 @@
 import { createHash } from 'crypto';
 import { parse } from 'yaml';
 import { OTEL_COLLECTOR } from '../charts/mesh/telemetry';
-import { applicationLogGroupName, meshAccessLogGroupName, secretNamePrefix } from '../platform/aws-names';
+import { applicationLogGroupName, meshAccessLogGroupName, secretNamePrefix, vpcFlowLogGroupName } from '../platform/aws-names';
 import { iamRoleArn, platformRoleName, PROMETHEUS_IDENTITY, PROMETHEUS_ISTIO_CERTS, serviceHost, servicePrincipal } from '../platform/naming';
 import { examplePlatform, type Loose } from './support/example';
 import { exampleFiles, objectAt, objectsWhere } from './support/rendered';
@@ -34,7 +34,8 @@ describe('Fluent Bit', () => {
   test('ships to exactly the log groups the observability stack creates, in the environment’s region', () => {
     for (const env of envs()) {
       const outputs = sectionsOf(values(env.name, 'fluent-bit').config.outputs);
-      const created = resources(terraform(env.name, 'observability'), 'aws_cloudwatch_log_group').map((g) => g.name);
+      // Fluent Bit's groups: every group of the stack but the VPC flow log's (VPC Flow Logs writes that one).
+      const created = resources(terraform(env.name, 'observability'), 'aws_cloudwatch_log_group').map((g) => g.name).filter((name) => name !== vpcFlowLogGroupName(platform(), env));
       expect(outputs.map((o) => o.log_group_name).sort()).toEqual([...created].sort());
       expect(created.sort()).toEqual([applicationLogGroupName(platform(), env), meshAccessLogGroupName(platform(), env)].sort());
       for (const o of outputs) expect(o).toMatchObject({ Name: 'cloudwatch_logs', region: env.region, auto_create_group: 'false' });

@@ -69,7 +69,7 @@ describe('the ArgoCD app-of-apps', () => {
     expect([...project.spec.namespaceResourceWhitelist].sort((a, b) => a.kind.localeCompare(b.kind))).toEqual(unique.sort((a, b) => a.kind.localeCompare(b.kind)));
   });
 
-  test('only the sre project admits cluster-scoped kinds, and only those rendered under cluster/, cluster-nodes/ and cluster-config/', () => {
+  test('only the sre project admits cluster-scoped kinds, and only those rendered under cluster/ and cluster-nodes/', () => {
     const sre = objectAt('dev/argocd/teams/appproject-sre.yaml');
     const clusterKinds = objectsWhere((_o, p) => /^dev\/cluster(-nodes|-config)?\//.test(p)).map(({ obj }) => `${obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : ''}/${obj.kind}`);
     expect(sre.spec.clusterResourceWhitelist.map((gk: { group: string; kind: string }) => `${gk.group}/${gk.kind}`).sort()).toEqual([...new Set(clusterKinds)].sort());

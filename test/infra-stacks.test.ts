@@ -20,11 +20,14 @@ import { KarpenterResources } from '../infra/karpenter';
 import { KmsKey } from '../infra/kms-key';
 import { renderTerraform } from '../infra/render-terraform';
 import { ServiceAccountRole } from '../infra/service-account-role';
+import { publicWebAclRules } from '../infra/web-acl-rules';
 import { sopsConfigYaml } from '../infra/sops-config';
 import { addEnvironmentStacks } from '../infra/stacks';
 import {
+  API_MAX_REQUEST_BODY_BYTES,
   applicationLogGroupName,
   auroraClusterArn,
+  PUBLIC_RATE_LIMIT,
   fluentBitLogGroupNames,
   kmsAliasArn,
   meshAccessLogGroupName,
@@ -46,7 +49,6 @@ import {
   targetGroupName,
   type PlatformIdentity,
 } from '../platform/naming';
-import { subnetPlan } from '../platform/network';
 import { listServices } from '../platform/validate';
 import { parse as parseYaml } from 'yaml';
 import { envNamed, platform, rendered, type Json } from './support/cdktf-jest';
@@ -106,7 +108,7 @@ describe('KMS keys', () => {
           expect(bodies(stack, 'aws_kms_alias')).toHaveLength(bodies(stack, 'aws_kms_key').length);
           return bodies(stack, 'aws_kms_alias').map((a) => a.name);
         });
-      expect(aliases.sort()).toEqual(['alerts', 'aurora', 'ebs', 'eks-secrets', 'logs', 'secrets-manager', 'sops'].map((p) => kmsAliasName(platform, envNamed(env), p)).sort());
+      expect(aliases.sort()).toEqual(['alerts', 'aurora', 'cdn-logs', 'ebs', 'eks-secrets', 'logs', 'secrets-manager', 'sops'].map((p) => kmsAliasName(platform, envNamed(env), p)).sort());
     }
   });
 
@@ -198,16 +200,9 @@ describe('cluster: platform components (IRSA)', () => {
     expect(out).toContain('system:serviceaccount:ns:sa');
   });
 
-  it('External Secrets reads only the environment\'s own secrets, never the Aurora master secret', () => {
+  it('the External Secrets controller\'s own role has no permission (each namespace\'s store uses that namespace\'s reader role)', () => {
     const { permissions } = role(stack(), platformRoleName(platform, env, 'externalSecrets'));
-    expect(permissions.find((s) => s.sid === 'ReadEnvironmentSecrets')).toMatchObject({
-      effect: 'Allow',
-      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
-      resources: ['arn:aws:secretsmanager:ap-northeast-1:333333333333:secret:ec/prd/*'],
-    });
-    expect(permissions.find((s) => s.effect === 'Deny')).toMatchObject({ resources: ['arn:aws:secretsmanager:ap-northeast-1:333333333333:secret:rds!*'] });
-    const decrypt = permissions.find((s) => s.actions.includes('kms:Decrypt'))!;
-    expect(decrypt.condition).toEqual([{ test: 'StringEquals', variable: 'kms:ViaService', values: ['secretsmanager.ap-northeast-1.amazonaws.com'] }]);
+    expect(permissions).toEqual([]);
   });
 
   it('the DB bootstrap Job reads only the Aurora master secret and writes only the per-service database secrets', () => {
@@ -256,7 +251,15 @@ describe('data: Aurora', () => {
       master_user_secret_kms_key_id: '${data.terraform_remote_state.cluster.outputs.secrets_manager_kms_key_arn}',
     });
     expect(synth('prd', 'data')).toHaveResourceWithProperties(RdsClusterParameterGroup, {
-      parameter: expect.arrayContaining([expect.objectContaining({ name: 'require_secure_transport', value: 'ON' })]),
+      parameter: expect.arrayContaining([
+        expect.objectContaining({ name: 'require_secure_transport', value: 'ON' }),
+        // The audit and slow query logs it exports are written (else the log groups stay empty).
+        expect.objectContaining({ name: 'server_audit_logging', value: '1' }),
+        expect.objectContaining({ name: 'server_audit_events', value: 'CONNECT,QUERY_DCL,QUERY_DDL' }),
+        expect.objectContaining({ name: 'slow_query_log', value: '1' }),
+        expect.objectContaining({ name: 'long_query_time', value: '1' }),
+        expect.objectContaining({ name: 'log_output', value: 'FILE' }),
+      ]),
     });
     const stack = json('prd', 'data');
     const cluster = one(stack, 'aws_rds_cluster').body;
@@ -276,11 +279,12 @@ describe('data: Aurora', () => {
     for (const instance of instances) expect(instance).toMatchObject({ instance_class: env.sizing.auroraInstanceClass, publicly_accessible: false });
   });
 
-  it('admits MySQL only from the private subnets, in the database subnets', () => {
-    const env = envNamed('dev');
+  it('admits MySQL only from the EKS cluster security group (no CIDR), in the database subnets', () => {
     const stack = json('dev', 'data');
     const rules = bodies(stack, 'aws_vpc_security_group_ingress_rule');
-    expect(rules.map((r) => ({ port: [r.from_port, r.to_port], cidr: r.cidr_ipv4 }))).toEqual(subnetPlan(env.vpcCidr, 3).private.map((cidr) => ({ port: [3306, 3306], cidr })));
+    expect(rules.map((r) => ({ port: [r.from_port, r.to_port], cidr: r.cidr_ipv4, from: r.referenced_security_group_id }))).toEqual([
+      { port: [3306, 3306], cidr: undefined, from: '${data.terraform_remote_state.cluster.outputs.cluster_security_group_id}' },
+    ]);
     expect(one(stack, 'aws_db_subnet_group').body.subnet_ids).toBe('${data.terraform_remote_state.network.outputs.database_subnet_ids}');
     expect(bodies(stack, 'aws_vpc_security_group_egress_rule')).toEqual([]);
   });
@@ -343,10 +347,12 @@ describe('data: static files', () => {
       restrict_public_buckets: true,
     });
     const stack = json('prd', 'data');
-    expect(one(stack, 'aws_s3_bucket').body).toMatchObject({ bucket: 'ec-prd-static-assets-333333333333', force_destroy: false });
-    expect(one(stack, 'aws_s3_bucket_ownership_controls').body.rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
-    expect(one(stack, 'aws_s3_bucket_server_side_encryption_configuration').body.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toMatch(/^(AES256|aws:kms)$/);
-    expect(one(stack, 'aws_s3_bucket_versioning').body.versioning_configuration).toEqual({ status: 'Enabled' });
+    const bucket = one(stack, 'aws_s3_bucket', (b) => b.bucket === 'ec-prd-static-assets-333333333333');
+    expect(bucket.body).toMatchObject({ force_destroy: false });
+    const ofBucket = (b: Json) => b.bucket === `\${aws_s3_bucket.${bucket.name}.id}`;
+    expect(one(stack, 'aws_s3_bucket_ownership_controls', ofBucket).body.rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
+    expect(one(stack, 'aws_s3_bucket_server_side_encryption_configuration', ofBucket).body.rule[0].apply_server_side_encryption_by_default.sse_algorithm).toMatch(/^(AES256|aws:kms)$/);
+    expect(one(stack, 'aws_s3_bucket_versioning', ofBucket).body.versioning_configuration).toEqual({ status: 'Enabled' });
   });
 
   it('only the CloudFront distribution reads the bucket (origin access control), over TLS only', () => {
@@ -440,10 +446,10 @@ describe('edge', () => {
     }
   });
 
-  it('the internal ALB admits only the allow list and the NAT gateways, at the security group and at the WAF (default block)', () => {
+  it('the internal ALB admits only the allow list, at the security group and at the WAF (default block)', () => {
     const internalIn = bodies(stack(), 'aws_vpc_security_group_ingress_rule').filter((r) => r.security_group_id === ref('aws_security_group', 'internal-alb-security-group', 'id'));
     const sources = [...new Set(internalIn.map((r) => r.cidr_ipv4))];
-    expect(sources).toEqual([...env.internalAllowCidrs, ...[0, 1, 2].map((i) => `\${element(data.terraform_remote_state.network.outputs.nat_public_ips, ${i})}/32`)]);
+    expect(sources).toEqual([...env.internalAllowCidrs]);
     expect(synth('prd', 'edge')).toHaveResourceWithProperties(Wafv2WebAcl, { name: 'ec-prd-internal', default_action: { block: {} } });
     expect(one(stack(), 'aws_wafv2_ip_set').body.addresses).toEqual(sources);
   });
@@ -451,7 +457,7 @@ describe('edge', () => {
   it('the external web ACL runs the AWS managed IP-reputation, common, known-bad-inputs and SQLi rule groups', () => {
     const acl = one(stack(), 'aws_wafv2_web_acl', (a) => a.name === 'ec-prd-external').body;
     expect(acl.default_action).toEqual({ allow: {} });
-    expect(acl.rule.map((r: Json) => r.statement.managed_rule_group_statement)).toEqual(
+    expect(acl.rule.filter((r: Json) => r.statement.managed_rule_group_statement).map((r: Json) => r.statement.managed_rule_group_statement)).toEqual(
       ['AWSManagedRulesAmazonIpReputationList', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesSQLiRuleSet'].map((name) => ({ name, vendor_name: 'AWS' })),
     );
   });
@@ -465,7 +471,7 @@ describe('edge', () => {
     ]);
   });
 
-  it('every public and internal host of the model has an alias record in a hosted zone looked up by name', () => {
+  it('every public host has an alias record in a public zone looked up by name, every internal host one in the private zone', () => {
     for (const envName of ENVS) {
       const e = envNamed(envName);
       const stackJson = json(envName, 'edge');
@@ -474,9 +480,9 @@ describe('edge', () => {
       for (const host of hosts) expect(records.map((r) => r.name)).toContain(host);
       for (const record of records) {
         expect(record.alias).toMatchObject({ evaluate_target_health: true, name: expect.stringMatching(/^\$\{aws_lb\.(external|internal)-alb\.dns_name\}$/) });
-        expect(record.zone_id).toMatch(/^\$\{data\.aws_route53_zone\.[\w-]+\.zone_id\}$/);
+        expect(record.zone_id).toEqual(record.alias.name.includes('internal-alb') ? '${aws_route53_zone.internal-private-zone.zone_id}' : expect.stringMatching(/^\$\{data\.aws_route53_zone\.[\w-]+\.zone_id\}$/));
       }
-      expect(stackJson.resource.aws_route53_zone).toBeUndefined();
+      expect(Object.values(stackJson.resource.aws_route53_zone).map((z) => (z as Json).name)).toEqual([e.domains.internal]);
     }
   });
 
@@ -495,10 +501,10 @@ describe('edge', () => {
 // ---- Observability ----------------------------------------------------------------------------------
 
 describe('observability', () => {
-  it('Fluent Bit\'s log groups keep logs for the environment\'s retention, encrypted with the logs key', () => {
+  it('Fluent Bit\'s and the VPC flow log\'s log groups keep logs for the environment\'s retention, encrypted with the logs key', () => {
     for (const envName of ENVS) {
       const groups = bodies(json(envName, 'observability'), 'aws_cloudwatch_log_group');
-      expect(groups.map((g) => g.name).sort()).toEqual([applicationLogGroupName(platform, envNamed(envName)), meshAccessLogGroupName(platform, envNamed(envName))].sort());
+      expect(groups.map((g) => g.name).sort()).toEqual([applicationLogGroupName(platform, envNamed(envName)), meshAccessLogGroupName(platform, envNamed(envName)), `/ec/${envName}/vpc-flow-logs`].sort());
       for (const group of groups) expect(group).toMatchObject({ retention_in_days: envNamed(envName).logRetentionDays, kms_key_id: '${data.terraform_remote_state.cluster.outputs.logs_kms_key_arn}' });
     }
   });
@@ -588,5 +594,97 @@ describe('environment differences', () => {
       { nat: 3, aurora: 2, protected: true },
       { nat: 3, aurora: 3, protected: true },
     ]);
+  });
+});
+
+describe('logs of the network edge (issue 10, item 4)', () => {
+  it('the VPC flow log records all traffic of the network stack\'s VPC through a role only VPC Flow Logs of this account may assume', () => {
+    const stack = json('prd', 'observability');
+    const flow = one(stack, 'aws_flow_log', () => true).body;
+    expect(flow).toMatchObject({ vpc_id: '${data.terraform_remote_state.network.outputs.vpc_id}', traffic_type: 'ALL', log_destination_type: 'cloud-watch-logs', max_aggregation_interval: 60 });
+    const trust = statements(stack, one(stack, 'aws_iam_role', (r) => r.name === 'ec-prd-vpc-flow-logs').body.assume_role_policy);
+    expect(trust[0].principals).toEqual([{ type: 'Service', identifiers: ['vpc-flow-logs.amazonaws.com'] }]);
+    expect(trust[0].condition).toContainEqual({ test: 'StringEquals', variable: 'aws:SourceAccount', values: ['333333333333'] });
+  });
+
+  it('both ALBs write access logs to a private bucket that only the region\'s ELB log delivery may write to, under their own prefixes', () => {
+    const stack = json('prd', 'edge');
+    for (const kind of ['external', 'internal']) {
+      expect(one(stack, 'aws_lb', (b) => b.name === `ec-prd-${kind}`).body.access_logs).toEqual({ bucket: '${aws_s3_bucket.alb-access-logs_bucket.id}', prefix: kind, enabled: true });
+    }
+    expect(one(stack, 'aws_s3_bucket', (b) => b.bucket === 'ec-prd-alb-logs-333333333333')).toBeDefined();
+    const [write] = statements(stack, one(stack, 'aws_s3_bucket_policy', () => true).body.policy);
+    expect(write).toMatchObject({
+      actions: ['s3:PutObject'],
+      principals: [{ type: 'AWS', identifiers: ['arn:aws:iam::582318560864:root'] }],
+      resources: ['${aws_s3_bucket.alb-access-logs_bucket.arn}/external/AWSLogs/333333333333/*', '${aws_s3_bucket.alb-access-logs_bucket.arn}/internal/AWSLogs/333333333333/*'],
+    });
+  });
+
+  it('each web ACL logs to its own "aws-waf-logs-" group, encrypted, with credentials redacted', () => {
+    const stack = json('prd', 'edge');
+    const configs = bodies(stack, 'aws_wafv2_web_acl_logging_configuration');
+    expect(configs).toHaveLength(2);
+    for (const c of configs) expect(c.redacted_fields).toEqual([{ single_header: { name: 'authorization' } }, { single_header: { name: 'cookie' } }]);
+    const groups = bodies(stack, 'aws_cloudwatch_log_group').filter((g) => g.name.startsWith('aws-waf-logs-'));
+    expect(groups.map((g) => g.name).sort()).toEqual(['aws-waf-logs-ec-prd-external', 'aws-waf-logs-ec-prd-internal']);
+    for (const g of groups) expect(g.kms_key_id).toBe('${data.terraform_remote_state.cluster.outputs.logs_kms_key_arn}');
+  });
+});
+
+describe('CloudFront and the public web ACLs (issue 10, items 3 and 8)', () => {
+  it('the distribution serves static.<web domain> with a us-east-1 certificate, TLS 1.2+, a CLOUDFRONT web ACL, access logs and SPA error pages', () => {
+    const stack = json('prd', 'data');
+    expect(stack.provider.aws).toContainEqual(expect.objectContaining({ alias: 'us-east-1', region: 'us-east-1', allowed_account_ids: ['333333333333'] }));
+    const cdn = one(stack, 'aws_cloudfront_distribution').body;
+    expect(cdn.aliases).toEqual(['static.shop.example.com']);
+    expect(cdn.viewer_certificate).toEqual({ acm_certificate_arn: '${aws_acm_certificate_validation.cdn-protection_certificate-validation-wait.certificate_arn}', ssl_support_method: 'sni-only', minimum_protocol_version: 'TLSv1.2_2021' });
+    expect(one(stack, 'aws_acm_certificate').body).toMatchObject({ provider: 'aws.us-east-1', domain_name: 'static.shop.example.com', validation_method: 'DNS' });
+    expect(one(stack, 'aws_wafv2_web_acl').body).toMatchObject({ provider: 'aws.us-east-1', scope: 'CLOUDFRONT' });
+    expect(cdn.web_acl_id).toBe('${aws_wafv2_web_acl.cdn-protection_web-acl.arn}');
+    expect(cdn.logging_config.bucket).toBe('${aws_s3_bucket.cdn-protection_logs-bucket.bucket_domain_name}');
+    expect(cdn.custom_error_response).toEqual([403, 404].map((code) => ({ error_code: code, response_code: 200, response_page_path: '/index.html', error_caching_min_ttl: 10 })));
+    const records = bodies(stack, 'aws_route53_record').filter((r) => r.name === 'static.shop.example.com');
+    expect(records.map((r) => r.type).sort()).toEqual(['A', 'AAAA']);
+    for (const r of records) expect(r.alias).toMatchObject({ name: '${aws_cloudfront_distribution.cdn.domain_name}', zone_id: '${aws_cloudfront_distribution.cdn.hosted_zone_id}' });
+  });
+
+  it('the external and CloudFront web ACLs block a client above the rate limit before the managed rules run', () => {
+    for (const [envName, stackName] of [['dev', 'edge'], ['dev', 'data']] as const) {
+      const acl = one(json(envName, stackName), 'aws_wafv2_web_acl', (a) => a.default_action.allow !== undefined).body;
+      expect(acl.rule[0]).toMatchObject({ name: 'RateLimitPerClientIp', priority: 0, action: { block: {} }, statement: { rate_based_statement: { limit: 2000, evaluation_window_sec: 300, aggregate_key_type: 'IP' } } });
+    }
+  });
+
+  it('SizeRestrictions_BODY keeps blocking while the API\'s declared body limit fits in it, and only counts when the limit is larger', () => {
+    const common = (rules: Json[]) => rules.find((r) => r.name === "AWSManagedRulesCommonRuleSet")!.statement.managed_rule_group_statement;
+    expect(API_MAX_REQUEST_BODY_BYTES).toBeLessThanOrEqual(8192);
+    const acl = one(json('prd', 'edge'), 'aws_wafv2_web_acl', (a) => a.name === 'ec-prd-external').body;
+    expect(common(acl.rule).rule_action_override).toBeUndefined();
+    expect(common(publicWebAclRules('x', PUBLIC_RATE_LIMIT, 64 * 1024) as unknown as Json[]).rule_action_override).toEqual([{ name: 'SizeRestrictions_BODY', action_to_use: { count: {} } }]);
+  });
+});
+
+describe('the internal ALB is internal (issue 10, item 2)', () => {
+  it('sits in the private subnets with the internal scheme, its records in a private zone of the VPC', () => {
+    const stack = json('prd', 'edge');
+    const alb = one(stack, 'aws_lb', (b) => b.name === 'ec-prd-internal').body;
+    expect(alb).toMatchObject({ internal: true, subnets: '${data.terraform_remote_state.network.outputs.private_subnet_ids}' });
+    expect(one(stack, 'aws_lb', (b) => b.name === 'ec-prd-external').body).toMatchObject({ internal: false, subnets: '${data.terraform_remote_state.network.outputs.public_subnet_ids}' });
+    const zone = one(stack, 'aws_route53_zone').body;
+    expect(zone).toMatchObject({ name: 'internal.shop.example.com', vpc: [{ vpc_id: '${data.terraform_remote_state.network.outputs.vpc_id}' }] });
+    const internalRecords = bodies(stack, 'aws_route53_record').filter((r) => r.alias?.name === '${aws_lb.internal-alb.dns_name}');
+    expect(internalRecords.length).toBeGreaterThan(0);
+    for (const r of internalRecords) expect(r.zone_id).toBe('${aws_route53_zone.internal-private-zone.zone_id}');
+  });
+
+  it('admits only the allow-listed office/VPN ranges, never the NAT gateways\' addresses', () => {
+    const stack = json('prd', 'edge');
+    const text = JSON.stringify(stack);
+    expect(text).not.toContain('nat_public_ips');
+    const sg = one(stack, 'aws_security_group', (g) => g.name === 'ec-prd-internal-alb').name;
+    const sources = bodies(stack, 'aws_vpc_security_group_ingress_rule').filter((r) => r.security_group_id === `\${aws_security_group.${sg}.id}`).map((r) => r.cidr_ipv4);
+    expect([...new Set(sources)].sort()).toEqual([...envNamed('prd').internalAllowCidrs].sort());
+    expect(one(stack, 'aws_wafv2_ip_set').body.addresses).toEqual([...envNamed('prd').internalAllowCidrs]);
   });
 });

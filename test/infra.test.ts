@@ -114,7 +114,8 @@ describe('cluster', () => {
   it('the system node group is tainted and labelled for system pods and uses the launch template', () => {
     const group = resourceOf(parsed('prd', 'cluster'), 'aws_eks_node_group').body;
     expect(group).toMatchObject({
-      node_group_name: 'system',
+      node_group_name_prefix: 'system-',
+      lifecycle: { create_before_destroy: true },
       instance_types: [...envNamed('prd').sizing.systemNodeInstanceTypes],
       scaling_config: { min_size: 3, desired_size: 3, max_size: 9 },
       taint: [{ key: 'CriticalAddonsOnly', effect: 'NO_SCHEDULE' }],
@@ -305,14 +306,12 @@ describe('rendered Terraform JSON', () => {
     }
   });
 
-  it('the AWS provider accepts only the environment account and tags everything', () => {
-    for (const { env, json } of everyRenderedStack()) {
+  it('the AWS provider (and the data stack\'s us-east-1 alias, for CloudFront) accepts only the environment account and tags everything', () => {
+    for (const { env, stack, json } of everyRenderedStack()) {
+      const tags = [{ tags: { platform: platform.name, environment: env.name, 'managed-by': 'cdktf' } }];
       expect(json.provider.aws).toEqual([
-        {
-          region: env.region,
-          allowed_account_ids: [env.account],
-          default_tags: [{ tags: { platform: platform.name, environment: env.name, 'managed-by': 'cdktf' } }],
-        },
+        { region: env.region, allowed_account_ids: [env.account], default_tags: tags },
+        ...(stack === 'data' ? [{ alias: 'us-east-1', region: 'us-east-1', allowed_account_ids: [env.account], default_tags: tags }] : []),
       ]);
     }
   });

@@ -25,6 +25,20 @@ describe('the platform model', () => {
     expect(problemsOf(input)).toContainEqual(expect.stringMatching(/^teams\[pc\]\.namespaces\[pc-bff\]\.services\[pc-bff\]\.dependencies\[4\]: unknown service "order-service\/ordr"/));
   });
 
+  test('a namespace named "sre" is rejected: it would own the SRE secrets\' prefix in Secrets Manager', () => {
+    const input = mutated((i) => {
+      team(i, 'order').namespaces[0].name = 'sre';
+    });
+    expect(problemsOf(input)).toContainEqual('teams[order].namespaces[sre]: namespace "sre" is reserved (prefix of the SRE secrets in Secrets Manager)');
+  });
+
+  test('a namespace whose secrets reader role name exceeds 64 characters is rejected', () => {
+    const input = mutated((i) => {
+      team(i, 'order').namespaces[0].name = `order-${'x'.repeat(50)}`;
+    });
+    expect(problemsOf(input)).toContainEqual(expect.stringMatching(/^teams\[order\]\.namespaces\[order-x+\]: IAM role name "ec-dev-order-x+-secrets" of the namespace's secrets reader is \d+ characters; AWS allows 64/));
+  });
+
   test('a service defined twice in a namespace is rejected', () => {
     const input = mutated((i) => {
       const ns = team(i, 'order').namespaces[0];

@@ -11,9 +11,9 @@ const env = (name: string) => examplePlatform().environments.find((e) => e.name 
 const container = (obj: Loose) => obj.spec.template.spec.containers[0];
 
 describe('secrets', () => {
-  test('a service’s Secrets Manager secrets arrive through one ExternalSecret naming the derived secret and each key', () => {
+  test('a service’s Secrets Manager secrets arrive through one ExternalSecret on its namespace’s store, naming the derived secret and each key', () => {
     const es = objectAt('stg/namespaces/payment-service/externalsecret-payment-service-app.yaml');
-    expect(es.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'aws-secrets-manager' });
+    expect(es.spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: 'aws-secrets-manager' });
     expect(es.spec.data).toEqual([
       { secretKey: 'PROVIDER_API_KEY', remoteRef: { key: serviceSecretName(examplePlatform(), env('stg'), { namespace: 'payment-service', service: 'payment-service' }), property: 'provider-api-key' } },
     ]);
@@ -35,11 +35,13 @@ describe('secrets', () => {
     ]);
   });
 
-  test('the secret store is cluster-wide, authenticates as the External Secrets ServiceAccount, and serves only namespaces with secrets', () => {
-    const store = objectAt('dev/cluster-config/clustersecretstore-aws-secrets-manager.yaml');
-    expect(store.spec.provider.aws).toMatchObject({ service: 'SecretsManager', region: 'ap-northeast-1', auth: { jwt: { serviceAccountRef: { name: 'external-secrets', namespace: 'secrets-infra' } } } });
-    expect(store.spec.conditions[0].namespaces).toContain('order-service');
-    expect(store.spec.conditions[0].namespaces).not.toContain('pc-frontend');
+  test('each namespace with secrets gets its own store, authenticating as its own reader ServiceAccount; namespaces without secrets get none', () => {
+    const store = objectAt('dev/namespaces/order-service/secretstore-aws-secrets-manager.yaml');
+    expect(store.spec.provider.aws).toEqual({ service: 'SecretsManager', region: 'ap-northeast-1', auth: { jwt: { serviceAccountRef: { name: 'external-secrets-reader' } } } });
+    const reader = objectAt('dev/namespaces/order-service/serviceaccount-external-secrets-reader.yaml');
+    expect(reader.metadata.annotations['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::111111111111:role/ec-dev-order-service-secrets');
+    expect(reader.automountServiceAccountToken).toBe(false);
+    expect(exampleFiles().has('dev/namespaces/pc-frontend/secretstore-aws-secrets-manager.yaml')).toBe(false);
   });
 });
 

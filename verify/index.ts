@@ -1,7 +1,8 @@
 /**
  * `npm run verify`: reads each rendered environment and reports, per file, what would stop a fresh
  * cluster from reaching all Healthy from its root Application (verify/bootstrap/) and which declared
- * route would not reach its workload (verify/declared-routes.ts, through the request tracer).
+ * route would not reach its workload (verify/declared-routes.ts, through the request tracer), and
+ * what the AWS security rule set finds in the rendered Terraform JSON (verify/terraform-security.ts).
  */
 import { argocdInstallation } from './bootstrap/argocd-installation';
 import { crdAddonPrune } from './bootstrap/crd-addon-prune';
@@ -17,6 +18,7 @@ import { retryPolicy } from './bootstrap/retry-policy';
 import { systemNodeCapacity } from './bootstrap/system-node-capacity';
 import { declaredRoutes } from './declared-routes';
 import { runChecks, type Check, type Finding } from './registry';
+import { terraformSecurity } from './terraform-security';
 import { simulate } from './simulation';
 import { environmentDirs, readEnvTree } from './tree';
 
@@ -35,6 +37,7 @@ export const CHECKS: readonly Check[] = [
   eksAddonTolerations,
   systemNodeCapacity,
   declaredRoutes,
+  terraformSecurity,
 ];
 
 /** Findings of one environment folder (`dist/<env>`). */

@@ -1,0 +1,76 @@
+/**
+ * One IRSA role per namespace that reads AWS Secrets Manager (`secretsReaders`): it trusts only
+ * that namespace's `external-secrets-reader` ServiceAccount (the one its SecretStore authenticates
+ * as) and may read only that namespace's secrets, so no team's ExternalSecret can reach another
+ * namespace's (or the SRE tools') secrets.
+ */
+import { Construct } from 'constructs';
+import {
+  awsDnsSuffix,
+  namespaceSecretPrefix,
+  regionalArn,
+  secretArnPattern,
+  SECRETS_READER_SERVICE_ACCOUNT,
+  secretsReaderRoleName,
+  secretsReaders,
+  sreSecretsIn,
+} from '../platform/aws-names';
+import { sreSecretName } from '../platform/naming';
+import type { Environment, Platform } from '../platform/types';
+import type { PolicyStatement } from './aws-grants';
+import { ServiceAccountRole, type OidcProviderRef } from './service-account-role';
+
+/**
+ * Statements of a namespace's reader role: read the secrets under the namespace's own prefix (its
+ * services' app and database secrets) and, by exact name, the SRE secrets kept in it; decrypt them
+ * only through Secrets Manager.
+ */
+export function secretsReaderStatements(platform: Pick<Platform, 'name'>, env: Environment, namespace: string, hasServiceSecrets: boolean, secretsKeyArn: string): PolicyStatement[] {
+  const resources = [
+    ...(hasServiceSecrets ? [regionalArn(env, 'secretsmanager', `secret:${namespaceSecretPrefix(platform, env, namespace)}*`)] : []),
+    ...sreSecretsIn(namespace).map((s) => secretArnPattern(env, sreSecretName(platform, env, s))),
+  ];
+  return [
+    { sid: 'ReadNamespaceSecrets', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources },
+    {
+      sid: 'DecryptThroughSecretsManager',
+      actions: ['kms:Decrypt'],
+      resources: [secretsKeyArn],
+      conditions: [{ test: 'StringEquals', variable: 'kms:ViaService', values: [`secretsmanager.${env.region}.${awsDnsSuffix(env.region)}`] }],
+    },
+  ];
+}
+
+export interface SecretsReaderRolesProps {
+  readonly platform: Platform;
+  readonly env: Environment;
+  readonly oidcProvider: OidcProviderRef;
+  /** The Secrets Manager key of the environment. */
+  readonly secretsKeyArn: string;
+}
+
+export class SecretsReaderRoles extends Construct {
+  /** Reader roles by namespace. */
+  public readonly roles: ReadonlyMap<string, ServiceAccountRole>;
+
+  constructor(scope: Construct, id: string, props: SecretsReaderRolesProps) {
+    super(scope, id);
+    const { platform, env } = props;
+    const roles = new Map<string, ServiceAccountRole>();
+    for (const reader of secretsReaders(platform, env)) {
+      const sre = new Set(sreSecretsIn(reader.namespace).map((s) => sreSecretName(platform, env, s)));
+      roles.set(
+        reader.namespace,
+        new ServiceAccountRole(this, reader.namespace, {
+          roleName: secretsReaderRoleName(platform, env, reader.namespace),
+          namespace: reader.namespace,
+          serviceAccount: SECRETS_READER_SERVICE_ACCOUNT,
+          oidcProvider: props.oidcProvider,
+          statements: secretsReaderStatements(platform, env, reader.namespace, reader.secrets.some((s) => !sre.has(s)), props.secretsKeyArn),
+          description: `External Secrets reader of namespace ${reader.namespace} (team ${reader.team})`,
+        }),
+      );
+    }
+    this.roles = roles;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Day-2 behaviour of the rendered Terraform (issue 10, items 9-11, 13, 14): what the next apply,
+ * an AWS-side upgrade or a node-group replacement does to it, read from the rendered JSON.
+ */
+import { contractEntries } from '../platform/contract';
+import { blocksOf, type StackJson } from '../verify/security/terraform-json';
+import { envNamed, platform, rendered } from './support/cdktf-jest';
+
+const stackOf = (env: string, stack: string): StackJson => {
+  const found = rendered(env).find((s) => s.stack === stack)!;
+  return { env, stack, json: JSON.parse(found.json) };
+};
+const bodies = (s: StackJson, type: string) => blocksOf(s, type).map(([, b]) => b);
+
+describe('day-2 operations', () => {
+  it('every stack requires Terraform 1.10 or later (its S3 backend uses lock files)', () => {
+    for (const { stack } of rendered('dev')) {
+      const json = stackOf('dev', stack).json;
+      expect(json.terraform.backend.s3.use_lockfile).toBe(true);
+      expect(json.terraform.required_version).toBe('>= 1.10.0, < 2.0.0');
+    }
+  });
+
+  it('an AWS-side minor upgrade of Aurora does not make the next apply try a downgrade', () => {
+    const data = stackOf('prd', 'data');
+    const [cluster] = bodies(data, 'aws_rds_cluster');
+    expect(cluster.lifecycle).toEqual({ ignore_changes: ['engine_version'] });
+    for (const instance of bodies(data, 'aws_rds_cluster_instance')) {
+      expect(instance).toMatchObject({ auto_minor_version_upgrade: true, lifecycle: { ignore_changes: ['engine_version'] } });
+    }
+  });
+
+  it('the Istio status NodePort the ALB health checks probe is a contract entry, produced by the target group and consumed by the gateway', () => {
+    const env = envNamed('dev');
+    const entry = contractEntries(platform, env).find((e) => e.name === 'node-port/istio-ingressgateway-status');
+    expect(entry).toMatchObject({ value: String(platform.nodePorts.istioIngressStatus), producer: { stack: 'edge' }, consumers: [{ kind: 'addon-istio-ingressgateway' }] });
+    const group = bodies(stackOf('dev', 'edge'), 'aws_lb_target_group').find((g) => g.name === 'ec-dev-istio')!;
+    expect(group.health_check.port).toBe(String(platform.nodePorts.istioIngressStatus));
+  });
+
+  it('application errors and mesh 5xx become metrics from their log groups, each with an alarm to the alerts topic', () => {
+    const obs = stackOf('prd', 'observability');
+    const filters = bodies(obs, 'aws_cloudwatch_log_metric_filter');
+    expect(filters.map((f) => [f.log_group_name, f.pattern, f.metric_transformation.name])).toEqual([
+      ['${aws_cloudwatch_log_group.application-logs.name}', '{ ($.level = "error") || ($.level = "ERROR") || ($.severity = "ERROR") }', 'ApplicationErrors'],
+      ['${aws_cloudwatch_log_group.mesh-access-logs.name}', '{ $.response_code >= 500 }', 'Mesh5xx'],
+    ]);
+    const alarms = bodies(obs, 'aws_cloudwatch_metric_alarm');
+    for (const metric of ['ApplicationErrors', 'Mesh5xx']) {
+      const alarm = alarms.find((a) => a.metric_name === metric)!;
+      expect(alarm).toMatchObject({ namespace: 'ec/prd', alarm_actions: ['${aws_sns_topic.alerts.arn}'] });
+    }
+  });
+
+  it('every gateway target group alarms when it has no healthy target (missing data counts), and the system node group is replaced create-before-destroy', () => {
+    const alarms = bodies(stackOf('prd', 'observability'), 'aws_cloudwatch_metric_alarm').filter((a) => a.metric_name === 'HealthyHostCount');
+    expect(alarms.map((a) => a.alarm_name).sort()).toEqual(['ec-prd-external-istio-no-healthy-targets', 'ec-prd-internal-istio-no-healthy-targets', 'ec-prd-internal-nginx-no-healthy-targets']);
+    for (const a of alarms) expect(a).toMatchObject({ comparison_operator: 'LessThanThreshold', threshold: 1, statistic: 'Minimum', treat_missing_data: 'breaching' });
+    const [group] = bodies(stackOf('prd', 'cluster'), 'aws_eks_node_group');
+    expect(group).toMatchObject({ node_group_name_prefix: 'system-', lifecycle: { create_before_destroy: true } });
+    expect(group.node_group_name).toBeUndefined();
+  });
+
+  it('Karpenter\'s interruption queue alarms when events wait longer than a spot notice allows', () => {
+    const alarm = bodies(stackOf('prd', 'observability'), 'aws_cloudwatch_metric_alarm').find((a) => a.metric_name === 'ApproximateAgeOfOldestMessage')!;
+    expect(alarm).toMatchObject({ namespace: 'AWS/SQS', dimensions: { QueueName: 'ec-prd-karpenter' }, threshold: 60, alarm_actions: ['${aws_sns_topic.alerts.arn}'] });
+  });
+
+  it('each Aurora instance sits in its own zone of the environment, with Performance Insights and Enhanced Monitoring', () => {
+    const env = envNamed('prd');
+    const instances = bodies(stackOf('prd', 'data'), 'aws_rds_cluster_instance');
+    expect(instances.map((i) => i.availability_zone)).toEqual(env.availabilityZones.slice(0, instances.length));
+    for (const i of instances) expect(i).toMatchObject({ performance_insights_enabled: true, performance_insights_kms_key_id: '${aws_kms_key.aurora-key_key.arn}', monitoring_interval: 60 });
+    expect(bodies(stackOf('prd', 'cluster'), 'aws_eks_cluster')[0].upgrade_policy).toEqual({ support_type: 'STANDARD' });
+  });
+});
