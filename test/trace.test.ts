@@ -7,7 +7,7 @@
 import { loadPlatform } from '../platform/load';
 import { internalHost, keycloakIssuer, publicHost, serviceHost } from '../platform/naming';
 import { edgeTraffic } from '../platform/traffic';
-import { fakeJwt, formatTrace, loadDistTree, traceRequest, type DistTree } from '../verify/trace';
+import { evaluateNetworkIngress, fakeJwt, formatTrace, loadDistTree, traceRequest, type DistTree } from '../verify/trace';
 import { declaredEdgeCases, publicRouteCases, type TraceCase, tokenHeader, undeclaredEdgeCases, undeclaredExternalCases } from './support/trace-expectations';
 
 const platform = loadPlatform();
@@ -125,5 +125,16 @@ describe('defects of the request path (dev)', () => {
   it('the issuer the mesh expects is the one function Keycloak and OAuth2 Proxy read', () => {
     const ra = tree('dev').byKind.get('RequestAuthentication')!;
     for (const o of ra.values()) expect(o.spec.jwtRules[0].issuer).toBe(keycloakIssuer(env, platform.identity.realm));
+  });
+});
+
+describe('dashboards outside the mesh (dev)', () => {
+  it('a Pod of another namespace is refused at the dashboards NetworkPolicy; the ingress controller and the dashboards own namespace get through', () => {
+    const prometheus = { namespace: 'monitoring-infra', labels: { 'app.kubernetes.io/name': 'prometheus' } };
+    const refused = evaluateNetworkIngress(tree('dev'), prometheus, { namespace: 'karpenter-infra', labels: { app: 'x' } }, 9090);
+    expect(refused?.refused?.rule).toBe('dashboards-ingress (ingress rules)');
+    expect(evaluateNetworkIngress(tree('dev'), prometheus, { namespace: 'order-service', labels: { app: 'x' } }, 9090)?.refused).toBeDefined();
+    expect(evaluateNetworkIngress(tree('dev'), prometheus, { namespace: 'ingress-infra', labels: { app: 'nginx' } }, 9090)?.refused).toBeUndefined();
+    expect(evaluateNetworkIngress(tree('dev'), { namespace: 'monitoring-infra', labels: { 'app.kubernetes.io/name': 'kiali' } }, { namespace: 'monitoring-infra', labels: { 'app.kubernetes.io/name': 'grafana' } }, 20001)?.refused).toBeUndefined();
   });
 });

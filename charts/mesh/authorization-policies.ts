@@ -7,14 +7,13 @@
  * - `default-deny` in every in-mesh namespace: an ALLOW policy with an empty spec. Once any ALLOW
  *   policy applies to a workload, a request must match one of its rules; this one has none, so a
  *   workload nothing else admits accepts nothing.
- * - `<service>-allow`, one per service that has callers or is exposed, selecting its Pods:
- *   - rule "callers": `from.source.principals` = exactly the ServiceAccount principals of the
- *     services that declare a dependency on it (STRICT mTLS makes the principal trustworthy);
- *   - rule "ingress": the ingress gateway's principal, only on the routed port; when the service
- *     takes end-user tokens (`endUserAuth`) the same source must also carry a valid JWT
- *     (`requestPrincipals: ["*"]`, validated by its RequestAuthentication). A request through the
- *     gateway with an invalid token gets 401 from the RequestAuthentication, one without a token
- *     403 (no rule matches). Declared callers are a separate rule and need no end-user token.
+ * - `<service>-allow`, one per service that has callers, is exposed or is clustered, selecting its
+ *   Pods (rules listed at `serviceAllowRules`): the declared callers' principals (STRICT mTLS makes
+ *   them trustworthy), with a valid token of the platform issuer for callers that forward end-user
+ *   tokens; the ingress gateway only for the declared hosts and public path prefixes (with a token
+ *   where `endUserAuth`); the service's own identity on its `peerPorts`; on the IdP, every token
+ *   verifier for `GET` on the realm's JWKS. A request through the gateway with an invalid token
+ *   gets 401 from the RequestAuthentication, one without a token 403 (no rule matches).
  * - `<service>-allow-metrics`: Prometheus' scrape. Prometheus runs outside the mesh but scrapes
  *   over mutual TLS with the certificate its sidecar writes out (naming.ts PROMETHEUS_IDENTITY), so
  *   it is admitted by principal, and only for `GET <path>` on the one port its ServiceMonitor

@@ -15,7 +15,8 @@ import { Construct } from 'constructs';
 import { INGRESS_NGINX_NAMESPACE, SRE_TEAM } from '../../platform/naming';
 import type { Environment, Namespace, Platform } from '../../platform/types';
 import { otelCollectorRelay } from '../addons/otel-collector';
-import { MONITORING_NAMESPACE, OTEL_COLLECTOR_CONFIGMAP, OTEL_COLLECTOR_IDENTITY } from '../addons/sre-tools';
+import { MONITORING_NAMESPACE, OTEL_COLLECTOR_CONFIGMAP, OTEL_COLLECTOR_IDENTITY, SRE_DASHBOARDS } from '../addons/sre-tools';
+import { DashboardNetworkPolicy } from '../network-policy/dashboard-network-policy';
 import { GrafanaDashboards } from './dashboards';
 import { DashboardIngresses, OAuth2ProxyIngress } from './ingresses';
 import { PlatformMonitors } from './platform-monitors';
@@ -38,6 +39,8 @@ export class PlatformNamespaceConfig extends Construct {
       case MONITORING_NAMESPACE:
         new GrafanaDashboards(this, 'dashboards', { platform });
         new DashboardIngresses(this, 'ingresses', { env });
+        // Only their own namespace and the ingress controller reach the dashboards (no mesh policy guards them).
+        new DashboardNetworkPolicy(this, 'dashboards-ingress', { dashboards: SRE_DASHBOARDS.map((d) => d.subdomain), ingressNamespace: INGRESS_NGINX_NAMESPACE });
         new PlatformMonitors(this, 'monitors');
         new SreSecrets(this, 'secrets', { platform, env, namespace: namespace.name });
         break;

@@ -21,8 +21,17 @@ export interface Endpoint {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const selectsPod = (sel: any, labels: Readonly<Record<string, string>> | undefined): boolean => {
   const ml = sel?.matchLabels ?? {};
-  if (Object.keys(ml).length === 0 && !(sel?.matchExpressions?.length > 0)) return true;
-  return labels !== undefined && selects(ml, labels);
+  const exprs: { key: string; operator: string; values?: string[] }[] = sel?.matchExpressions ?? [];
+  if (Object.keys(ml).length === 0 && exprs.length === 0) return true;
+  if (labels === undefined || !selects(ml, labels)) return false;
+  return exprs.every((e) => {
+    const v = labels[e.key];
+    if (e.operator === 'In') return v !== undefined && (e.values ?? []).includes(v);
+    if (e.operator === 'NotIn') return v === undefined || !(e.values ?? []).includes(v);
+    if (e.operator === 'Exists') return v !== undefined;
+    if (e.operator === 'DoesNotExist') return v === undefined;
+    return false;
+  });
 };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function peerMatches(peer: any, ownNamespace: string, other: Endpoint): boolean {
