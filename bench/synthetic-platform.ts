@@ -80,5 +80,7 @@ export function syntheticPlatformInput(count: number): PlatformInput {
     environment: env.name,
     images: Object.fromEntries(keys.sort().map((k) => [k, env.requireImageDigest ? { digest: `sha256:${'0'.repeat(63)}1` } : { tag: '1.0.0' }])),
   }));
-  return { ...examplePlatformInput, teams, releases };
+  // The example's team viewers name example teams; the synthetic teams have none.
+  const environments = (examplePlatformInput.environments ?? []).map((env) => ({ ...env, clusterAccess: { admins: env.clusterAccess?.admins ?? [], teamViewers: {} } }));
+  return { ...examplePlatformInput, environments, teams, releases };
 }
