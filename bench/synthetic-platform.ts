@@ -92,5 +92,7 @@ export function syntheticPlatformInput(count: number): PlatformInput {
     images: Object.fromEntries(keys.sort().map((k) => [k, env.requireImageDigest ? { digest: `sha256:${'0'.repeat(63)}1` } : { tag: '1.0.0' }])),
     tools: Object.fromEntries((['awsCli', 'dbBootstrap', 'ksops'] as const).map((tool) => [tool, { tag: '1.0.0', digest: `sha256:${tool.length.toString(16).padStart(2, '0')}${'0'.repeat(61)}1` }])),
   }));
-  return { ...examplePlatformInput, teams, releases };
+  // The example's team viewers name example teams; the synthetic teams have none.
+  const environments = (examplePlatformInput.environments ?? []).map((env) => ({ ...env, clusterAccess: { admins: env.clusterAccess?.admins ?? [], teamViewers: {} } }));
+  return { ...examplePlatformInput, environments, teams, releases };
 }

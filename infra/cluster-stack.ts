@@ -33,6 +33,7 @@ import { accountAdministersKey, KmsKey } from './kms-key';
 import { NETWORK_OUTPUTS, NETWORK_STACK } from './network-stack';
 import { platformIdentityStatements } from './platform-identity-policies';
 import { PlatformStack, type PlatformStackProps } from './platform-stack';
+import { ClusterAccess } from './cluster-access';
 import { SecretsReaderRoles } from './secrets-reader-roles';
 import { ServiceAccountRole, type OidcProviderRef } from './service-account-role';
 import { stackRemoteState } from './state';
@@ -212,10 +213,13 @@ export class ClusterStack extends PlatformStack {
       encryptionConfig: { resources: ['secrets'], provider: { keyArn: secretsKey.arn } },
       accessConfig: {
         authenticationMode: 'API',
-        // Whoever applies this (CI) gets cluster-admin through an access entry; other principals
-        // need access entries of their own.
-        bootstrapClusterCreatorAdminPermissions: true,
+        // Access comes from the model's access entries (ClusterAccess). Only without admins does the
+        // identity that applies this (CI) get cluster-admin at creation. EKS cannot change this on
+        // an existing cluster (it would be replaced), so later changes are ignored: on a cluster
+        // created before its admins existed, delete the creator's access entry by hand once they do.
+        bootstrapClusterCreatorAdminPermissions: env.clusterAccess.admins.length === 0,
       },
+      lifecycle: { ignoreChanges: ['access_config[0].bootstrap_cluster_creator_admin_permissions'] },
       // Terraform installs vpc-cni, kube-proxy and CoreDNS as managed add-ons below; EKS must not
       // install unmanaged copies first.
       bootstrapSelfManagedAddons: false,
@@ -309,6 +313,7 @@ export class ClusterStack extends PlatformStack {
       );
     }
     this.serviceRoles = roles;
+    new ClusterAccess(this, 'access', { platform, env, clusterName: this.cluster.name });
     // One secrets reader per namespace that reads AWS Secrets Manager (its SecretStore's identity).
     new SecretsReaderRoles(this, 'secrets-readers', { platform, env, oidcProvider: oidc, secretsKeyArn: secretsManagerKey.arn });
 

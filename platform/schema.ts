@@ -17,6 +17,9 @@ const CPU = /^([1-9][0-9]*m|[0-9]+(\.[0-9]+)?)$/;
 const MEMORY = /^[1-9][0-9]*(Mi|Gi)$/;
 const HOST = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/;
 const CIDR = /^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/;
+/** An IAM role or user ARN (what an EKS access entry names). */
+const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@\/-]+$/;
+
 const HTTP_PATH = /^\/[-A-Za-z0-9_./]*$/;
 
 const dnsLabel = (what: string) =>
@@ -192,6 +195,12 @@ const environment = z.strictObject({
   logRetentionDays: z.union([z.literal(1), z.literal(3), z.literal(5), z.literal(7), z.literal(14), z.literal(30), z.literal(60), z.literal(90), z.literal(120), z.literal(150), z.literal(180), z.literal(365), z.literal(400), z.literal(545), z.literal(731), z.literal(1827), z.literal(3653)]).default(90),
   backupRetentionDays: z.number().int().min(1).max(35).default(7),
   internalAllowCidrs: z.array(z.string().regex(CIDR)).default([]),
+  clusterAccess: z
+    .strictObject({
+      admins: z.array(z.string().regex(IAM_PRINCIPAL_ARN, 'must be an IAM role or user ARN')).default([]),
+      teamViewers: z.record(z.string(), z.array(z.string().regex(IAM_PRINCIPAL_ARN, 'must be an IAM role or user ARN'))).default({}),
+    })
+    .default({ admins: [], teamViewers: {} }),
   incidentEndpoint: z.string().regex(/^https:\/\/\S+$/, 'incidentEndpoint must be an https URL'),
   sync: z.strictObject({ automated: z.boolean().default(true), windows: z.array(syncWindow).default([]) }).default({ automated: true, windows: [] }),
 });

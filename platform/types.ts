@@ -60,6 +60,12 @@ export interface Environment {
   readonly backupRetentionDays: number;
   /** Source CIDRs (offices, VPN), routed privately into the VPC, that may reach the internal ALB (security group and WAF allow list). @default none */
   readonly internalAllowCidrs: readonly string[];
+  /**
+   * Who may use the cluster's Kubernetes API (EKS access entries): `admins` get cluster-admin
+   * (SRE), each team's `teamViewers` read-only access to that team's namespaces. Once admins exist,
+   * new clusters give the identity that ran Terraform no admin entry. @default none
+   */
+  readonly clusterAccess: { readonly admins: readonly string[]; readonly teamViewers: Readonly<Record<string, readonly string[]>> };
   /** HTTPS endpoint of the incident channel the alerts SNS topic delivers to. */
   readonly incidentEndpoint: string;
   /** How Argo CD syncs the namespaces. @default automated, no windows */

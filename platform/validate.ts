@@ -133,6 +133,9 @@ export function validatePlatform(platform: Platform): Problem[] {
     if (ns === SRE_SECRETS_SEGMENT) add(`teams[${teams[0]}].namespaces[${ns}]`, `namespace "${ns}" is reserved (prefix of the SRE secrets in Secrets Manager)`);
   }
   for (const env of platform.environments) {
+    for (const team of Object.keys(env.clusterAccess.teamViewers)) {
+      if (!platform.teams.some((t) => t.name === team)) add(`environments[${env.name}].clusterAccess.teamViewers[${team}]`, `unknown team "${team}"`);
+    }
     for (const reader of secretsReaders(platform, env)) {
       const role = secretsReaderRoleName(platform, env, reader.namespace);
       if (role.length > MAX_IAM_ROLE_NAME) {

@@ -73,4 +73,17 @@ describe('day-2 operations', () => {
     for (const i of instances) expect(i).toMatchObject({ performance_insights_enabled: true, performance_insights_kms_key_id: '${aws_kms_key.aurora-key_key.arn}', monitoring_interval: 60 });
     expect(bodies(stackOf('prd', 'cluster'), 'aws_eks_cluster')[0].upgrade_policy).toEqual({ support_type: 'STANDARD' });
   });
+
+  it('cluster access comes from the model\'s access entries: SRE admins on the cluster, team viewers on their namespaces, no creator admin', () => {
+    const env = envNamed('prd');
+    const cluster = stackOf('prd', 'cluster');
+    const [eks] = bodies(cluster, 'aws_eks_cluster');
+    expect(eks.access_config).toMatchObject({ authentication_mode: 'API', bootstrap_cluster_creator_admin_permissions: false });
+    const associations = bodies(cluster, 'aws_eks_access_policy_association');
+    expect(associations).toContainEqual(expect.objectContaining({ principal_arn: expect.stringContaining('access_entry'), policy_arn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy', access_scope: { type: 'cluster' } }));
+    const order = platform.teams.find((t) => t.name === 'order')!;
+    expect(associations).toContainEqual(expect.objectContaining({ policy_arn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy', access_scope: { type: 'namespace', namespaces: order.namespaces.map((n) => n.name) } }));
+    const principals = bodies(cluster, 'aws_eks_access_entry').map((e) => e.principal_arn);
+    expect(principals).toEqual(expect.arrayContaining([...env.clusterAccess.admins, ...env.clusterAccess.teamViewers.order]));
+  });
 });

@@ -195,4 +195,13 @@ describe('each security rule on a tiny bad JSON', () => {
       'aws_eks_cluster.c: cluster ec-dev does not set upgrade_policy.support_type = STANDARD (extended support is billed by default)',
     ]);
   });
+
+  it('eks-access-from-entries: a cluster only its creator administers, and one that still bootstraps its creator', () => {
+    const association = { cluster_name: '${aws_eks_cluster.b.name}', policy_arn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy', access_scope: { type: 'cluster' } };
+    const json = { resource: { aws_eks_cluster: { a: { name: 'a' }, b: { name: 'b', access_config: { bootstrap_cluster_creator_admin_permissions: true } } }, aws_eks_access_policy_association: { admin: association } } };
+    expect(messages('eks-access-from-entries', { cluster: json })).toEqual([
+      'aws_eks_cluster.a: cluster a has no access entry with AmazonEKSClusterAdminPolicy: only the identity that created it can administer it',
+      'aws_eks_cluster.b: cluster b still makes its creator cluster-admin (bootstrap_cluster_creator_admin_permissions)',
+    ]);
+  });
 });

@@ -40,6 +40,8 @@ export const exampleEnvironments: EnvironmentInput[] = [
     logRetentionDays: 30,
     backupRetentionDays: 1,
     internalAllowCidrs: ['203.0.113.0/24'],
+    // SSO roles (IAM Identity Center): SRE administers, each product team reads its namespaces.
+    clusterAccess: { admins: ['arn:aws:iam::111111111111:role/sre-admin'], teamViewers: { order: ['arn:aws:iam::111111111111:role/order-developer'] } },
     incidentEndpoint: 'https://incidents.example.com/hooks/aws-dev',
   },
   {
@@ -65,6 +67,8 @@ export const exampleEnvironments: EnvironmentInput[] = [
     logRetentionDays: 90,
     backupRetentionDays: 7,
     internalAllowCidrs: ['203.0.113.0/24'],
+    // SSO roles (IAM Identity Center): SRE administers, each product team reads its namespaces.
+    clusterAccess: { admins: ['arn:aws:iam::222222222222:role/sre-admin'], teamViewers: { order: ['arn:aws:iam::222222222222:role/order-developer'] } },
     incidentEndpoint: 'https://incidents.example.com/hooks/aws-stg',
   },
   {
@@ -90,6 +94,8 @@ export const exampleEnvironments: EnvironmentInput[] = [
     logRetentionDays: 365,
     backupRetentionDays: 30,
     internalAllowCidrs: ['203.0.113.0/24', '198.51.100.0/24'],
+    // SSO roles (IAM Identity Center): SRE administers, each product team reads its namespaces.
+    clusterAccess: { admins: ['arn:aws:iam::333333333333:role/sre-admin'], teamViewers: { order: ['arn:aws:iam::333333333333:role/order-developer'] } },
     incidentEndpoint: 'https://incidents.example.com/hooks/aws-prd',
     // Production changes wait for a person to sync them (the approval of source 004 §23), and only
     // inside staffed weekday hours (a project admin can open a window for an incident fix).

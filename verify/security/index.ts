@@ -17,6 +17,7 @@ import { rule as cloudfrontLoggingEnabled } from './cloudfront-logging-enabled';
 import { rule as cloudfrontTlsMinimum } from './cloudfront-tls-minimum';
 import { rule as cloudfrontWafEnabled } from './cloudfront-waf-enabled';
 import { rule as databaseIngressFromSecurityGroups } from './database-ingress-from-security-groups';
+import { rule as eksAccessFromEntries } from './eks-access-from-entries';
 import { rule as eksUpgradePolicy } from './eks-upgrade-policy';
 import { rule as publicWebAclRateLimited } from './public-web-acl-rate-limited';
 import { rule as rdsEngineVersionDrift } from './rds-engine-version-drift';
@@ -46,6 +47,7 @@ export const SECURITY_RULES: readonly SecurityRule[] = [
   rdsEngineVersionDrift,
   rdsInstanceMonitoring,
   eksUpgradePolicy,
+  eksAccessFromEntries,
 ];
 
 /** Findings of every rule over the stacks of one environment. */
