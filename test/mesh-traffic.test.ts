@@ -177,7 +177,8 @@ describe('mesh traffic', () => {
     const order = web.spec.http.map((r: Loose) => [r.match[0].uri.prefix, r.match[0].headers?.['user-agent']?.regex ?? null, r.route[0].destination.host]);
     const ua = '.*(iPhone|iPad|Android|Mobile).*';
     expect(order).toEqual([
-      // Only the realm's public endpoints: the admin console is not routed on the public host.
+      // Only the realms' public endpoints: the admin console is not routed on the public host.
+      ['/auth/realms/staff/', null, 'keycloak.auth-service.svc.cluster.local'],
       ['/auth/realms/shop/', null, 'keycloak.auth-service.svc.cluster.local'],
       ['/auth/resources/', null, 'keycloak.auth-service.svc.cluster.local'],
       ['/api/', ua, 'sp-bff.sp-bff.svc.cluster.local'],

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
 import { main } from '../tools/promote/main';
 import { main as release } from '../tools/release/main';
@@ -10,7 +11,8 @@ beforeAll(() => {
 afterAll(() => repo.remove());
 afterEach(() => repo.reset());
 
-const DIGEST = `sha256:${'cd'.repeat(32)}`;
+// A plausible digest (not one byte repeated, which synth refuses as a placeholder).
+const DIGEST = `sha256:${createHash('sha256').update('order-service:1.5.0').digest('hex')}`;
 const run = (f: () => number): { code: number; out: string; errors: string } => {
   const out: string[] = [];
   const errors: string[] = [];

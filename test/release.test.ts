@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { main } from '../tools/release/main';
@@ -10,7 +11,8 @@ beforeAll(() => {
 afterAll(() => repo.remove());
 afterEach(() => repo.reset());
 
-const DIGEST = `sha256:${'ab'.repeat(32)}`;
+// A plausible digest (not one byte repeated, which synth refuses as a placeholder).
+const DIGEST = `sha256:${createHash('sha256').update('order-service:1.4.2').digest('hex')}`;
 const quietly = <T>(f: () => T): { result: T; errors: string } => {
   const errors: string[] = [];
   const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -29,8 +31,8 @@ const args = (...rest: string[]) => [...rest, '--repo', repo.dir, '--model', 'mo
 describe('npm run release', () => {
   test('sets the digest of one entry, keeps every comment and other entry, and re-renders that environment', () => {
     const before = repo.readRelease('prd.yaml');
-    const { result } = quietly(() => main(args('prd', 'order-service/order-service', '--digest', DIGEST)));
-    expect(result).toBe(0);
+    const { result, errors } = quietly(() => main(args('prd', 'order-service/order-service', '--digest', DIGEST)));
+    expect({ result, errors }).toEqual({ result: 0, errors: '' });
     const after = repo.readRelease('prd.yaml');
     const changed = after.split('\n').filter((l, i) => l !== before.split('\n')[i]);
     expect(changed).toEqual([`  order-service/order-service: { digest: "${DIGEST}" }`]);

@@ -24,7 +24,7 @@ describe('per-environment sync policy', () => {
   });
 
   test('the production sync window is on every team AppProject and on no other environment', () => {
-    const projects = objectsWhere((o, p) => p.includes('/argocd/teams/') && o.kind === 'AppProject' && o.metadata.name !== 'sre-addons');
+    const projects = objectsWhere((o, p) => p.includes('/argocd/teams/') && o.kind === 'AppProject' && !o.metadata.name.startsWith('sre-addons'));
     for (const { path, obj } of projects) {
       if (path.startsWith('prd/')) expect(obj.spec.syncWindows).toEqual([{ kind: 'allow', schedule: '0 10 * * 1-4', duration: '6h', timeZone: 'Asia/Tokyo', manualSync: false, applications: ['*'] }]);
       else expect(obj.spec.syncWindows).toBeUndefined();

@@ -32,9 +32,15 @@ const temporalApp = {
 };
 
 describe('workloads created by installers (request tracer, Service hop)', () => {
+  test('a headless peers Service may select every component: clustering addresses each Pod', () => {
+    const headless = { ...service('temporal-peers', { 'platform.ec/workload': 'temporal' }), spec: { clusterIP: 'None', selector: { 'platform.ec/workload': 'temporal' }, ports: [{ name: 'tcp-6933', port: 6933 }] } };
+    const tree = tinyTree({ 'argocd/children/sre/application-addon-temporal.yaml': temporalApp, 'namespaces/tools/service-temporal-peers.yaml': headless });
+    expect(evaluateService(tree, 'temporal-peers.tools.svc.cluster.local', 6933).hop.refused).toBeUndefined();
+  });
+
   test("a Keycloak resource yields the operator's Pods with its podTemplate labels and ServiceAccount", () => {
     const [t] = podTemplatesIn(tinyTree({ 'namespaces/tools/keycloak-keycloak.yaml': keycloak }), 'tools');
-    expect(t).toEqual({ name: 'keycloak', createdBy: 'Keycloak (operator StatefulSet)', serviceAccountName: 'keycloak', labels: expect.objectContaining({ app: 'keycloak', 'platform.ec/workload': 'keycloak' }) });
+    expect(t).toEqual({ name: 'keycloak', service: 'keycloak', createdBy: 'Keycloak (operator StatefulSet)', serviceAccountName: 'keycloak', labels: expect.objectContaining({ app: 'keycloak', 'platform.ec/workload': 'keycloak' }) });
   });
 
   test('the temporal chart yields one Pod template per server component and the UI, labelled by component', () => {
@@ -42,10 +48,11 @@ describe('workloads created by installers (request tracer, Service hop)', () => 
     expect(names).toEqual(['temporal-frontend:frontend:temporal', 'temporal-history:history:temporal', 'temporal-matching:matching:temporal', 'temporal-worker:worker:temporal', 'temporal-web:web:temporal']);
   });
 
-  test('a Service selecting only the frontend component reaches it', () => {
+  test('a Service selecting only the frontend component reaches it, as the service its Pods are labelled with', () => {
     const tree = tinyTree({ 'argocd/children/sre/application-addon-temporal.yaml': temporalApp, 'namespaces/tools/service-temporal.yaml': service('temporal', { 'platform.ec/workload': 'temporal', 'app.kubernetes.io/component': 'frontend' }) });
     const r = evaluateService(tree, 'temporal.tools.svc.cluster.local', 7233);
-    expect([r.hop.refused, r.workload?.name, r.workload?.principal]).toEqual([undefined, 'temporal-frontend', 'cluster.local/ns/tools/sa/temporal']);
+    expect([r.hop.refused, r.workload?.name, r.workload?.principal]).toEqual([undefined, 'temporal', 'cluster.local/ns/tools/sa/temporal']);
+    expect(r.hop.detail).toContain('temporal chart temporal-frontend');
   });
 
   test('a Service whose selector spans every server component is refused: history, matching and worker do not serve the frontend port', () => {

@@ -16,17 +16,17 @@ describe('request path model', () => {
     );
   });
 
-  test('gRPC services on an HTTP port, an unknown metrics port and a peer port that is also a serving port are rejected', () => {
+  test('gRPC services on an HTTP port, an unknown metrics port and a peer port in the Istio sidecar range are rejected', () => {
     expect(() =>
       parsePlatform(
         mutated((i) => {
           const kc = serviceOf(i, 'auth-service/keycloak');
           kc.ports[0].grpcServices = ['shop.auth.v1.AuthService'];
           kc.metrics = { port: 'nope' };
-          kc.peerPorts = [8080];
+          kc.peerPorts = [15001];
         }),
       ),
-    ).toThrow(/ports\[0\]\.grpcServices: port "http" is http; only gRPC ports serve gRPC services[\s\S]*metrics\.port: port "nope" is not one of the service's ports[\s\S]*peerPorts\[0\]: peer port 8080 is also a serving port/);
+    ).toThrow(/ports\[0\]\.grpcServices: port "http" is http; only gRPC ports serve gRPC services[\s\S]*metrics\.port: port "nope" is not one of the service's ports[\s\S]*peerPorts\[0\]: peer port 15001 clashes with the Istio sidecar's reserved range/);
   });
 
   test('edge resilience: unary takes the target defaults or its overrides, long poll a long timeout without retries, streaming no timeout', () => {

@@ -267,8 +267,8 @@ export const exampleTeams: TeamInput[] = [
           database: { schema: 'temporal_saga_log', extraSchemas: ['temporal_saga_visibility'] },
           // Membership ring (6933-6939) and the services' gRPC (7233-7239) between the server Pods.
           peerPorts: [6933, 6934, 6935, 6939, 7233, 7234, 7235, 7239],
-          // Workers long-poll the frontend (up to 70 s per poll); a poll is never retried by the mesh.
-          traffic: { timeoutSeconds: 90, perTryTimeoutSeconds: 90, retryAttempts: 0 },
+          // Workers long-poll the frontend (up to 70 s per poll): their edges are declared
+          // `call: 'longPoll'` (90 s, never retried), so unary callers keep the default timeout.
           metrics: { port: 'http-metrics' },
         },
         {

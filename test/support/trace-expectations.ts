@@ -106,7 +106,9 @@ export function declaredEdgeCases(platform: Platform, env: Environment): TraceCa
 /**
  * Undeclared service -> service edges, every `step`-th pair of in-mesh services: refused at the
  * caller's Sidecar egress when nothing in its namespace declares the target, else at the
- * target's AuthorizationPolicy.
+ * target's AuthorizationPolicy. A namespace with a clustered service (`peerPorts`) imports all of
+ * its own namespace (its installer names per-component Services), so same-namespace targets are
+ * refused by their AuthorizationPolicy there.
  */
 export function undeclaredEdgeCases(platform: Platform, step = 7): TraceCase[] {
   const all = entries(platform).filter((e) => e.mesh);
@@ -120,7 +122,8 @@ export function undeclaredEdgeCases(platform: Platform, step = 7): TraceCase[] {
       if (from.key === to.key || declared.has(`${from.key}>${to.key}`)) continue;
       if (i++ % step !== 0) continue;
       const { method, url } = callUrl(to);
-      const imported = nsImports.get(from.namespace)?.has(to.key);
+      const clustered = all.some((e) => e.namespace === from.namespace && e.service.peerPorts.length > 0);
+      const imported = nsImports.get(from.namespace)?.has(to.key) || (clustered && to.namespace === from.namespace);
       cases.push({ name: `${from.key} -> ${to.key} (undeclared)`, method, url, headers: [], from: from.key, refuseAt: imported ? 'AuthorizationPolicy' : 'Sidecar egress' });
     }
   }

@@ -17,9 +17,17 @@
  */
 import { type DistTree, objectsIn } from './dist-tree';
 
+/**
+ * The label every platform-rendered Pod carries with the name of the service it belongs to (our own
+ * convention, set on Deployments, the Keycloak podTemplate and the Temporal chart's podLabels).
+ */
+export const WORKLOAD_LABEL = 'platform.ec/workload';
+
 export interface PodTemplate {
   /** Workload name (Deployment / StatefulSet / chart component). */
   readonly name: string;
+  /** The service the Pods belong to: their WORKLOAD_LABEL, else the workload name. */
+  readonly service: string;
   /** Who creates it: "Deployment", "Keycloak (operator StatefulSet)", "temporal chart". */
   readonly createdBy: string;
   readonly labels: Readonly<Record<string, string>>;
@@ -30,7 +38,20 @@ const TEMPORAL_SERVER_COMPONENTS = ['frontend', 'history', 'matching', 'worker']
 
 /** Every Pod template of a namespace, in a stable order. */
 export function podTemplatesIn(tree: DistTree, namespace: string): PodTemplate[] {
-  const out: PodTemplate[] = [];
+  return collect(tree, namespace).map((t) => ({ ...t, service: t.labels[WORKLOAD_LABEL] ?? t.name }));
+}
+
+/**
+ * The Pod template a caller or backend name means: the workload of that name, else the first
+ * workload whose Pods belong to that service (an installer's components, e.g. Temporal's frontend).
+ */
+export function podTemplateNamed(tree: DistTree, namespace: string, name: string): PodTemplate | undefined {
+  const all = podTemplatesIn(tree, namespace);
+  return all.find((t) => t.name === name) ?? all.find((t) => t.service === name);
+}
+
+function collect(tree: DistTree, namespace: string): Omit<PodTemplate, 'service'>[] {
+  const out: Omit<PodTemplate, 'service'>[] = [];
   for (const d of objectsIn(tree, 'Deployment', namespace)) {
     out.push({ name: d.metadata.name, createdBy: 'Deployment', labels: d.spec?.template?.metadata?.labels ?? {}, serviceAccountName: d.spec?.template?.spec?.serviceAccountName ?? 'default' });
   }

@@ -4,7 +4,7 @@
  * semantics, kubernetes.io/docs/concepts/services-networking/service/).
  */
 import { type DistTree, objectNamed, parseServiceFqdn, ref } from './dist-tree';
-import { podTemplatesIn } from './installer-workloads';
+import { podTemplateNamed, podTemplatesIn } from './installer-workloads';
 import { selects } from './gateway';
 import { type Hop, refuse, type Workload } from './hop';
 
@@ -18,9 +18,9 @@ export interface ServiceTarget {
 
 /** The workload of a Pod template (a Deployment or an installer's): its Pod labels, ServiceAccount principal and whether it is injected. */
 export function workloadOf(tree: DistTree, namespace: string, name: string): Workload | undefined {
-  const t = podTemplatesIn(tree, namespace).find((p) => p.name === name);
+  const t = podTemplateNamed(tree, namespace, name);
   if (!t) return undefined;
-  return { namespace, name, labels: t.labels, principal: `cluster.local/ns/${namespace}/sa/${t.serviceAccountName}`, inMesh: namespaceInMesh(tree, namespace) };
+  return { namespace, name: t.service, labels: t.labels, principal: `cluster.local/ns/${namespace}/sa/${t.serviceAccountName}`, inMesh: namespaceInMesh(tree, namespace) };
 }
 
 /** A namespace is in the mesh when its Namespace object enables injection (istio-injection=enabled or istio.io/rev). */
@@ -38,7 +38,9 @@ export function evaluateService(tree: DistTree, host: string, port: number): Ser
   if (!p) return { hop: refuse('Service', ref(svc), `Service has no port ${port} (ports ${(svc.spec?.ports ?? []).map((x: { port: number }) => x.port).join(',')})`, `${ref(svc)} spec.ports`, '503') };
   const selected = podTemplatesIn(tree, fq.namespace).filter((t) => selects(svc.spec?.selector, t.labels));
   if (selected.length === 0) return { hop: refuse('Service', ref(svc), 'the selector matches no rendered workload', `${ref(svc)} spec.selector`, '503') };
-  if (selected.length > 1) {
+  // A headless Service (clusterIP: None) resolves to every selected Pod: peers address each other
+  // directly (clustering), so several workloads behind one selector is the point, not a fault.
+  if (selected.length > 1 && svc.spec?.clusterIP !== 'None') {
     return { hop: refuse('Service', ref(svc), `the selector matches the Pods of several workloads (${selected.map((t) => t.name).join(', ')}): requests would be spread over Pods that may not serve port ${port}`, `${ref(svc)} spec.selector`, '503 (some requests)') };
   }
   const [template] = selected;
