@@ -96,7 +96,6 @@ describe('mesh authentication and authorization', () => {
           const s = serviceOf(input, `saga-service/${name}`);
           s.dependencies = s.dependencies.filter((d: Loose) => d.service !== 'saga-service/temporal');
         }
-        serviceOf(input, 'saga-service/temporal').peerPorts = []; // no clustering rule either
       }),
     );
     const objects = render(platform);
@@ -105,7 +104,7 @@ describe('mesh authentication and authorization', () => {
       // What still selects it: its own replicas on their peer ports, and Prometheus' scrape (GET on the metrics port only).
       const selecting = allowPoliciesSelecting(objects, env.name, 'saga-service', 'temporal').sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
       expect(selecting.map((p) => p.metadata.name)).toEqual(['temporal-allow', 'temporal-allow-metrics']);
-      expect(selecting[0].spec.rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/saga-service/sa/temporal'] } }], to: [{ operation: { ports: ['6933', '6934', '6935', '6939', '7234', '7235', '7239'] } }] }]);
+      expect(selecting[0].spec.rules).toEqual([{ from: [{ source: { principals: ['cluster.local/ns/saga-service/sa/temporal'] } }], to: [{ operation: { ports: ['6933', '6934', '6935', '6939', '7233', '7234', '7235', '7239'] } }] }]);
       expect(principalsOf(selecting[1])).toEqual([PROMETHEUS]);
       expect(selecting[1].spec.rules[0].to).toEqual([{ operation: { ports: ['9090'], methods: ['GET'], paths: ['/metrics'] } }]);
     }
@@ -149,6 +148,7 @@ describe('mesh authentication and authorization', () => {
       from: [{ source: { principals: [GATEWAY] } }],
       to: [
         { operation: { hosts: ['dev.shop.example.com'], paths: ['/auth/realms/shop/*'], ports: ['8080'] } },
+        { operation: { hosts: ['dev.shop.example.com'], paths: ['/auth/realms/staff/*'], ports: ['8080'] } },
         { operation: { hosts: ['dev.shop.example.com'], paths: ['/auth/resources/*'], ports: ['8080'] } },
         { operation: { hosts: ['keycloak.dev.internal.shop.example.com'], ports: ['8080'] } },
       ],
@@ -182,7 +182,8 @@ describe('mesh authentication and authorization', () => {
   test('declared callers that do not take tokens need none; callers that forward tokens must carry one; ALLOW rules are never DENY', () => {
     const objects = render(parsePlatform(mutated((input) => (serviceOf(input, 'saga-service/temporal-ui').dependencies ??= []).push({ service: 'pc-bff/pc-bff' }))));
     const rules = objects.get('prd/namespaces/pc-bff/authorizationpolicy-pc-bff-allow.yaml').spec.rules;
-    expect(rules[0]).toEqual({ from: [{ source: { principals: ['cluster.local/ns/saga-service/sa/temporal-ui'] } }], to: [{ operation: { ports: ['8080', '8081'] } }] });
+    // The Temporal chart runs its UI as the server's ServiceAccount (model `serviceAccount`), so that is the principal.
+    expect(rules[0]).toEqual({ from: [{ source: { principals: ['cluster.local/ns/saga-service/sa/temporal'] } }], to: [{ operation: { ports: ['8080', '8081'] } }] });
     expect(rules[1].from[0].source).toEqual({ principals: [GATEWAY], requestPrincipals: ['https://shop.example.com/auth/realms/shop/*'] });
     const order = objects.get('prd/namespaces/order-service/authorizationpolicy-order-service-allow.yaml').spec.rules;
     expect(order[0].from[0].source).toEqual({ principals: ['cluster.local/ns/saga-service/sa/saga-orchestrator'] });

@@ -93,7 +93,7 @@ describe('service workloads', () => {
   });
 
   test('every PodDisruptionBudget and Service selects exactly its Deployment’s Pods', () => {
-    for (const { path, obj } of objectsWhere((o) => (o.kind === 'PodDisruptionBudget' || o.kind === 'Service') && !managedObjects.has(`${o.metadata.namespace}/${o.metadata.name}`))) {
+    for (const { path, obj } of objectsWhere((o) => (o.kind === 'PodDisruptionBudget' || o.kind === 'Service') && !managedObjects.has(`${o.metadata.namespace}/${o.metadata.name.replace(/-peers$/, '')}`))) {
       const dir = path.slice(0, path.lastIndexOf('/'));
       // The headless `<name>-peers` Service of a clustered service selects that service's Pods.
       const d = objectAt(`${dir}/deployment-${obj.metadata.name.replace(/-peers$/, '')}.yaml`);
