@@ -41,6 +41,11 @@ export const exampleEnvironments: EnvironmentInput[] = [
     backupRetentionDays: 1,
     internalAllowCidrs: ['203.0.113.0/24'],
     incidentEndpoint: 'https://incidents.example.com/hooks/aws-dev',
+    // Resilience experiments in dev (source 002 表5): the mesh slows and fails some calls on purpose.
+    faults: [
+      { from: 'pc-bff/pc-bff', to: 'order-service/order-service', delay: { percent: 10, fixedDelaySeconds: 2 } },
+      { from: 'saga-service/saga-orchestrator', to: 'payment-service/payment-service', abort: { percent: 5, httpStatus: 503 } },
+    ],
   },
   {
     name: 'stg',
@@ -66,6 +71,8 @@ export const exampleEnvironments: EnvironmentInput[] = [
     backupRetentionDays: 7,
     internalAllowCidrs: ['203.0.113.0/24'],
     incidentEndpoint: 'https://incidents.example.com/hooks/aws-stg',
+    // Staging is where contracts, E2E and load tests stop a bad version before production.
+    gates: { contract: true, e2e: true, load: true },
   },
   {
     name: 'prd',
@@ -91,6 +98,7 @@ export const exampleEnvironments: EnvironmentInput[] = [
     backupRetentionDays: 30,
     internalAllowCidrs: ['203.0.113.0/24', '198.51.100.0/24'],
     incidentEndpoint: 'https://incidents.example.com/hooks/aws-prd',
+    gates: { contract: true },
     // Production changes wait for a person to sync them (the approval of source 004 §23), and only
     // inside staffed weekday hours (a project admin can open a window for an incident fix).
     sync: { automated: false, windows: [{ kind: 'allow', schedule: '0 10 * * 1-4', duration: '6h', timeZone: 'Asia/Tokyo', manualSync: false }] },
@@ -108,6 +116,7 @@ const frontend = (name: string, userAgent?: string): ServiceInput => ({
   config: { PUBLIC_PATH: '/' },
   exposure: { public: [{ host: 'web', userAgent }] },
   aws: ['cdn-invalidation'],
+  e2e: { imageRepository: `111111111111.dkr.ecr.ap-northeast-1.amazonaws.com/ec-e2e/${name}`, command: ['npx', 'playwright', 'test'] },
 });
 
 const bff = (name: string, route: { host: 'web' | 'api'; userAgent?: string; pathPrefix?: string }, upstreams: string[]): ServiceInput => ({
@@ -121,6 +130,7 @@ const bff = (name: string, route: { host: 'web' | 'api'; userAgent?: string; pat
   exposure: { public: [route] },
   // Browsers and partners call the BFFs with a Keycloak access token (source 002 §7.6).
   endUserAuth: true,
+  e2e: { imageRepository: `111111111111.dkr.ecr.ap-northeast-1.amazonaws.com/ec-e2e/${name}`, command: ['npx', 'playwright', 'test', '--project', 'api'] },
 });
 
 const microservice = (name: string, extra: Partial<ServiceInput> = {}): ServiceInput => ({
@@ -282,7 +292,10 @@ export const examplePlatformInput: Omit<PlatformInput, 'releases'> = {
     awsCli: { repository: 'public.ecr.aws/aws-cli/aws-cli' },
     dbBootstrap: { repository: 'ghcr.io/example-shop/db-bootstrap' },
     ksops: { repository: 'docker.io/viaductoss/ksops' },
+    pactCli: { repository: 'docker.io/pactfoundation/pact-cli' },
   },
+  // One broker for every environment: it records which version runs where (source 004 §24).
+  contractBroker: { url: 'https://pact-broker.internal.shop.example.com' },
   environments: exampleEnvironments,
   teams: exampleTeams,
 };
