@@ -13,16 +13,20 @@ export const isProduction = (platform: Pick<Platform, 'environments'>, env: Pick
 export const pacticipantName = (ref: ServiceRef): string => `${ref.namespace}.${ref.service}`;
 
 /**
- * Services that are a consumer or a provider of another platform service (a declared service
- * dependency, either end), as "<namespace>/<service>" keys. One pass over the dependency graph.
+ * Services that are a consumer or a provider of another platform service the teams build (a
+ * declared service dependency, either end, between services that are not third-party tools, which
+ * publish no contracts), as "<namespace>/<service>" keys. Two passes over the dependency graph.
  */
 export function contractParticipants(platform: Pick<Platform, 'teams'>): ReadonlySet<string> {
+  const kinds = new Map<string, Service['kind']>();
+  for (const t of platform.teams) for (const ns of t.namespaces) for (const s of ns.services) kinds.set(serviceKey({ namespace: ns.name, service: s.name }), s.kind);
   const out = new Set<string>();
   for (const t of platform.teams) {
     for (const ns of t.namespaces) {
       for (const s of ns.services) {
+        if (s.kind === 'tool') continue;
         for (const d of s.dependencies) {
-          if (!('service' in d)) continue;
+          if (!('service' in d) || (kinds.get(d.service) ?? 'tool') === 'tool') continue;
           out.add(serviceKey({ namespace: ns.name, service: s.name }));
           out.add(d.service);
         }
@@ -58,4 +62,19 @@ export function e2eTargetUrls(env: Pick<Environment, 'domains'>, service: Pick<S
 export function faultsInto(env: Pick<Environment, 'faults'>, ref: ServiceRef): FaultInjection[] {
   const key = serviceKey(ref);
   return env.faults.filter((f) => f.to === key);
+}
+
+/** The version a service is known by in the contract broker: its release tag, or its digest where it has no tag. */
+export function releaseVersion(platform: Pick<Platform, 'releases'>, env: Pick<Environment, 'name'>, ref: ServiceRef): string {
+  const image = platform.releases.find((r) => r.environment === env.name)?.images[serviceKey(ref)];
+  const version = image?.tag ?? image?.digest;
+  if (!version) throw new Error(`no release image for ${serviceKey(ref)} in ${env.name} (the model validation should have caught this)`);
+  return version;
+}
+
+/** Image of a service's E2E tests in an environment: its E2E repository at the service's release tag. */
+export function e2eImageReference(platform: Pick<Platform, 'releases'>, env: Pick<Environment, 'name'>, ref: ServiceRef, service: Pick<Service, 'e2e'>): string {
+  const tag = platform.releases.find((r) => r.environment === env.name)?.images[serviceKey(ref)]?.tag;
+  if (!service.e2e || !tag) throw new Error(`no E2E image for ${serviceKey(ref)} in ${env.name}: it needs e2e and a release tag (the model validation should have caught this)`);
+  return `${service.e2e.imageRepository}:${tag}`;
 }

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { ClusterSecretStore, ClusterSecretStoreSpecProviderAwsService, ExternalSecretSpecSecretStoreRefKind } from '../../imports/external-secrets.io';
+import { contractGateNamespaces } from '../../platform/gates';
 import { CLUSTER_SECRET_STORE, PLATFORM_IDENTITIES, SRE_SECRETS } from '../../platform/naming';
 import type { Environment, Platform } from '../../platform/types';
 import { CRD_PENDING } from '../nodes/node-pools';
@@ -32,7 +33,7 @@ export class PlatformSecretStore extends Construct {
             auth: { jwt: { serviceAccountRef: { name: PLATFORM_IDENTITIES.externalSecrets.serviceAccount, namespace: PLATFORM_IDENTITIES.externalSecrets.namespace } } },
           },
         },
-        conditions: [{ namespaces: [...new Set([...consumers, ...Object.values(SRE_SECRETS).map((s) => s.namespace)])].sort() }],
+        conditions: [{ namespaces: [...new Set([...consumers, ...contractGateNamespaces(platform, env), ...Object.values(SRE_SECRETS).map((s) => s.namespace)])].sort() }],
       },
     });
   }
