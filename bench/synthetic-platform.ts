@@ -79,7 +79,9 @@ export function syntheticPlatformInput(count: number): PlatformInput {
   const releases: ReleaseInput[] = (examplePlatformInput.environments ?? []).map((env) => ({
     environment: env.name,
     images: Object.fromEntries(keys.sort().map((k) => [k, env.requireImageDigest ? { digest: `sha256:${'0'.repeat(63)}1` } : { tag: '1.0.0' }])),
-    tools: Object.fromEntries((['awsCli', 'dbBootstrap', 'ksops'] as const).map((tool) => [tool, { tag: '1.0.0', digest: `sha256:${tool.length.toString(16).padStart(2, '0')}${'0'.repeat(61)}1` }])),
+    tools: Object.fromEntries((['awsCli', 'dbBootstrap', 'ksops', 'pactCli'] as const).map((tool) => [tool, { tag: '1.0.0', digest: `sha256:${tool.length.toString(16).padStart(2, '0')}${'0'.repeat(61)}1` }])),
   }));
-  return { ...examplePlatformInput, teams, releases };
+  // The example's faults name the example's services, which a synthetic platform does not have.
+  const environments = (examplePlatformInput.environments ?? []).map((env) => ({ ...env, faults: [] }));
+  return { ...examplePlatformInput, environments, teams, releases };
 }

@@ -26,8 +26,9 @@ import { EndUserRequestAuthentication } from './request-authentication';
 import { AuroraServiceEntry, ExternalServiceEntry } from './service-entries';
 import { NamespaceSidecar } from './sidecar';
 import { MeshTelemetry } from './telemetry';
-import { externalHosts, hostSlug } from './topology';
+import { externalHosts, hostSlug, refOf } from './topology';
 import { ServiceVirtualService } from './virtual-service';
+import { faultsInto } from '../../platform/gates';
 
 export interface NamespaceMeshProps {
   readonly platform: Platform;
@@ -64,7 +65,7 @@ export class NamespaceMesh extends Construct {
       new ServiceAllowPolicy(scope, 'allow', { platform, namespace, service });
       new MetricsScrapePolicy(scope, 'allow-metrics', { service });
       new ServiceDestinationRule(scope, 'destination-rule', { namespace, service });
-      new ServiceVirtualService(scope, 'virtual-service', { namespace, service });
+      new ServiceVirtualService(scope, 'virtual-service', { namespace, service, faults: faultsInto(env, refOf(namespace, service)) });
       if (service.endUserAuth) new EndUserRequestAuthentication(scope, 'request-authentication', { platform, env, service });
     }
 

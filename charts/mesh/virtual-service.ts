@@ -6,8 +6,8 @@
  */
 import { Construct } from 'constructs';
 import { VirtualService, type VirtualServiceSpecHttp } from '../../imports/networking.istio.io';
-import { serviceHost } from '../../platform/naming';
-import type { Namespace, Service, ServicePort, Traffic } from '../../platform/types';
+import { parseServiceKey, selectorLabels, serviceHost } from '../../platform/naming';
+import type { FaultInjection, Namespace, Service, ServicePort, Traffic } from '../../platform/types';
 import { meshConfig } from './mesh-config';
 import { refOf, seconds, servingPorts } from './topology';
 
@@ -28,14 +28,43 @@ export function meshRoutes(host: string, ports: readonly ServicePort[], traffic:
   }));
 }
 
+/**
+ * Fault injection (environment `faults`, platform/gates.ts): per faulted caller and port, a route
+ * ahead of the ordinary ones matching only that caller's Pods (source namespace and labels), so no
+ * other caller sees the fault. Istio applies no timeout or retries on a route with `fault`
+ * (istio networking/v1alpha3/virtual_service.proto HTTPRoute.fault), so these routes carry none.
+ */
+export function faultRoutes(host: string, ports: readonly ServicePort[], faults: readonly FaultInjection[]): VirtualServiceSpecHttp[] {
+  return faults.flatMap((f) => {
+    const from = parseServiceKey(f.from);
+    return ports.map((p) => ({
+      name: `${p.name}-fault-${from.namespace}-${from.service}`,
+      match: [{ port: p.port, sourceNamespace: from.namespace, sourceLabels: selectorLabels({ name: from.service }) }],
+      fault: {
+        ...(f.delay && { delay: { percentage: { value: f.delay.percent }, fixedDelay: seconds(f.delay.fixedDelaySeconds) } }),
+        ...(f.abort && { abort: { percentage: { value: f.abort.percent }, httpStatus: f.abort.httpStatus } }),
+      },
+      route: [{ destination: { host, port: { number: p.port } } }],
+    }));
+  });
+}
+
+export interface ServiceVirtualServiceProps {
+  readonly namespace: Namespace;
+  readonly service: Service;
+  /** Faults the environment injects into calls to this service. @default none */
+  readonly faults?: readonly FaultInjection[];
+}
+
 export class ServiceVirtualService extends Construct {
-  constructor(scope: Construct, id: string, props: { readonly namespace: Namespace; readonly service: Service }) {
+  constructor(scope: Construct, id: string, props: ServiceVirtualServiceProps) {
     super(scope, id);
     const host = serviceHost(refOf(props.namespace, props.service));
+    const ports = servingPorts(props.service);
     meshConfig(
       new VirtualService(this, 'resource', {
         metadata: { name: props.service.name },
-        spec: { hosts: [host], gateways: ['mesh'], http: meshRoutes(host, servingPorts(props.service), props.service.traffic) },
+        spec: { hosts: [host], gateways: ['mesh'], http: [...faultRoutes(host, ports, props.faults ?? []), ...meshRoutes(host, ports, props.service.traffic)] },
       }),
     );
   }
