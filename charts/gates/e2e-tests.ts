@@ -44,7 +44,8 @@ export class EndToEndTestsJob extends Construct {
       memory: Size.gibibytes(2),
       tmpSize: Size.gibibytes(1),
       backoffLimit: 0,
-      activeDeadline: Duration.minutes(30),
+      // The platform bound of every hook Job (a hung browser must not hold the sync).
+      activeDeadline: Duration.minutes(10),
     });
   }
 }
