@@ -58,10 +58,17 @@ export function e2eTargetUrls(env: Pick<Environment, 'domains'>, service: Pick<S
   return [...new Set(service.exposure.public.map((r) => `https://${publicHost(env, r.host)}${r.pathPrefix}`))];
 }
 
-/** Faults of an environment on calls into one service, in model order. */
+const faultIndexes = new WeakMap<readonly FaultInjection[], ReadonlyMap<string, FaultInjection[]>>();
+
+/** Faults of an environment on calls into one service, in model order (the environment's faults indexed once by callee). */
 export function faultsInto(env: Pick<Environment, 'faults'>, ref: ServiceRef): FaultInjection[] {
-  const key = serviceKey(ref);
-  return env.faults.filter((f) => f.to === key);
+  let index = faultIndexes.get(env.faults);
+  if (!index) {
+    const byCallee = new Map<string, FaultInjection[]>();
+    for (const f of env.faults) byCallee.set(f.to, [...(byCallee.get(f.to) ?? []), f]);
+    faultIndexes.set(env.faults, (index = byCallee));
+  }
+  return index.get(serviceKey(ref)) ?? [];
 }
 
 /** The version a service is known by in the contract broker: its release tag, or its digest where it has no tag. */

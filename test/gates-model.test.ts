@@ -88,3 +88,12 @@ describe('delivery gates in the model', () => {
     expect(problemsOf(exampleInput())).toEqual([]);
   });
 });
+
+describe('faults by callee', () => {
+  test('faultsInto returns the faults on calls into one service, in model order, and none for others', () => {
+    const { faultsInto } = jest.requireActual('../platform/gates') as typeof import('../platform/gates');
+    const dev = examplePlatform().environments.find((e) => e.name === 'dev')!;
+    expect(faultsInto(dev, { namespace: 'order-service', service: 'order-service' }).map((f) => f.from)).toEqual(['pc-bff/pc-bff']);
+    expect(faultsInto(dev, { namespace: 'shipping-service', service: 'shipping-service' })).toEqual([]);
+  });
+});
