@@ -3,6 +3,8 @@ import type { Construct } from 'constructs';
 import { namespacePath, PLATFORM_IDENTITIES } from '../platform/naming';
 import type { Environment, Namespace, Platform, Team } from '../platform/types';
 import { DatabaseBootstrap } from './database/database-bootstrap';
+import { ContractGate } from './gates/contract-gate';
+import { EndToEndTestsJob } from './gates/e2e-tests';
 import { commonLabels } from './labels';
 import { NamespaceMesh } from './mesh/namespace-mesh';
 import { PlatformChart } from './platform-chart';
@@ -17,6 +19,8 @@ export interface NamespaceChartProps {
   readonly env: Environment;
   readonly team: Team;
   readonly namespace: Namespace;
+  /** Services with consumers or providers, computed once per platform. @default computed here */
+  readonly participants?: ReadonlySet<string>;
 }
 
 /** Every namespaced object of one namespace in one environment: what its child Application syncs. */
@@ -46,7 +50,11 @@ export class NamespaceChart extends PlatformChart {
       else if (service.runtime === 'temporal-server') new TemporalServer(this, service.name, props);
       else if (service.runtime === 'temporal-web') new TemporalWeb(this, service.name, props);
       else new ServiceWorkload(this, service.name, props);
+      new EndToEndTestsJob(this, `${service.name}-e2e`, { platform, env, namespace, service });
     }
+
+    // Delivery gates (charts/gates/): contract checks before the sync, records after it.
+    new ContractGate(this, 'contract-gate', { platform, env, namespace, participants: props.participants });
 
     if (namespace.name === PLATFORM_IDENTITIES.dbBootstrap.namespace) new DatabaseBootstrap(this, 'db-bootstrap', { platform, env });
 

@@ -65,6 +65,7 @@ import { NETWORK_OUTPUTS, NETWORK_STACK } from './network-stack';
 import { PlatformStack, type PlatformStackProps } from './platform-stack';
 import { stackRemoteState } from './state';
 import { AURORA_MYSQL } from './versions';
+import { contractBrokerSecretName } from '../platform/gates';
 
 /** Short name of the stack (state key, dist directory). */
 export const DATA_STACK = 'data';
@@ -305,6 +306,8 @@ export class DataStack extends PlatformStack {
     for (const id of Object.keys(SRE_SECRETS) as SreSecret[]) {
       secret(`sre-secret-${SRE_SECRETS[id].name}`, sreSecretName(platform, env, id), `SRE tool secret (keys: ${SRE_SECRETS[id].properties.join(', ')})`, 'sre');
     }
+    // The contract gate's broker client credentials (charts/gates/contract-gate.ts), filled by operators.
+    if (env.gates.contract) secret('contract-broker-client', contractBrokerSecretName(platform, env), 'Contract broker client credentials (keys: username, password), read by the contract gate Jobs', 'sre');
     this.databaseSecrets = databaseSecrets;
     this.appSecrets = appSecrets;
 

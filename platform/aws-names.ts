@@ -5,6 +5,7 @@
  * the Aurora endpoint parameter, KMS alias ARNs); they are candidates for platform/naming.ts.
  */
 import { awsPrefix, databaseSecretName, distEnvPath, kmsAliasName, serviceSecretName, SRE_SECRETS, type SreSecret, sreSecretName, ssmParameterName } from './naming';
+import { contractBrokerSecretName, contractGateNamespaces } from './gates';
 import type { Environment, Platform } from './types';
 
 type PlatformName = Pick<Platform, 'name'>;
@@ -131,8 +132,10 @@ interface SecretsNamespace {
  * Names of exactly the Secrets Manager secrets a namespace reads: the app and database secrets of
  * its services (`secrets-manager` secrets, a database) and the SRE secrets kept in it.
  */
-export function namespaceSecretsRead(platform: PlatformName, env: EnvName, ns: SecretsNamespace): string[] {
+export function namespaceSecretsRead(platform: PlatformName & Partial<Pick<Platform, 'teams'>>, env: EnvName & Partial<Pick<Environment, 'gates'>>, ns: SecretsNamespace): string[] {
   const secrets: string[] = [];
+  // A namespace running the contract gate reads the broker's client credentials (platform/gates.ts).
+  if (platform.teams && env.gates && contractGateNamespaces({ teams: platform.teams }, { gates: env.gates }).includes(ns.name)) secrets.push(contractBrokerSecretName(platform, env));
   for (const service of ns.services) {
     const ref = { namespace: ns.name, service: service.name };
     if (service.secrets.some((s) => s.from === 'secrets-manager')) secrets.push(serviceSecretName(platform, env, ref));
@@ -147,8 +150,8 @@ export function namespaceSecretsRead(platform: PlatformName, env: EnvName, ns: S
  * its own SecretStore, reader ServiceAccount and IRSA role. Sorted by namespace.
  */
 export function secretsReaders(
-  platform: PlatformName & { readonly teams: readonly { readonly name: string; readonly namespaces: readonly SecretsNamespace[] }[] },
-  env: EnvName,
+  platform: PlatformName & Pick<Platform, 'teams'>,
+  env: EnvName & Partial<Pick<Environment, 'gates'>>,
 ): { namespace: string; team: string; secrets: string[] }[] {
   const out = platform.teams.flatMap((team) => team.namespaces.map((ns) => ({ namespace: ns.name, team: team.name, secrets: namespaceSecretsRead(platform, env, ns) })));
   return out.filter((r) => r.secrets.length > 0).sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0));

@@ -134,6 +134,7 @@ export const serviceSchema = z.strictObject({
   peerPorts: z.array(port).default([]),
   serviceAccount: dnsLabel('service account').optional(),
   metrics: z.strictObject({ port: z.string(), path: z.string().regex(HTTP_PATH).default('/metrics') }).optional(),
+  e2e: z.strictObject({ imageRepository: z.string().min(1), command: z.array(z.string().min(1)).min(1, 'e2e.command needs at least one element') }).optional(),
 }).transform((s): Service => {
   const paths = DEFAULT_HEALTH_PATHS[s.kind];
   return {
@@ -170,6 +171,16 @@ const syncWindow = z.strictObject({
   manualSync: z.boolean().default(false),
 });
 
+const percent = z.number().min(0, 'percent must be 0-100').max(100, 'percent must be 0-100');
+const fault = z
+  .strictObject({
+    from: z.string().regex(/^[^/]+\/[^/]+$/, 'fault from must be "<namespace>/<service>"'),
+    to: z.string().regex(/^[^/]+\/[^/]+$/, 'fault to must be "<namespace>/<service>"'),
+    delay: z.strictObject({ percent, fixedDelaySeconds: z.number().int().min(1).max(300) }).optional(),
+    abort: z.strictObject({ percent, httpStatus: z.number().int().min(400, 'abort httpStatus must be 400-599').max(599, 'abort httpStatus must be 400-599') }).optional(),
+  })
+  .refine((f) => f.delay !== undefined || f.abort !== undefined, 'a fault needs a delay, an abort or both');
+
 const environment = z.strictObject({
   name: dnsLabel('environment name'),
   account: z.string().regex(/^\d{12}$/, 'account must be a 12-digit AWS account id'),
@@ -203,6 +214,9 @@ const environment = z.strictObject({
     .default({ admins: [], teamViewers: {} }),
   incidentEndpoint: z.string().regex(/^https:\/\/\S+$/, 'incidentEndpoint must be an https URL'),
   sync: z.strictObject({ automated: z.boolean().default(true), windows: z.array(syncWindow).default([]) }).default({ automated: true, windows: [] }),
+  gates: z.strictObject({ contract: z.boolean().default(false), e2e: z.boolean().default(false), load: z.boolean().default(false) }).default({ contract: false, e2e: false, load: false }),
+  faults: z.array(fault).default([]),
+  allowFaultsInProduction: z.boolean().default(false),
 });
 
 const release = z.strictObject({
@@ -232,7 +246,8 @@ export const platformSchema = z.strictObject({
   argocdNamespace: dnsLabel('argocd namespace').default('argocd'),
   terraformStateBucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/),
   nodePorts: z.strictObject({ istioIngressHttp: nodePort, istioIngressStatus: nodePort, ingressNginxHttp: nodePort }),
-  toolImages: z.strictObject({ awsCli: toolImage, dbBootstrap: toolImage, ksops: toolImage }),
+  toolImages: z.strictObject({ awsCli: toolImage, dbBootstrap: toolImage, ksops: toolImage, pactCli: toolImage }),
+  contractBroker: z.strictObject({ url: z.string().regex(/^https:\/\/([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}\/?$/, 'contractBroker.url must be an https URL of a host') }).optional(),
   identity: z.strictObject({
     service: z.string().regex(/^[^/]+\/[^/]+$/, 'identity.service must be "<namespace>/<service>"'),
     realm: dnsLabel('realm'),

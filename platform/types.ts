@@ -70,6 +70,57 @@ export interface Environment {
   readonly incidentEndpoint: string;
   /** How Argo CD syncs the namespaces. @default automated, no windows */
   readonly sync: SyncPolicy;
+  /** Delivery gates of this environment (source 004 §23-§26). @default every gate off */
+  readonly gates: DeliveryGates;
+  /**
+   * Mesh fault injection per dependency edge (source 002 表5), for resilience tests.
+   * @default none
+   */
+  readonly faults: readonly FaultInjection[];
+  /**
+   * The named choice that lets `faults` apply in the production environment (the last in promotion
+   * order); without it the validation refuses them there. @default false
+   */
+  readonly allowFaultsInProduction: boolean;
+}
+
+/** Which delivery gates run in an environment. */
+export interface DeliveryGates {
+  /**
+   * A PreSync `can-i-deploy` Job per service with consumers or providers asks the contract broker
+   * whether this version may go to this environment (needs `contractBroker`). @default false
+   */
+  readonly contract: boolean;
+  /** A PostSync Job per frontend/BFF that declares `e2e` runs it against the public hosts. @default false */
+  readonly e2e: boolean;
+  /** Load and regression tests of the whole architecture (staging only: refused in production). @default false */
+  readonly load: boolean;
+}
+
+/** Faults the mesh injects into calls from one service to one of its declared dependencies. */
+export interface FaultInjection {
+  /** The caller, "<namespace>/<service>". */
+  readonly from: string;
+  /** The callee, "<namespace>/<service>" (a declared dependency of `from`). */
+  readonly to: string;
+  /** Delay a share of the calls. @default none */
+  readonly delay?: { readonly percent: number; readonly fixedDelaySeconds: number };
+  /** Fail a share of the calls with an HTTP status (gRPC clients see the mapped status). @default none */
+  readonly abort?: { readonly percent: number; readonly httpStatus: number };
+}
+
+/** The consumer-driven contract broker (source 004 §24: Pact Broker) the contract gate asks. */
+export interface ContractBroker {
+  /** Base URL of the broker, on an internal host (e.g. "https://pact-broker.<internal domain>"). */
+  readonly url: string;
+}
+
+/** A frontend's or BFF's end-to-end tests (source 004 §25: Playwright), run after each sync. */
+export interface EndToEndTests {
+  /** Image repository of the team's E2E tests; its tag is the service's release tag. */
+  readonly imageRepository: string;
+  /** Command of the test container; the target URLs arrive as E2E_BASE_URL and E2E_TARGET_URLS. */
+  readonly command: readonly string[];
 }
 
 /**
@@ -324,6 +375,8 @@ export interface Service {
    * @default none
    */
   readonly metrics?: { readonly port: string; readonly path: string };
+  /** End-to-end tests run after each sync where the environment's `gates.e2e` is on (frontends and BFFs only). @default none */
+  readonly e2e?: EndToEndTests;
 }
 
 /** An image pinned by tag and digest (both: the tag says what, the digest makes it immutable). */
@@ -340,7 +393,7 @@ export interface ToolImage {
 }
 
 /** The platform's own tool images (keys of `toolImages` and of each release file's `tools:`). */
-export type ToolName = 'awsCli' | 'dbBootstrap' | 'ksops';
+export type ToolName = 'awsCli' | 'dbBootstrap' | 'ksops' | 'pactCli';
 
 /** Image of one service in one environment. Exactly one of tag or digest. */
 export interface ImageRelease {
@@ -398,7 +451,11 @@ export interface Platform {
     readonly dbBootstrap: ToolImage;
     /** KSOPS (kustomize + the ksops exec plugin): Argo CD's repo-server sidecar decrypting SOPS files. */
     readonly ksops: ToolImage;
+    /** Pact CLI (`pact-broker can-i-deploy`, `record-deployment`): the contract gate's Jobs. */
+    readonly pactCli: ToolImage;
   };
+  /** The contract broker; required where an environment turns `gates.contract` on. @default none */
+  readonly contractBroker?: ContractBroker;
   readonly environments: readonly Environment[];
   readonly teams: readonly Team[];
   readonly releases: readonly Release[];

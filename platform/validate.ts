@@ -10,6 +10,7 @@ import { karpenterNodeRoleName, PLATFORM_IDENTITIES, PLATFORM_PROJECT, platformR
 import { platformSchema } from './schema';
 import type { Environment, Platform, Problem, Service, Team, ToolName } from './types';
 import { isPlausibleDigest } from './images';
+import { isProduction } from './gates';
 
 /** Thrown when the model is invalid; `problems` lists every one of them. */
 export class ModelError extends Error {
@@ -171,6 +172,7 @@ export function validatePlatform(platform: Platform): Problem[] {
   validateCycles(entries, byKey, add);
   validateExposure(entries, add);
   validateReleases(platform, entries, add);
+  validateGates(platform, entries, byKey, add);
   return problems;
 }
 
@@ -208,6 +210,47 @@ function validateRuntimes(platform: Platform, entries: readonly ServiceEntry[], 
     }
   }
   for (const [schema, paths] of schemas) if (paths.length > 1) add(paths.join(', '), `database schema "${schema}" is owned by more than one service`);
+}
+
+/**
+ * Delivery gates and fault injection (platform/gates.ts): E2E tests only on frontends and BFFs with
+ * public routes, a broker where the contract gate is on, load tests and faults never in production
+ * (faults only with the named choice), faults only on declared dependency edges.
+ */
+function validateGates(platform: Platform, entries: ServiceEntry[], byKey: Map<string, ServiceEntry>, add: (path: string, message: string) => void): void {
+  for (const e of entries) {
+    if (!e.service.e2e) continue;
+    if (e.service.kind !== 'frontend' && e.service.kind !== 'bff') add(`${e.path}.e2e`, `E2E tests run against the public hosts, so only a frontend or a BFF declares them, not a ${e.service.kind}`);
+    else if (e.service.exposure.public.length === 0) add(`${e.path}.e2e`, `E2E tests target the service's public routes, and ${e.service.name} has none (exposure.public)`);
+  }
+  const releases = new Map(platform.releases.map((r) => [r.environment, r]));
+  platform.environments.forEach((env) => {
+    const where = `environments[${env.name}]`;
+    const production = isProduction(platform, env);
+    if (env.gates.contract && !platform.contractBroker) add(`${where}.gates.contract`, `the contract gate asks a broker: set contractBroker.url`);
+    if (env.gates.load && production) add(`${where}.gates.load`, `load tests run in staging, never in the production environment ${env.name} (the last in promotion order)`);
+    if (env.gates.e2e) {
+      const release = releases.get(env.name);
+      for (const e of entries) {
+        if (!e.service.e2e || !release) continue;
+        const key = serviceKey({ namespace: e.namespace.name, service: e.service.name });
+        const image = release.images[key];
+        if (image && image.tag === undefined) add(`${where}.gates.e2e`, `the E2E image of ${key} takes the service's release tag, but ${release.source ?? env.name} pins it by digest only`);
+      }
+    }
+    if (env.faults.length > 0 && production && !env.allowFaultsInProduction) {
+      add(`${where}.faults`, `${env.faults.length} fault(s) declared in the production environment ${env.name}: set allowFaultsInProduction: true to inject them there on purpose`);
+    }
+    env.faults.forEach((f, j) => {
+      const at = `${where}.faults[${j}]`;
+      const from = byKey.get(f.from);
+      if (!from) add(`${at}.from`, `unknown service "${f.from}"`);
+      else if (!from.service.dependencies.some((d) => 'service' in d && d.service === f.to)) add(`${at}.to`, `"${f.to}" is not a declared dependency of "${f.from}": faults apply to dependency edges only`);
+      if (!byKey.has(f.to)) add(`${at}.to`, `unknown service "${f.to}"`);
+    });
+    const edges = env.faults.map((f) => `${f.from} -> ${f.to}`);
+    duplicates(edges).forEach((edge) => add(`${where}.faults`, `more than one fault on the edge ${edge}`));
+  });
 }
 
 function validateService(platform: Platform, entry: ServiceEntry, byKey: Map<string, ServiceEntry>, add: (path: string, message: string) => void): void {

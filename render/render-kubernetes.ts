@@ -13,6 +13,7 @@ import { objectFileName } from '../platform/naming';
 import type { Environment, Platform } from '../platform/types';
 import { checkPolicies, type PlacedObject, type Policy, POLICIES } from './policies';
 import { RenderError, type RenderedFile, toDistRelative, toYaml } from './rendered-file';
+import { contractParticipants } from '../platform/gates';
 
 export interface KubernetesObject {
   readonly apiVersion: string;
@@ -62,8 +63,9 @@ export function renderEnvironmentKubernetes(platform: Platform, env: Environment
 
   const cluster = synthCharts([ClusterChart, ClusterNodesChart].map((C, i) => () => new C(app(), `${env.name}-cluster${['', '-nodes'][i]}`, { platform, env })), errors);
   const namespaceCharts = new Map<string, ChartOutput[]>();
+  const participants = contractParticipants(platform);
   for (const team of platform.teams) {
-    const charts = team.namespaces.map((namespace) => () => new NamespaceChart(app(), `${env.name}-ns-${namespace.name}`, { platform, env, team, namespace }));
+    const charts = team.namespaces.map((namespace) => () => new NamespaceChart(app(), `${env.name}-ns-${namespace.name}`, { platform, env, team, namespace, participants }));
     namespaceCharts.set(team.name, synthCharts(charts, errors));
   }
   const addons = platformAddons(platform, env);

@@ -52,6 +52,7 @@ import {
 import { listServices } from '../platform/validate';
 import { parse as parseYaml } from 'yaml';
 import { envNamed, platform, rendered, type Json } from './support/cdktf-jest';
+import { contractBrokerSecretName } from '../platform/gates';
 
 const ENVS = ['dev', 'stg', 'prd'] as const;
 
@@ -312,6 +313,8 @@ describe('data: secrets', () => {
       ];
     });
     expected.push(...(Object.keys(SRE_SECRETS) as SreSecret[]).map((id) => sreSecretName(platform, env, id)));
+    // stg turns the contract gate on: its broker client credentials.
+    expected.push(contractBrokerSecretName(platform, env));
     const secrets = bodies(stack, 'aws_secretsmanager_secret');
     expect(secrets.map((s) => s.name).sort()).toEqual(expected.sort());
     for (const secret of secrets) expect(secret).toMatchObject({ kms_key_id: '${data.terraform_remote_state.cluster.outputs.secrets_manager_kms_key_arn}', recovery_window_in_days: 30 });

@@ -8,6 +8,7 @@ import { argocdInstallation } from './bootstrap/argocd-installation';
 import { crdAddonPrune } from './bootstrap/crd-addon-prune';
 import { crdArrival } from './bootstrap/crd-arrival';
 import { eksAddonTolerations } from './bootstrap/eks-addon-tolerations';
+import { faultCallerSidecar } from './bootstrap/fault-caller-sidecar';
 import { hookExternalSecret } from './bootstrap/hook-external-secret';
 import { imageDigest } from './bootstrap/image-digest';
 import { projectDestination } from './bootstrap/project-destination';
@@ -38,6 +39,7 @@ export const CHECKS: readonly Check[] = [
   systemNodeCapacity,
   declaredRoutes,
   terraformSecurity,
+  faultCallerSidecar,
 ];
 
 /** Findings of one environment folder (`dist/<env>`). */

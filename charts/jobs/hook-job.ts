@@ -27,6 +27,8 @@ export interface HookJobProps {
   readonly backoffLimit?: number;
   /** Sync wave within the hook phase. @default 0 */
   readonly syncWave?: number;
+  /** Size of the writable /tmp (the root filesystem is read-only). @default 64 MiB */
+  readonly tmpSize?: Size;
 }
 
 /**
@@ -65,7 +67,7 @@ export class HookJob extends Construct {
           securityContext: kplusContainerSecurity(RUN_AS),
           envFrom: (props.envFromSecrets ?? []).map((name) => kplus.Env.fromSecret(kplus.Secret.fromSecretName(this, `secret-${name}`, name))),
           envVariables: Object.fromEntries(Object.entries({ HOME: '/tmp', ...props.env }).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
-          volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(64) }) }],
+          volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: props.tmpSize ?? Size.mebibytes(64) }) }],
         },
       ],
     });

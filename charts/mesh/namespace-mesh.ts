@@ -30,6 +30,7 @@ import { MeshTelemetry } from './telemetry';
 import { PeerService } from './peer-service';
 import { consumesTokens, externalHosts, hostSlug, refOf } from './topology';
 import { ServiceVirtualService } from './virtual-service';
+import { faultsInto } from '../../platform/gates';
 
 export interface NamespaceMeshProps {
   readonly platform: Platform;
@@ -66,7 +67,7 @@ export class NamespaceMesh extends Construct {
       new ServiceAllowPolicy(scope, 'allow', { platform, env, namespace, service });
       new MetricsScrapePolicy(scope, 'allow-metrics', { service });
       new ServiceDestinationRule(scope, 'destination-rule', { namespace, service });
-      new ServiceVirtualService(scope, 'virtual-service', { platform, namespace, service });
+      new ServiceVirtualService(scope, 'virtual-service', { platform, namespace, service, faults: faultsInto(env, refOf(namespace, service)) });
       new PeerService(scope, 'peers', { service });
       if (consumesTokens(platform, refOf(namespace, service), service)) new EndUserRequestAuthentication(scope, 'request-authentication', { platform, env, service });
     }

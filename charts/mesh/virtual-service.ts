@@ -11,9 +11,9 @@
  */
 import { Construct } from 'constructs';
 import { VirtualService, type VirtualServiceSpecHttp } from '../../imports/networking.istio.io';
-import { selectorLabels, serviceHost } from '../../platform/naming';
+import { parseServiceKey, selectorLabels, serviceHost } from '../../platform/naming';
 import { edgeIsSpecial, edgeTraffic, type EdgeTraffic } from '../../platform/traffic';
-import type { Namespace, Platform, Service, ServicePort, Traffic } from '../../platform/types';
+import type { FaultInjection, Namespace, Platform, Service, ServicePort, Traffic } from '../../platform/types';
 import { meshConfig } from './mesh-config';
 import { callEdgesOf, refOf, seconds, servingPorts } from './topology';
 
@@ -44,14 +44,44 @@ export function meshRoutes(platform: Pick<Platform, 'teams'>, namespace: Pick<Na
   ]);
 }
 
+/**
+ * Fault injection (environment `faults`, platform/gates.ts): per faulted caller and port, a route
+ * ahead of the ordinary ones matching only that caller's Pods (source namespace and labels), so no
+ * other caller sees the fault. Istio applies no timeout or retries on a route with `fault`
+ * (istio networking/v1alpha3/virtual_service.proto HTTPRoute.fault), so these routes carry none.
+ */
+export function faultRoutes(host: string, ports: readonly ServicePort[], faults: readonly FaultInjection[]): VirtualServiceSpecHttp[] {
+  return faults.flatMap((f) => {
+    const from = parseServiceKey(f.from);
+    return ports.map((p) => ({
+      name: `${p.name}-fault-${from.namespace}-${from.service}`,
+      match: [{ port: p.port, sourceNamespace: from.namespace, sourceLabels: selectorLabels({ name: from.service }) }],
+      fault: {
+        ...(f.delay && { delay: { percentage: { value: f.delay.percent }, fixedDelay: seconds(f.delay.fixedDelaySeconds) } }),
+        ...(f.abort && { abort: { percentage: { value: f.abort.percent }, httpStatus: f.abort.httpStatus } }),
+      },
+      route: [{ destination: { host, port: { number: p.port } } }],
+    }));
+  });
+}
+
+export interface ServiceVirtualServiceProps {
+  readonly platform: Platform;
+  readonly namespace: Namespace;
+  readonly service: Service;
+  /** Faults the environment injects into calls to this service. @default none */
+  readonly faults?: readonly FaultInjection[];
+}
+
 export class ServiceVirtualService extends Construct {
-  constructor(scope: Construct, id: string, props: { readonly platform: Platform; readonly namespace: Namespace; readonly service: Service }) {
+  constructor(scope: Construct, id: string, props: ServiceVirtualServiceProps) {
     super(scope, id);
     const host = serviceHost(refOf(props.namespace, props.service));
+    const ports = servingPorts(props.service);
     meshConfig(
       new VirtualService(this, 'resource', {
         metadata: { name: props.service.name },
-        spec: { hosts: [host], gateways: ['mesh'], http: meshRoutes(props.platform, props.namespace, props.service, servingPorts(props.service)) },
+        spec: { hosts: [host], gateways: ['mesh'], http: [...faultRoutes(host, ports, props.faults ?? []), ...meshRoutes(props.platform, props.namespace, props.service, ports)] },
       }),
     );
   }

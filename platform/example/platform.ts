@@ -43,6 +43,11 @@ export const exampleEnvironments: EnvironmentInput[] = [
     // SSO roles (IAM Identity Center): SRE administers, each product team reads its namespaces.
     clusterAccess: { admins: ['arn:aws:iam::111111111111:role/sre-admin'], teamViewers: { order: ['arn:aws:iam::111111111111:role/order-developer'] } },
     incidentEndpoint: 'https://incidents.example.com/hooks/aws-dev',
+    // Resilience experiments in dev (source 002 表5): the mesh slows and fails some calls on purpose.
+    faults: [
+      { from: 'pc-bff/pc-bff', to: 'order-service/order-service', delay: { percent: 10, fixedDelaySeconds: 2 } },
+      { from: 'saga-service/saga-orchestrator', to: 'payment-service/payment-service', abort: { percent: 5, httpStatus: 503 } },
+    ],
   },
   {
     name: 'stg',
@@ -70,6 +75,8 @@ export const exampleEnvironments: EnvironmentInput[] = [
     // SSO roles (IAM Identity Center): SRE administers, each product team reads its namespaces.
     clusterAccess: { admins: ['arn:aws:iam::222222222222:role/sre-admin'], teamViewers: { order: ['arn:aws:iam::222222222222:role/order-developer'] } },
     incidentEndpoint: 'https://incidents.example.com/hooks/aws-stg',
+    // Staging is where contracts, E2E and load tests stop a bad version before production.
+    gates: { contract: true, e2e: true, load: true },
   },
   {
     name: 'prd',
@@ -97,6 +104,7 @@ export const exampleEnvironments: EnvironmentInput[] = [
     // SSO roles (IAM Identity Center): SRE administers, each product team reads its namespaces.
     clusterAccess: { admins: ['arn:aws:iam::333333333333:role/sre-admin'], teamViewers: { order: ['arn:aws:iam::333333333333:role/order-developer'] } },
     incidentEndpoint: 'https://incidents.example.com/hooks/aws-prd',
+    gates: { contract: true },
     // Production changes wait for a person to sync them (the approval of source 004 §23), and only
     // inside staffed weekday hours (a project admin can open a window for an incident fix).
     sync: { automated: false, windows: [{ kind: 'allow', schedule: '0 10 * * 1-4', duration: '6h', timeZone: 'Asia/Tokyo', manualSync: false }] },
@@ -114,6 +122,7 @@ const frontend = (name: string, userAgent?: string): ServiceInput => ({
   config: { PUBLIC_PATH: '/' },
   exposure: { public: [{ host: 'web', userAgent }] },
   aws: ['cdn-invalidation'],
+  e2e: { imageRepository: `111111111111.dkr.ecr.ap-northeast-1.amazonaws.com/ec-e2e/${name}`, command: ['npx', 'playwright', 'test'] },
 });
 
 // Browsers and partners speak gRPC-Web; the ingress gateway bridges it to gRPC, the BFF's Nginx
@@ -133,6 +142,7 @@ const bff = (name: string, route: { host: 'web' | 'api'; userAgent?: string; pat
   exposure: { public: [route] },
   // Browsers and partners call the BFFs with a Keycloak access token (source 002 §7.6).
   endUserAuth: true,
+  e2e: { imageRepository: `111111111111.dkr.ecr.ap-northeast-1.amazonaws.com/ec-e2e/${name}`, command: ['npx', 'playwright', 'test', '--project', 'api'] },
 });
 
 const microservice = (name: string, grpcService: string, extra: Partial<ServiceInput> = {}): ServiceInput => ({
@@ -316,7 +326,10 @@ export const examplePlatformInput: Omit<PlatformInput, 'releases'> = {
     awsCli: { repository: 'public.ecr.aws/aws-cli/aws-cli' },
     dbBootstrap: { repository: 'ghcr.io/example-shop/db-bootstrap' },
     ksops: { repository: 'docker.io/viaductoss/ksops' },
+    pactCli: { repository: 'docker.io/pactfoundation/pact-cli' },
   },
+  // One broker for every environment: it records which version runs where (source 004 §24).
+  contractBroker: { url: 'https://pact-broker.internal.shop.example.com' },
   environments: exampleEnvironments,
   teams: exampleTeams,
 };

@@ -7,6 +7,7 @@ import { readReleases } from './attribution';
 import { compareTrees, subject, type ObjectChange } from './compare-trees';
 import { appProjectFlags } from './flags/app-project';
 import { egressHostFlags, indexSidecarHosts } from './flags/egress-hosts';
+import { faultInjectionFlags } from './flags/fault-injection';
 import { iamFlags } from './flags/iam-policy';
 import { imageFlags } from './flags/images';
 import { meshPolicyFlags } from './flags/mesh-policy';
@@ -73,6 +74,7 @@ export function semanticDiff(options: DiffOptions): SemanticDiff {
     ...pruneFlags(c),
     ...meshPolicyFlags(c),
     ...egressHostFlags(c, sidecars),
+    ...faultInjectionFlags(c),
     ...imageFlags(c, ctx),
     ...scalingFlags(c),
     ...appProjectFlags(c),
