@@ -8,6 +8,7 @@
  *   tsx bench/bench.ts [SIZES...]        e.g. tsx bench/bench.ts 10 100 500 1000
  */
 import { spawnSync } from 'child_process';
+import { parseArgs } from 'util';
 import { parse } from 'yaml';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -96,15 +97,31 @@ function serializationFloor(files: readonly { path: string; content: string }[],
   return performance.now() - t0;
 }
 
+const USAGE = `usage: npm run bench [-- SERVICES ...]
+
+Renders synthetic platforms of the given numbers of services (default: 10 100 500), each in its own
+process, and prints wall and CPU time, objects, files, peak RSS, the serialization floor measured in
+the same run, render/floor and the growth between sizes.`;
+
 function main(): void {
-  if (process.argv[2] === '--child') {
-    process.stdout.write(JSON.stringify(measure(Number(process.argv[3]))));
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { child: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    console.log(USAGE);
     return;
   }
-  const sizes = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [10, 100, 500];
+  if (values.child !== undefined) {
+    process.stdout.write(JSON.stringify(measure(Number(values.child))));
+    return;
+  }
+  const bad = positionals.filter((p) => !/^[1-9][0-9]*$/.test(p));
+  if (bad.length > 0) {
+    console.error(`bench: sizes must be positive whole numbers of services, not ${bad.join(', ')}\n${USAGE}`);
+    process.exit(2);
+  }
+  const sizes = positionals.length > 0 ? positionals.map(Number) : [10, 100, 500];
   const rows: Result[] = [];
   for (const size of sizes) {
-    const child = spawnSync(process.execPath, [...process.execArgv, __filename, '--child', String(size)], {
+    const child = spawnSync(process.execPath, [...process.execArgv, __filename, `--child=${size}`], {
       encoding: 'utf8',
       env: { ...process.env, BENCH_STARTED: String(Date.now()) },
       maxBuffer: 1 << 20,

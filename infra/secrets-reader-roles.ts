@@ -22,13 +22,16 @@ import { ServiceAccountRole, type OidcProviderRef } from './service-account-role
 
 /**
  * Statements of a namespace's reader role: read the secrets under the namespace's own prefix (its
- * services' app and database secrets) and, by exact name, the SRE secrets kept in it; decrypt them
- * only through Secrets Manager.
+ * services' app and database secrets) and, by exact name, every other secret the namespace reads
+ * (`namespaceSecretsRead`: the SRE secrets kept in it, the contract broker's credentials where the
+ * gate runs); decrypt them only through Secrets Manager.
  */
-export function secretsReaderStatements(platform: Pick<Platform, 'name'>, env: Environment, namespace: string, hasServiceSecrets: boolean, secretsKeyArn: string): PolicyStatement[] {
+export function secretsReaderStatements(platform: Pick<Platform, 'name'>, env: Environment, namespace: string, secrets: readonly string[], secretsKeyArn: string): PolicyStatement[] {
+  const prefix = namespaceSecretPrefix(platform, env, namespace);
+  const exact = [...new Set([...sreSecretsIn(namespace).map((s) => sreSecretName(platform, env, s)), ...secrets.filter((s) => !s.startsWith(prefix))])];
   const resources = [
-    ...(hasServiceSecrets ? [regionalArn(env, 'secretsmanager', `secret:${namespaceSecretPrefix(platform, env, namespace)}*`)] : []),
-    ...sreSecretsIn(namespace).map((s) => secretArnPattern(env, sreSecretName(platform, env, s))),
+    ...(secrets.some((s) => s.startsWith(prefix)) ? [regionalArn(env, 'secretsmanager', `secret:${prefix}*`)] : []),
+    ...exact.map((name) => secretArnPattern(env, name)),
   ];
   return [
     { sid: 'ReadNamespaceSecrets', actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources },
@@ -58,7 +61,6 @@ export class SecretsReaderRoles extends Construct {
     const { platform, env } = props;
     const roles = new Map<string, ServiceAccountRole>();
     for (const reader of secretsReaders(platform, env)) {
-      const sre = new Set(sreSecretsIn(reader.namespace).map((s) => sreSecretName(platform, env, s)));
       roles.set(
         reader.namespace,
         new ServiceAccountRole(this, reader.namespace, {
@@ -66,7 +68,7 @@ export class SecretsReaderRoles extends Construct {
           namespace: reader.namespace,
           serviceAccount: SECRETS_READER_SERVICE_ACCOUNT,
           oidcProvider: props.oidcProvider,
-          statements: secretsReaderStatements(platform, env, reader.namespace, reader.secrets.some((s) => !sre.has(s)), props.secretsKeyArn),
+          statements: secretsReaderStatements(platform, env, reader.namespace, reader.secrets, props.secretsKeyArn),
           description: `External Secrets reader of namespace ${reader.namespace} (team ${reader.team})`,
         }),
       );

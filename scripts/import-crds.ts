@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseArgs } from 'node:util';
 import { parse, parseAllDocuments } from 'yaml';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
@@ -160,8 +161,18 @@ function writeSchemas(files: readonly string[], table = CRD_SOURCES): void {
   console.log(`wrote ${path.relative(REPO_ROOT, out)}/ (${sources.length} sources)`);
 }
 
+const USAGE = `usage: npm run import [-- --crds DIR]
+
+Regenerates imports/*.ts (cdk8s import) and imports/schemas/ from the pinned CRD files that bundle
+the URLs cdk8s.yaml lists (default DIR: ../shared/crds, or PLATFORM_CRDS_DIR).`;
+
 function main(): void {
-  const crdsDir = process.env.PLATFORM_CRDS_DIR ?? path.resolve(REPO_ROOT, '../shared/crds');
+  const { values } = parseArgs({ options: { crds: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const crdsDir = path.resolve(values.crds ?? process.env.PLATFORM_CRDS_DIR ?? path.resolve(REPO_ROOT, '../shared/crds'));
   const files = planImports(readImports()).map((f) => path.join(crdsDir, f));
   const absent = files.filter((f) => !fs.existsSync(f));
   if (absent.length > 0) throw new Error(`pinned CRD files not found:\n  ${absent.join('\n  ')}`);

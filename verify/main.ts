@@ -6,7 +6,11 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { CHECKS, verifyDist } from './index';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { check: { type: 'string', multiple: true } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { check: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } } });
+if (values.help) {
+  console.log(`usage: npm run verify [-- DIST_DIR] [--check ID ...]\n\nRuns the offline simulators over each DIST_DIR/<env>/ (default dist) and exits 1 on findings.\nChecks:\n${CHECKS.map((c) => `  ${c.id.padEnd(24)} ${c.description}`).join('\n')}`);
+  process.exit(0);
+}
 const distDir = path.resolve(positionals[0] ?? 'dist');
 const selected = values.check ? CHECKS.filter((c) => values.check!.includes(c.id)) : CHECKS;
 const unknown = (values.check ?? []).filter((id) => !CHECKS.some((c) => c.id === id));
