@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { EXAMPLE_RELEASES_DIR } from '../../platform/load';
 import { examplePlatformInput } from '../../platform/example/platform';
-import { renderRepo, type RepoLayout } from '../../tools/shared/render-repo';
+import { renderRepo, type RepoLayout } from '../../tools/common/render-repo';
 import type { Loose } from './example';
 
 export const RELEASES = 'platform/example/releases';

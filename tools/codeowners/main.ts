@@ -4,9 +4,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
-import { loadRepoPlatform } from '../shared/render-repo';
+import { loadRepoPlatform } from '../common/render-repo';
 import { CODEOWNERS_FILE, renderCodeowners } from './codeowners';
+import { LAYOUT_OPTIONS, parseCommand } from '../common/cli';
 
 const USAGE = `usage: npm run codeowners -- [--check] [--repo DIR] [--releases DIR] [--model FILE]
 
@@ -20,27 +20,10 @@ rendered folders and child Applications, and the release files are shared.
   -h, --help         this help`;
 
 export function main(argv: readonly string[]): number {
-  let values;
-  try {
-    values = parseArgs({
-      args: [...argv],
-      options: {
-        check: { type: 'boolean', default: false },
-        repo: { type: 'string', default: '.' },
-        releases: { type: 'string', default: 'platform/example/releases' },
-        model: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const { repo: repoOption, releases, model } = LAYOUT_OPTIONS;
+  const parsed = parseCommand(argv, USAGE, { check: { type: 'boolean', default: false }, repo: repoOption, releases, model });
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   const repo = path.resolve(values.repo!);
   const text = renderCodeowners(loadRepoPlatform({ repo, releases: values.releases, model: values.model }), { releases: values.releases });
   const file = path.join(repo, CODEOWNERS_FILE);

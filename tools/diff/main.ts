@@ -4,10 +4,10 @@
  *   npm run diff -- [--base REF] [--head REF] [--format markdown|text] [--fail-on FLAG,...]
  */
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { renderReport, type ReportFormat } from './report';
 import { FLAG_IDS, type FlagId } from './risk-flag';
 import { semanticDiff } from './semantic-diff';
+import { LAYOUT_OPTIONS, parseCommand } from '../common/cli';
 
 const USAGE = `usage: npm run diff -- [options]
 
@@ -26,31 +26,10 @@ each change. Reads the rendered trees only.
   -h, --help         this help`;
 
 export function main(argv: readonly string[]): number {
-  let values;
-  try {
-    values = parseArgs({
-      args: [...argv],
-      options: {
-        base: { type: 'string', default: 'HEAD' },
-        head: { type: 'string' },
-        format: { type: 'string', default: 'text' },
-        'fail-on': { type: 'string' },
-        repo: { type: 'string', default: '.' },
-        dist: { type: 'string', default: 'dist' },
-        releases: { type: 'string', default: 'platform/example/releases' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const { repo, dist, releases } = LAYOUT_OPTIONS;
+  const parsed = parseCommand(argv, USAGE, { base: { type: 'string', default: 'HEAD' }, head: { type: 'string' }, format: { type: 'string', default: 'text' }, 'fail-on': { type: 'string' }, repo, dist, releases });
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
   if (values.format !== 'markdown' && values.format !== 'text') {
     console.error(`--format must be markdown or text, not "${values.format}"`);
     return 2;

@@ -4,7 +4,6 @@
  * they came from, validates, re-renders, and prints the pull-request body (the rendered diff).
  */
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { ModelError } from '../../platform/validate';
 import { RenderError } from '../../render/rendered-file';
 import { describeImage } from '../diff/attribution';
@@ -13,8 +12,9 @@ import { renderReport } from '../diff/report';
 import { semanticDiff } from '../diff/semantic-diff';
 import { findReleaseFile, readImages, setReleaseImage } from '../release/release-file';
 import { validateWithRelease, writeThenRender } from '../release/main';
-import { loadRepoPlatform, releasesDir, type RepoLayout } from '../shared/render-repo';
+import { loadRepoPlatform, releasesDir, type RepoLayout } from '../common/render-repo';
 import { planPromotion } from './promotion';
+import { LAYOUT_OPTIONS, parseCommand } from '../common/cli';
 
 const USAGE = `usage: npm run promote -- <from-env> <to-env> [<namespace>/<service> ...] [options]
 
@@ -31,30 +31,9 @@ the rendered diff as the pull-request body (Markdown).
   -h, --help         this help`;
 
 export function main(argv: readonly string[]): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        'no-render': { type: 'boolean', default: false },
-        repo: { type: 'string', default: '.' },
-        dist: { type: 'string', default: 'dist' },
-        releases: { type: 'string', default: 'platform/example/releases' },
-        model: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommand(argv, USAGE, { 'no-render': { type: 'boolean', default: false }, ...LAYOUT_OPTIONS }, true);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   const [fromName, toName, ...services] = positionals;
   if (!fromName || !toName) {
     console.error(`give the source and the target environment\n\n${USAGE}`);

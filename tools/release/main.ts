@@ -6,11 +6,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { ModelError } from '../../platform/validate';
 import { RenderError } from '../../render/rendered-file';
-import { loadRepoPlatform, releasesDir, renderRepo, type RepoLayout } from '../shared/render-repo';
+import { loadRepoPlatform, releasesDir, renderRepo, type RepoLayout } from '../common/render-repo';
 import { findReleaseFile, setReleaseImage } from './release-file';
+import { LAYOUT_OPTIONS, parseCommand } from '../common/cli';
 
 const USAGE = `usage: npm run release -- <env> <namespace>/<service> (--tag TAG | --digest sha256:...) [options]
 
@@ -57,32 +57,9 @@ export function writeThenRender(file: string, original: string, edited: string, 
 }
 
 export function main(argv: readonly string[]): number {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        tag: { type: 'string' },
-        digest: { type: 'string' },
-        'no-render': { type: 'boolean', default: false },
-        repo: { type: 'string', default: '.' },
-        dist: { type: 'string', default: 'dist' },
-        releases: { type: 'string', default: 'platform/example/releases' },
-        model: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommand(argv, USAGE, { tag: { type: 'string' }, digest: { type: 'string' }, 'no-render': { type: 'boolean', default: false }, ...LAYOUT_OPTIONS }, true);
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   const [env, key] = positionals;
   if (positionals.length !== 2 || !/^[^/]+\/[^/]+$/.test(key ?? '') || (values.tag === undefined) === (values.digest === undefined)) {
     console.error(`give an environment, a <namespace>/<service> and exactly one of --tag or --digest\n\n${USAGE}`);
