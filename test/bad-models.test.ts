@@ -3,19 +3,8 @@
  * rendered, with a message naming the team/namespace/service/field (or release file) it is about.
  */
 import { ADDONS_PROJECT } from '../apps-of-apps/app-of-apps';
-import { ModelError, parsePlatform, RESERVED_TEAM_NAMES } from '../platform/validate';
-import { exampleInput, mutated, serviceOf, type Loose } from './support/example';
-
-/** The problems parsePlatform reports for an input, as "path: message" lines. */
-function problemsOf(input: unknown): string[] {
-  try {
-    parsePlatform(input);
-  } catch (err) {
-    if (err instanceof ModelError) return err.problems.map((p) => `${p.path}: ${p.message}`);
-    throw err;
-  }
-  return [];
-}
+import { RESERVED_TEAM_NAMES } from '../platform/validate';
+import { exampleInput, mutated, serviceOf, type Loose, problemsOf } from './support/example';
 
 const team = (i: Loose, name: string) => i.teams.find((t: Loose) => t.name === name);
 const release = (i: Loose, env: string) => i.releases.find((r: Loose) => r.environment === env);

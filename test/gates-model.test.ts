@@ -1,16 +1,5 @@
 import { contractParticipants, e2eTargetUrls, isProduction, pacticipantName } from '../platform/gates';
-import { ModelError, parsePlatform } from '../platform/validate';
-import { examplePlatform, exampleInput, mutated, serviceOf, type Loose } from './support/example';
-
-function problemsOf(input: unknown): string[] {
-  try {
-    parsePlatform(input);
-  } catch (err) {
-    if (err instanceof ModelError) return err.problems.map((p) => `${p.path}: ${p.message}`);
-    throw err;
-  }
-  return [];
-}
+import { examplePlatform, exampleInput, mutated, serviceOf, type Loose, problemsOf } from './support/example';
 
 const env = (input: Loose, name: string) => input.environments.find((e: Loose) => e.name === name);
 

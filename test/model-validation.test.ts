@@ -1,16 +1,5 @@
-import { ModelError, parsePlatform } from '../platform/validate';
-import { exampleInput, mutated, serviceOf, type Loose } from './support/example';
-
-/** The problems parsePlatform reports for an input, as "path: message" lines. */
-function problemsOf(input: unknown): string[] {
-  try {
-    parsePlatform(input);
-  } catch (err) {
-    if (err instanceof ModelError) return err.problems.map((p) => `${p.path}: ${p.message}`);
-    throw err;
-  }
-  return [];
-}
+import { parsePlatform } from '../platform/validate';
+import { exampleInput, mutated, serviceOf, type Loose, problemsOf } from './support/example';
 
 const team = (input: Loose, name: string) => input.teams.find((t: Loose) => t.name === name);
 const release = (input: Loose, env: string) => input.releases.find((r: Loose) => r.environment === env);

@@ -5,19 +5,9 @@
 import { GRAFANA_REPLICAS } from '../charts/addons/kube-prometheus-stack';
 import { customerRealmClients, keycloakIssuer } from '../platform/identity';
 import { oidcIssuer, staffIssuer } from '../platform/naming';
-import { ModelError, parsePlatform } from '../platform/validate';
-import { examplePlatform, mutated, serviceOf, type Loose } from './support/example';
+import { parsePlatform } from '../platform/validate';
+import { examplePlatform, mutated, serviceOf, type Loose, problemsOf } from './support/example';
 import { objectAt } from './support/rendered';
-
-function problemsOf(input: unknown): string[] {
-  try {
-    parsePlatform(input);
-  } catch (e) {
-    if (e instanceof ModelError) return e.problems.map((p) => `${p.path}: ${p.message}`);
-    throw e;
-  }
-  return [];
-}
 
 describe('stateful tools in the model', () => {
   test('the example model is valid with Keycloak and Temporal handed to their installers', () => {

@@ -3,6 +3,7 @@ import { examplePlatformInput } from '../../platform/example/platform';
 import { EXAMPLE_RELEASES_DIR, loadPlatform, readReleaseFiles } from '../../platform/load';
 import type { PlatformInput } from '../../platform/schema';
 import type { Platform } from '../../platform/types';
+import { ModelError, parsePlatform } from '../../platform/validate';
 
 /** A deep copy of the example's raw input, release files included, safe to mutate. */
 export function exampleInput(): PlatformInput {
@@ -25,6 +26,17 @@ export function serviceOf(input: Loose, key: string): Loose {
   const [ns, name] = key.split('/');
   for (const team of input.teams) for (const n of team.namespaces) if (n.name === ns) return n.services.find((s: Loose) => s.name === name);
   throw new Error(`no service ${key}`);
+}
+
+/** The problems parsePlatform reports for an input, as "path: message" lines (none when it is valid). */
+export function problemsOf(input: unknown): string[] {
+  try {
+    parsePlatform(input);
+  } catch (err) {
+    if (err instanceof ModelError) return err.problems.map((p) => `${p.path}: ${p.message}`);
+    throw err;
+  }
+  return [];
 }
 
 let platform: Platform | undefined;
