@@ -21,10 +21,10 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
-import { awsPartition, cdnHost, cdnLogsBucketName, hostedZoneName, kmsKeyAlias, wafLogGroupName } from '../platform/aws-names';
+import { cdnHost, cdnLogsBucketName, hostedZoneName, kmsKeyAlias, wafLogGroupName } from '../platform/aws-names';
 import { awsPrefix } from '../platform/naming';
 import type { Environment, Platform } from '../platform/types';
-import { accountAdministersKey, KmsKey } from './kms-key';
+import { accountAdministersKey, cloudWatchLogsUsesKey, KmsKey } from './kms-key';
 import { GLOBAL_REGION } from './platform-stack';
 import { publicWebAclRules } from './web-acl-rules';
 
@@ -71,19 +71,8 @@ export class CdnProtection extends Construct {
     this.certificateArn = new AcmCertificateValidation(this, 'certificate-validation-wait', { provider, certificateArn: certificate.arn, validationRecordFqdns: [record.fqdn] }).certificateArn;
 
     // ---- Web ACL (CLOUDFRONT scope, us-east-1) and its logs -----------------------------------
-    const logsService = `logs.${GLOBAL_REGION}.amazonaws.com`;
     const keyPolicy = new DataAwsIamPolicyDocument(this, 'logs-key-policy', {
-      statement: [
-        accountAdministersKey(env),
-        {
-          sid: 'CloudWatchLogsUsesKeyForAccountLogGroups',
-          effect: 'Allow',
-          actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-          resources: ['*'],
-          principals: [{ type: 'Service', identifiers: [logsService] }],
-          condition: [{ test: 'ArnLike', variable: 'kms:EncryptionContext:aws:logs:arn', values: [`arn:${awsPartition(GLOBAL_REGION)}:logs:${GLOBAL_REGION}:${env.account}:log-group:*`] }],
-        },
-      ],
+      statement: [accountAdministersKey(env), cloudWatchLogsUsesKey(env.account, GLOBAL_REGION)],
     });
     const logsKey = new KmsKey(this, 'logs-key', { alias: kmsKeyAlias(platform, env, 'cdnLogs'), description: `CloudFront web ACL logs of environment ${env.name}`, policy: keyPolicy.json, provider });
     this.webAcl = new Wafv2WebAcl(this, 'web-acl', {

@@ -27,9 +27,9 @@ import { listServices } from '../platform/validate';
 import { grantsStatements } from './aws-grants';
 import { parseCidr } from '../platform/network';
 import { SYSTEM_NODE_LABELS, SYSTEM_NODE_TAINT } from '../platform/naming';
-import { awsDnsSuffix, awsManagedPolicyArn, awsPartition, clusterLogGroupName } from './names';
+import { awsManagedPolicyArn, awsPartition, clusterLogGroupName } from './names';
 import { KarpenterResources } from './karpenter';
-import { accountAdministersKey, KmsKey } from './kms-key';
+import { accountAdministersKey, cloudWatchLogsUsesKey, KmsKey } from './kms-key';
 import { NETWORK_OUTPUTS, NETWORK_STACK } from './network-stack';
 import { platformIdentityStatements } from './platform-identity-policies';
 import { PlatformStack, type PlatformStackProps } from './platform-stack';
@@ -110,19 +110,7 @@ export class ClusterStack extends PlatformStack {
       description: `Envelope encryption of the Kubernetes Secrets of EKS cluster ${name}`,
     });
     const logsKeyPolicy = new DataAwsIamPolicyDocument(this, 'logs-key-policy', {
-      statement: [
-        accountAdministersKey(env),
-        {
-          sid: 'CloudWatchLogsUsesKeyForAccountLogGroups',
-          effect: 'Allow',
-          actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-          resources: ['*'],
-          principals: [{ type: 'Service', identifiers: [`logs.${env.region}.${awsDnsSuffix(env.region)}`] }],
-          condition: [
-            { test: 'ArnLike', variable: 'kms:EncryptionContext:aws:logs:arn', values: [`arn:${partition}:logs:${env.region}:${env.account}:log-group:*`] },
-          ],
-        },
-      ],
+      statement: [accountAdministersKey(env), cloudWatchLogsUsesKey(env.account, env.region)],
     });
     const logsKey = new KmsKey(this, 'logs-key', {
       alias: kmsKeyAlias(platform, env, 'logs'),

@@ -5,6 +5,7 @@ import type { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey as KmsKeyResource } from '@cdktf/provider-aws/lib/kms-key';
+import { awsDnsSuffix } from '../platform/aws-names';
 import type { Environment } from '../platform/types';
 import { awsPartition } from './names';
 
@@ -19,6 +20,22 @@ export function accountAdministersKey(env: Pick<Environment, 'account' | 'region
     actions: ['kms:*'],
     resources: ['*'],
     principals: [{ type: 'AWS', identifiers: [`arn:${awsPartition(env.region)}:iam::${env.account}:root`] }],
+  };
+}
+
+/**
+ * The statement that lets CloudWatch Logs of one account and region encrypt with a key: the logs
+ * service principal, limited by encryption context to that account's log groups there
+ * (docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
+ */
+export function cloudWatchLogsUsesKey(account: string, region: string) {
+  return {
+    sid: 'CloudWatchLogsUsesKeyForAccountLogGroups',
+    effect: 'Allow',
+    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    resources: ['*'],
+    principals: [{ type: 'Service', identifiers: [`logs.${region}.${awsDnsSuffix(region)}`] }],
+    condition: [{ test: 'ArnLike', variable: 'kms:EncryptionContext:aws:logs:arn', values: [`arn:${awsPartition(region)}:logs:${region}:${account}:log-group:*`] }],
   };
 }
 
