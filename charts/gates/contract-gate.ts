@@ -22,7 +22,6 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ExternalSecret, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy } from '../../imports/external-secrets.io';
 import {
   canIDeployJobName,
   CONTRACT_BROKER_K8S_SECRET,
@@ -37,7 +36,7 @@ import { LABEL_COMPONENT, LABEL_NAME, serviceKey } from '../../platform/naming';
 import type { Environment, Namespace, Platform } from '../../platform/types';
 import { HookJob } from '../jobs/hook-job';
 import { NAMESPACE_WAVE } from '../sync-options';
-import { PLATFORM_SECRET_STORE_REF } from '../secrets/cluster-secret-store';
+import { AwsSecret } from '../secrets/aws-secret';
 
 export interface ContractGateProps {
   readonly platform: Platform;
@@ -65,20 +64,13 @@ export class ContractGate extends Construct {
     const services = namespace.services.filter((s) => participants.has(serviceKey({ namespace: namespace.name, service: s.name })));
     if (services.length === 0) return;
 
-    new ExternalSecret(this, 'credentials', {
-      metadata: {
-        name: CONTRACT_BROKER_K8S_SECRET,
-        annotations: { 'argocd.argoproj.io/sync-wave': String(CONTRACT_GATE_WAVE.credentials) },
-      },
-      spec: {
-        refreshInterval: '1h',
-        secretStoreRef: PLATFORM_SECRET_STORE_REF,
-        target: { name: CONTRACT_BROKER_K8S_SECRET, creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER, deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN },
-        data: [
-          { secretKey: 'PACT_BROKER_USERNAME', remoteRef: { key: contractBrokerSecretName(platform, env), property: 'username' } },
-          { secretKey: 'PACT_BROKER_PASSWORD', remoteRef: { key: contractBrokerSecretName(platform, env), property: 'password' } },
-        ],
-      },
+    new AwsSecret(this, 'credentials', {
+      name: CONTRACT_BROKER_K8S_SECRET,
+      keys: [
+        { secretKey: 'PACT_BROKER_USERNAME', key: contractBrokerSecretName(platform, env), property: 'username' },
+        { secretKey: 'PACT_BROKER_PASSWORD', key: contractBrokerSecretName(platform, env), property: 'password' },
+      ],
+      syncWave: CONTRACT_GATE_WAVE.credentials,
     });
 
     const image = toolImageReference(platform, env, 'pactCli');

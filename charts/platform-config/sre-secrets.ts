@@ -5,17 +5,10 @@
  * expect in the same Secret (client id, admin user name) are templated in.
  */
 import { Construct } from 'constructs';
-import {
-  ExternalSecret,
-  ExternalSecretSpecTargetCreationPolicy,
-  ExternalSecretSpecTargetDeletionPolicy,
-  ExternalSecretSpecTargetTemplateEngineVersion,
-  ExternalSecretSpecTargetTemplateMergePolicy,
-} from '../../imports/external-secrets.io';
 import { SRE_SECRETS, type SreSecret, sreSecretName } from '../../platform/naming';
 import type { Environment, Platform } from '../../platform/types';
 import { OAUTH2_PROXY_CLIENT_ID, SRE_K8S_SECRETS } from '../addons/sre-tools';
-import { PLATFORM_SECRET_STORE_REF } from '../secrets/cluster-secret-store';
+import { AwsSecret } from '../secrets/aws-secret';
 
 /** Non-secret keys added to a Secret beside the ones read from AWS. */
 const TEMPLATED: Partial<Record<SreSecret, Record<string, string>>> = {
@@ -39,22 +32,10 @@ export class SreSecrets extends Construct {
     const { platform, env } = props;
     for (const secret of sreSecretsOf(props.namespace)) {
       const name = SRE_K8S_SECRETS[secret];
-      const templated = TEMPLATED[secret];
-      new ExternalSecret(this, secret, {
-        metadata: { name },
-        spec: {
-          refreshInterval: '1h',
-          secretStoreRef: PLATFORM_SECRET_STORE_REF,
-          target: {
-            name,
-            creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
-            deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
-            ...(templated
-              ? { template: { engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2, mergePolicy: ExternalSecretSpecTargetTemplateMergePolicy.MERGE, data: templated } }
-              : {}),
-          },
-          data: SRE_SECRETS[secret].properties.map((property) => ({ secretKey: property, remoteRef: { key: sreSecretName(platform, env, secret), property } })),
-        },
+      new AwsSecret(this, secret, {
+        name,
+        keys: SRE_SECRETS[secret].properties.map((property) => ({ secretKey: property, key: sreSecretName(platform, env, secret), property })),
+        template: TEMPLATED[secret],
       });
     }
   }

@@ -1,15 +1,9 @@
 import { Construct } from 'constructs';
-import {
-  ExternalSecret,
-  ExternalSecretSpecTargetCreationPolicy,
-  ExternalSecretSpecTargetDeletionPolicy,
-  ExternalSecretSpecTargetTemplateEngineVersion,
-  ExternalSecretSpecTargetTemplateMergePolicy,
-} from '../../imports/external-secrets.io';
+import { ExternalSecretSpecTargetDeletionPolicy } from '../../imports/external-secrets.io';
 import { appSecretName, databaseSecretK8sName, databaseSecretName, serviceSecretName, sopsSecretName } from '../../platform/naming';
 import type { Environment, Namespace, Platform, Service } from '../../platform/types';
 import { NAMESPACE_WAVE } from '../sync-options';
-import { PLATFORM_SECRET_STORE_REF } from './cluster-secret-store';
+import { AwsSecret } from './aws-secret';
 
 export interface ServiceSecretsProps {
   readonly platform: Platform;
@@ -29,12 +23,9 @@ export interface ServiceSecretsProps {
   readonly appTemplate?: Readonly<Record<string, string>>;
 }
 
-/**
- * ExternalSecrets are ordinary Sync-phase objects in the prerequisites wave, never hooks: a hook is
- * deleted before the next sync, and with creationPolicy Owner the garbage collector would delete
- * its Secret too (verify/bootstrap/hook-external-secret.ts).
- */
-const PREREQUISITE = { 'argocd.argoproj.io/sync-wave': String(NAMESPACE_WAVE.prerequisites) } as const;
+// ExternalSecrets are ordinary Sync-phase objects in the prerequisites wave, never hooks: a hook is
+// deleted before the next sync, and with creationPolicy Owner the garbage collector would delete
+// its Secret too (verify/bootstrap/hook-external-secret.ts).
 
 /**
  * The private settings of one service; no secret value is ever rendered: `<service>-app` from the
@@ -56,25 +47,16 @@ export class ServiceSecrets extends Construct {
     const { platform, env, namespace, service } = props;
     const ref = { namespace: namespace.name, service: service.name };
     const refreshInterval = props.refreshInterval ?? '1h';
-    const secretStoreRef = PLATFORM_SECRET_STORE_REF;
 
     const fromSecretsManager = service.secrets.filter((s) => s.from === 'secrets-manager');
     if (fromSecretsManager.length > 0) {
-      new ExternalSecret(this, 'app', {
-        metadata: { name: appSecretName(service), annotations: { ...PREREQUISITE } },
-        spec: {
-          refreshInterval,
-          secretStoreRef,
-          target: {
-            name: appSecretName(service),
-            creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
-            deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.DELETE,
-            ...(props.appTemplate
-              ? { template: { engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2, mergePolicy: ExternalSecretSpecTargetTemplateMergePolicy.MERGE, data: { ...props.appTemplate } } }
-              : {}),
-          },
-          data: fromSecretsManager.map((s) => ({ secretKey: s.name, remoteRef: { key: serviceSecretName(platform, env, ref), property: s.key } })),
-        },
+      new AwsSecret(this, 'app', {
+        name: appSecretName(service),
+        keys: fromSecretsManager.map((s) => ({ secretKey: s.name, key: serviceSecretName(platform, env, ref), property: s.key })),
+        template: props.appTemplate,
+        deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.DELETE,
+        syncWave: NAMESPACE_WAVE.prerequisites,
+        refreshInterval,
       });
       this.secretNames.push(appSecretName(service));
       this.migrationSecretNames.push(appSecretName(service));
@@ -86,16 +68,8 @@ export class ServiceSecrets extends Construct {
     }
 
     if (service.database) {
-      new ExternalSecret(this, 'database', {
-        metadata: { name: databaseSecretK8sName(service), annotations: { ...PREREQUISITE } },
-        spec: {
-          refreshInterval,
-          secretStoreRef,
-          target: { name: databaseSecretK8sName(service), creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER, deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN },
-          // The secret holds DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD (written by the bootstrap Job).
-          dataFrom: [{ extract: { key: databaseSecretName(platform, env, ref) } }],
-        },
-      });
+      // The secret holds DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD (written by the bootstrap Job).
+      new AwsSecret(this, 'database', { name: databaseSecretK8sName(service), extract: databaseSecretName(platform, env, ref), syncWave: NAMESPACE_WAVE.prerequisites, refreshInterval });
       this.secretNames.push(databaseSecretK8sName(service));
       this.migrationSecretNames.push(databaseSecretK8sName(service));
     }

@@ -18,14 +18,13 @@
  */
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ExternalSecret, ExternalSecretSpecTargetCreationPolicy, ExternalSecretSpecTargetDeletionPolicy } from '../../imports/external-secrets.io';
 import { imageReference } from '../../platform/images';
 import { KEYCLOAK_HTTP_PATH, KEYCLOAK_MANAGEMENT_PATH, KEYCLOAK_MANAGEMENT_PORT, keycloakAdminUrl, keycloakBaseUrl } from '../../platform/identity';
 import { appSecretName, AURORA_PORT, databaseSecretK8sName, selectorLabels, serviceAccountName } from '../../platform/naming';
 import type { Environment, Namespace, Platform, Service, Team } from '../../platform/types';
 import { guaranteed } from '../addons/sre-tools';
 import { restrictedContainer } from '../jobs/hardened-pod';
-import { PLATFORM_SECRET_STORE_REF } from '../secrets/cluster-secret-store';
+import { AwsSecret } from '../secrets/aws-secret';
 import { keycloakResource, realmImportResource, type KeycloakSpec } from './keycloak-resources';
 import { ManagedService } from './managed-service';
 import { customerRealm, staffClients, staffRealm } from './realms';
@@ -124,7 +123,7 @@ export class Keycloak extends Construct {
 
     const clients = staffClients(platform, env);
     const secretName = staffClientsSecretName(service);
-    this.externalSecret('staff-clients', secretName, clients.map((c) => ({ secretKey: c.clientId, remoteRef: { key: c.secret.awsName, property: c.secret.property } })));
+    new AwsSecret(this, 'staff-clients', { name: secretName, keys: clients.map((c) => ({ secretKey: c.clientId, key: c.secret.awsName, property: c.secret.property })) });
     realmImportResource(this, 'staff-realm', realmImportName(service, platform.identity.staffRealm), {
       keycloakCRName: service.name,
       realm: staffRealm(platform, env),
@@ -132,19 +131,4 @@ export class Keycloak extends Construct {
     });
   }
 
-  private externalSecret(id: string, name: string, data: { secretKey: string; remoteRef: { key: string; property: string } }[]): void {
-    new ExternalSecret(this, id, {
-      metadata: { name },
-      spec: {
-        refreshInterval: '1h',
-        secretStoreRef: PLATFORM_SECRET_STORE_REF,
-        target: {
-          name,
-          creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
-          deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
-        },
-        data,
-      },
-    });
-  }
 }
