@@ -13,9 +13,7 @@ import {
   SECRETS_READER_SERVICE_ACCOUNT,
   secretsReaderRoleName,
   secretsReaders,
-  sreSecretsIn,
 } from '../platform/aws-names';
-import { sreSecretName } from '../platform/naming';
 import type { Environment, Platform } from '../platform/types';
 import type { PolicyStatement } from './aws-grants';
 import { ServiceAccountRole, type OidcProviderRef } from './service-account-role';
@@ -28,7 +26,7 @@ import { ServiceAccountRole, type OidcProviderRef } from './service-account-role
  */
 export function secretsReaderStatements(platform: Pick<Platform, 'name'>, env: Environment, namespace: string, secrets: readonly string[], secretsKeyArn: string): PolicyStatement[] {
   const prefix = namespaceSecretPrefix(platform, env, namespace);
-  const exact = [...new Set([...sreSecretsIn(namespace).map((s) => sreSecretName(platform, env, s)), ...secrets.filter((s) => !s.startsWith(prefix))])];
+  const exact = secrets.filter((s) => !s.startsWith(prefix));
   const resources = [
     ...(secrets.some((s) => s.startsWith(prefix)) ? [regionalArn(env, 'secretsmanager', `secret:${prefix}*`)] : []),
     ...exact.map((name) => secretArnPattern(env, name)),

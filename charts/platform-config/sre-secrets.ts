@@ -5,6 +5,7 @@
  * expect in the same Secret (client id, admin user name) are templated in.
  */
 import { Construct } from 'constructs';
+import { sreSecretsIn } from '../../platform/aws-names';
 import { SRE_SECRETS, type SreSecret, sreSecretName } from '../../platform/naming';
 import type { Environment, Platform } from '../../platform/types';
 import { OAUTH2_PROXY_CLIENT_ID, SRE_K8S_SECRETS } from '../addons/sre-tools';
@@ -16,8 +17,6 @@ const TEMPLATED: Partial<Record<SreSecret, Record<string, string>>> = {
   grafanaAdmin: { 'admin-user': 'admin' },
 };
 
-/** The SRE secrets whose Kubernetes Secret lives in a namespace. */
-export const sreSecretsOf = (namespace: string): SreSecret[] => (Object.keys(SRE_SECRETS) as SreSecret[]).filter((s) => SRE_SECRETS[s].namespace === namespace);
 
 export interface SreSecretsProps {
   readonly platform: Platform;
@@ -30,7 +29,7 @@ export class SreSecrets extends Construct {
   constructor(scope: Construct, id: string, props: SreSecretsProps) {
     super(scope, id);
     const { platform, env } = props;
-    for (const secret of sreSecretsOf(props.namespace)) {
+    for (const secret of sreSecretsIn(props.namespace)) {
       const name = SRE_K8S_SECRETS[secret];
       new AwsSecret(this, secret, {
         name,
