@@ -1,12 +1,15 @@
 import * as kplus from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { namespacePath, PLATFORM_IDENTITIES } from '../platform/naming';
+import { policyNetwork } from '../platform/network';
 import type { Environment, Namespace, Platform, Team } from '../platform/types';
 import { DatabaseBootstrap } from './database/database-bootstrap';
 import { ContractGate } from './gates/contract-gate';
 import { EndToEndTestsJob } from './gates/e2e-tests';
 import { commonLabels } from './labels';
 import { NamespaceMesh } from './mesh/namespace-mesh';
+import { NonMeshNetworkPolicies } from './network-policy/non-mesh-network-policies';
+import { NON_MESH_PROFILES } from './network-policy/non-mesh-profiles';
 import { PlatformChart } from './platform-chart';
 import { PlatformNamespaceConfig } from './platform-config';
 import { NamespaceSecretStore } from './secrets/cluster-secret-store';
@@ -60,6 +63,9 @@ export class NamespaceChart extends PlatformChart {
 
     // Istio: mTLS, authorization from the declared dependencies, routing, egress (charts/mesh/).
     new NamespaceMesh(this, 'mesh', { platform, env, team, namespace });
+
+    // Outside the mesh nothing authorizes or confines the Pods: default-deny NetworkPolicies do (charts/network-policy/).
+    if (!namespace.mesh) new NonMeshNetworkPolicies(this, 'network-policies', { namespace: namespace.name, network: policyNetwork(env), profile: NON_MESH_PROFILES[namespace.name] });
 
     // SRE tools' plain configuration objects in the sre namespaces (charts/platform-config/).
     new PlatformNamespaceConfig(this, 'platform-config', { platform, env, namespace });

@@ -24,6 +24,7 @@ import { hardenPodTemplate, HookJob } from './jobs/hook-job';
 import { ServiceMonitoring } from './monitoring/service-monitoring';
 import { ServiceSecrets } from './secrets/service-secrets';
 import { NAMESPACE_WAVE, syncWave } from './sync-options';
+import { policyNetwork } from '../platform/network';
 
 export interface ServiceWorkloadProps {
   readonly platform: Platform;
@@ -183,6 +184,7 @@ export class ServiceWorkload extends Construct {
         serviceAccountName: serviceAccountName(service),
         envFromSecrets: secrets.migrationSecretNames,
         podLabels: { [LABEL_NAME]: migrationJobName(service), [LABEL_COMPONENT]: 'migration' },
+        network: { network: policyNetwork(env), egress: ['aurora'] },
         cpu: cpu(service.resources.cpu),
         memory: memory(service.resources.memory),
       });
@@ -203,6 +205,8 @@ export class ServiceWorkload extends Construct {
         env: { DISTRIBUTION_ID_PARAMETER: cdnDistributionIdParameter(platform, env), AWS_REGION: env.region },
         serviceAccountName: serviceAccountName(service),
         podLabels: { [LABEL_NAME]: cdnPurgeJobName(service), [LABEL_COMPONENT]: 'cdn-purge' },
+        // SSM and STS through their VPC endpoints; CloudFront's API is global, with no VPC endpoint.
+        network: { network: policyNetwork(env), egress: ['vpc-https', 'internet-https'] },
         cpu: kplus.Cpu.millis(100),
         memory: Size.mebibytes(128),
       });

@@ -25,7 +25,7 @@ import { clusterName, karpenterDiscoveryTag, PLATFORM_IDENTITIES, platformRoleNa
 import type { Environment } from '../platform/types';
 import { listServices } from '../platform/validate';
 import { grantsStatements } from './aws-grants';
-import { parseCidr } from '../platform/network';
+import { kubernetesServiceCidr, parseCidr } from '../platform/network';
 import { SYSTEM_NODE_LABELS, SYSTEM_NODE_TAINT } from '../platform/naming';
 import { awsManagedPolicyArn, awsPartition, clusterLogGroupName } from './names';
 import { KarpenterResources } from './karpenter';
@@ -197,6 +197,9 @@ export class ClusterStack extends PlatformStack {
         // AWS defaults an enabled public endpoint to 0.0.0.0/0; only the allow-list may reach it.
         publicAccessCidrs: publicAccess ? [...env.apiAccessCidrs] : undefined,
       },
+      // The Service CIDR EKS would choose anyway (platform/network.ts), made explicit: the
+      // NetworkPolicies admit the API through the `kubernetes` Service address inside it.
+      kubernetesNetworkConfig: { serviceIpv4Cidr: kubernetesServiceCidr(env.vpcCidr) },
       enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
       encryptionConfig: { resources: ['secrets'], provider: { keyArn: secretsKey.arn } },
       accessConfig: {
@@ -318,7 +321,7 @@ export class ClusterStack extends PlatformStack {
         ...extra,
       });
     // Nodes only become Ready with a CNI: these two come before the node group ...
-    const vpcCni = addon('vpc-cni', { serviceAccountRoleArn: cniRole.arn });
+    const vpcCni = addon('vpc-cni', { serviceAccountRoleArn: cniRole.arn, configurationValues: JSON.stringify(vpcCniConfiguration()) });
     const kubeProxy = addon('kube-proxy');
 
     this.systemNodes = new SystemNodeGroup(this, 'system-nodes', {
@@ -352,6 +355,17 @@ export class ClusterStack extends PlatformStack {
     out(CLUSTER_OUTPUTS.karpenterNodeRoleArn, this.karpenter.nodeRole.arn, 'IAM role of the nodes Karpenter launches');
     out(CLUSTER_OUTPUTS.karpenterInterruptionQueueUrl, this.karpenter.interruptionQueue.url, 'SQS queue of the interruption events Karpenter watches');
   }
+}
+
+/**
+ * Configuration of the vpc-cni add-on (its `configuration_values` schema, aws/amazon-vpc-cni-k8s
+ * charts/aws-vpc-cni/values.yaml `enableNetworkPolicy`; EKS user guide "Configure your cluster for
+ * Kubernetes network policies"): turns on the network policy agent beside aws-node and the
+ * controller on the control plane. Without it every NetworkPolicy is accepted and none enforced.
+ * The agent needs nodes with kernel >= 5.10 (AL2023, the AMI of every node here).
+ */
+export function vpcCniConfiguration(): Record<string, unknown> {
+  return { enableNetworkPolicy: 'true' };
 }
 
 /**

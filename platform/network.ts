@@ -85,3 +85,64 @@ export function subnetPlan(vpcCidr: string, zoneCount: number): SubnetPlan {
     database: zones.map((i) => subnetCidr(lastQuarter, 4, 4 + i)),
   };
 }
+
+/** Whether `inner` lies entirely inside `outer` (both IPv4 CIDRs). */
+export function cidrContains(outer: string, inner: string): boolean {
+  const o = parseCidr(outer);
+  const i = parseCidr(inner);
+  return i.prefix >= o.prefix && ((i.network & prefixMask(o.prefix)) >>> 0) === o.network;
+}
+
+/** Whether the IPv4 address `address` ("a.b.c.d") lies inside `cidr`. */
+export function cidrHasAddress(cidr: string, address: string): boolean {
+  return cidrContains(cidr, `${address}/32`);
+}
+
+/**
+ * The Service CIDR of the cluster: the block EKS picks when none is given (EKS API
+ * `KubernetesNetworkConfigRequest.serviceIpv4Cidr`: 10.100.0.0/16, or 172.20.0.0/16 when the VPC is
+ * inside 10.0.0.0/8), set explicitly by the cluster stack so both layers name the same block.
+ */
+export function kubernetesServiceCidr(vpcCidr: string): string {
+  return cidrContains('10.0.0.0/8', vpcCidr) ? '172.20.0.0/16' : '10.100.0.0/16';
+}
+
+/** Address of the `default/kubernetes` Service (the API server's ClusterIP): the first address of the Service CIDR. */
+export function kubernetesApiServiceAddress(vpcCidr: string): string {
+  const block = parseCidr(kubernetesServiceCidr(vpcCidr));
+  return formatAddress((block.network + 1) >>> 0);
+}
+
+/**
+ * Private address space and link-local (instance metadata, the VPC resolver): what
+ * `publicInternet()` excludes, so an "internet" rule never reaches inside the VPC or the node.
+ */
+export const NON_PUBLIC_CIDRS: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16'];
+
+/** Public IPv4 addresses only: 0.0.0.0/0 minus `NON_PUBLIC_CIDRS` and the VPC (when it is outside them). */
+export function publicInternet(vpcCidr: string): { readonly cidr: string; readonly except: readonly string[] } {
+  const except = NON_PUBLIC_CIDRS.some((c) => cidrContains(c, vpcCidr)) ? [...NON_PUBLIC_CIDRS] : [...NON_PUBLIC_CIDRS, vpcCidr];
+  return { cidr: '0.0.0.0/0', except };
+}
+
+/** Address blocks the NetworkPolicies and the network stack share, derived from the environment once. */
+export interface PolicyNetwork {
+  /** Node, Pod, EKS control-plane ENI, interface endpoint and internal ALB subnets (the private tier). */
+  readonly privateSubnets: readonly string[];
+  /** Aurora's subnets. */
+  readonly databaseSubnets: readonly string[];
+  /** Address of the `default/kubernetes` Service. */
+  readonly apiServiceAddress: string;
+  /** Public addresses (NAT gateway egress). */
+  readonly internet: { readonly cidr: string; readonly except: readonly string[] };
+}
+
+export function policyNetwork(env: { readonly vpcCidr: string; readonly availabilityZones: readonly string[] }): PolicyNetwork {
+  const plan = subnetPlan(env.vpcCidr, env.availabilityZones.length);
+  return {
+    privateSubnets: plan.private,
+    databaseSubnets: plan.database,
+    apiServiceAddress: kubernetesApiServiceAddress(env.vpcCidr),
+    internet: publicInternet(env.vpcCidr),
+  };
+}

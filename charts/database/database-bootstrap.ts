@@ -16,6 +16,7 @@ import {
 import type { Environment, Platform } from '../../platform/types';
 import { HookJob } from '../jobs/hook-job';
 import { toolImageReference } from '../../platform/images';
+import { policyNetwork } from '../../platform/network';
 
 export interface DatabaseBootstrapProps {
   readonly platform: Platform;
@@ -118,6 +119,8 @@ export class DatabaseBootstrap extends Construct {
         RDS_CA_BUNDLE: '/etc/ssl/certs/rds-global-bundle.pem',
       },
       podLabels: { [LABEL_NAME]: DB_BOOTSTRAP_JOB, [LABEL_COMPONENT]: 'database-bootstrap' },
+      // SSM, Secrets Manager and STS through their VPC endpoints, then Aurora.
+      network: { network: policyNetwork(env), egress: ['aurora', 'vpc-https'] },
       cpu: kplus.Cpu.millis(100),
       memory: Size.mebibytes(128),
     });

@@ -37,6 +37,8 @@ import type { Environment, Namespace, Platform } from '../../platform/types';
 import { HookJob } from '../jobs/hook-job';
 import { NAMESPACE_WAVE } from '../sync-options';
 import { AwsSecret } from '../secrets/aws-secret';
+import { policyNetwork } from '../../platform/network';
+import { urlEgress } from '../network-policy/hook-job-network-policy';
 
 export interface ContractGateProps {
   readonly platform: Platform;
@@ -83,6 +85,7 @@ export class ContractGate extends Construct {
         env: { PACT_BROKER_BASE_URL: broker.url, PACTICIPANT: pacticipantName(ref), VERSION: releaseVersion(platform, env, ref), ENVIRONMENT: env.name },
         cpu: kplus.Cpu.millis(100),
         memory: Size.mebibytes(256),
+        network: { network: policyNetwork(env), egress: [urlEgress(env, broker.url)] },
       };
       new HookJob(this, `can-i-deploy-${service.name}`, {
         ...common,

@@ -17,6 +17,8 @@ import { e2eImageReference, e2eJobName, e2eTargetUrls } from '../../platform/gat
 import { LABEL_COMPONENT, LABEL_NAME } from '../../platform/naming';
 import type { Environment, Namespace, Platform, Service } from '../../platform/types';
 import { HookJob } from '../jobs/hook-job';
+import { policyNetwork } from '../../platform/network';
+import { urlEgress } from '../network-policy/hook-job-network-policy';
 
 export interface EndToEndTestsProps {
   readonly platform: Platform;
@@ -39,6 +41,8 @@ export class EndToEndTestsJob extends Construct {
       serviceAccountName: 'default',
       env: { E2E_BASE_URL: urls[0], E2E_TARGET_URLS: urls.join(','), E2E_ENVIRONMENT: env.name },
       podLabels: { [LABEL_NAME]: e2eJobName(service), [LABEL_COMPONENT]: 'e2e-tests' },
+      // The tests call the public hosts, as a customer's browser does.
+      network: { network: policyNetwork(env), egress: urls.map((u) => urlEgress(env, u)) },
       // A headless browser: a full CPU, memory and scratch space for its profile and traces.
       cpu: kplus.Cpu.units(1),
       memory: Size.gibibytes(2),

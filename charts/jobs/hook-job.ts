@@ -1,6 +1,7 @@
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { HOOK_JOB_LABEL, type HookJobNetwork, HookJobNetworkPolicy } from '../network-policy/hook-job-network-policy';
 import { CONTAINER_SECURITY_CONTEXT, kplusContainerSecurity, kplusPodSecurity, NO_SIDECAR, RUN_AS } from './hardened-pod';
 
 export type HookPhase = 'PreSync' | 'Sync' | 'PostSync';
@@ -29,12 +30,15 @@ export interface HookJobProps {
   readonly syncWave?: number;
   /** Size of the writable /tmp (the root filesystem is read-only). @default 64 MiB */
   readonly tmpSize?: Size;
+  /** What the Job's Pod may reach (its NetworkPolicy: DNS plus these, no ingress). */
+  readonly network: HookJobNetwork;
 }
 
 /**
  * A Job ArgoCD runs as a sync hook (source 004 §23-02: DB migration before a microservice syncs,
  * CDN purge after a frontend syncs). Restrictive security context, Guaranteed QoS, no sidecar,
- * bounded run time; recreated on every sync and kept after a failure for debugging.
+ * bounded run time; recreated on every sync and kept after a failure for debugging; egress only
+ * to what it declares (charts/network-policy/hook-job-network-policy.ts).
  */
 export class HookJob extends Construct {
   public readonly job: kplus.Job;
@@ -50,7 +54,7 @@ export class HookJob extends Construct {
           'argocd.argoproj.io/sync-wave': String(props.syncWave ?? 0),
         },
       },
-      podMetadata: { labels: { ...props.podLabels }, annotations: { ...NO_SIDECAR } },
+      podMetadata: { labels: { ...props.podLabels, [HOOK_JOB_LABEL]: props.name }, annotations: { ...NO_SIDECAR } },
       serviceAccount: kplus.ServiceAccount.fromServiceAccountName(this, 'sa', props.serviceAccountName),
       automountServiceAccountToken: false,
       restartPolicy: kplus.RestartPolicy.NEVER,
@@ -72,6 +76,8 @@ export class HookJob extends Construct {
       ],
     });
     hardenPodTemplate(ApiObject.of(this.job), '/spec/template');
+    // No sidecar: the mesh does not confine the Pod, its NetworkPolicy does.
+    new HookJobNetworkPolicy(this, 'network-policy', { ...props.network, jobName: props.name });
   }
 }
 
