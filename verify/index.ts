@@ -18,6 +18,8 @@ import { referenceAvailability } from './bootstrap/reference-availability';
 import { retryPolicy } from './bootstrap/retry-policy';
 import { systemNodeCapacity } from './bootstrap/system-node-capacity';
 import { declaredRoutes } from './declared-routes';
+import { hookJobEgress } from './network/hook-job-egress';
+import { nonMeshDefaultDeny } from './network/non-mesh-default-deny';
 import { runChecks, type Check, type Finding } from './registry';
 import { terraformSecurity } from './terraform-security';
 import { simulate } from './simulation';
@@ -40,6 +42,8 @@ export const CHECKS: readonly Check[] = [
   declaredRoutes,
   terraformSecurity,
   faultCallerSidecar,
+  nonMeshDefaultDeny,
+  hookJobEgress,
 ];
 
 /** Findings of one environment folder (`dist/<env>`). */
