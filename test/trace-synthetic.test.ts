@@ -11,7 +11,7 @@ import { parsePlatform } from '../platform/validate';
 import { renderPlatform } from '../render/render';
 import { writeTree } from '../render/write-tree';
 import { formatTrace, loadDistTree, traceRequest, type DistTree } from '../verify/trace';
-import { declaredEdgeCases, publicRouteCases, type TraceCase, undeclaredEdgeCases, undeclaredExternalCases } from './support/trace-expectations';
+import { declaredEdgeCases, hookJobCases, nonMeshCases, publicRouteCases, type TraceCase, undeclaredEdgeCases, undeclaredExternalCases } from './support/trace-expectations';
 
 const input = syntheticPlatformInput(100);
 const platform = parsePlatform({ ...input, environments: (input.environments ?? []).filter((e) => e.name === 'dev'), releases: (input.releases ?? []).filter((r) => r.environment === 'dev') });
@@ -51,6 +51,16 @@ describe('100-service synthetic platform', () => {
     const cases = [...undeclaredEdgeCases(platform, 97), ...undeclaredExternalCases(platform)];
     expect(cases.length).toBeGreaterThan(50);
     const wrong = cases.map((c) => ({ c, r: run(c) })).filter(({ c, r }) => r.reached || r.refusedAt?.hop !== c.refuseAt).map(({ c, r }) => `${c.name}: expected ${c.refuseAt}\n${formatTrace(r)}`);
+    expect(wrong).toEqual([]);
+  });
+
+  test('Pods outside the mesh and sidecar-less hook Jobs meet their NetworkPolicies: undeclared peers refused at egress, declared paths reached', () => {
+    const cases = [...nonMeshCases(platform), ...hookJobCases(platform)];
+    expect(cases.filter((c) => c.refuseAt).length).toBeGreaterThan(10);
+    const wrong = cases
+      .map((c) => ({ c, r: run(c) }))
+      .filter(({ c, r }) => (c.reach ? r.backend !== c.reach : r.reached || r.refusedAt?.hop !== c.refuseAt))
+      .map(({ c, r }) => `${c.name}: expected ${c.reach ?? c.refuseAt}\n${formatTrace(r)}`);
     expect(wrong).toEqual([]);
   });
 });

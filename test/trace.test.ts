@@ -7,8 +7,8 @@
 import { loadPlatform } from '../platform/load';
 import { internalHost, keycloakIssuer, publicHost, serviceHost } from '../platform/naming';
 import { edgeTraffic } from '../platform/traffic';
-import { evaluateNetworkIngress, fakeJwt, formatTrace, loadDistTree, traceRequest, type DistTree } from '../verify/trace';
-import { declaredEdgeCases, publicRouteCases, type TraceCase, tokenHeader, undeclaredEdgeCases, undeclaredExternalCases } from './support/trace-expectations';
+import { evaluateNetworkEgress, evaluateNetworkIngress, fakeJwt, formatTrace, loadDistTree, traceRequest, type DistTree } from '../verify/trace';
+import { declaredEdgeCases, hookJobCases, nonMeshCases, publicRouteCases, type TraceCase, tokenHeader, undeclaredEdgeCases, undeclaredExternalCases } from './support/trace-expectations';
 
 const platform = loadPlatform();
 const trees = new Map<string, DistTree>();
@@ -34,6 +34,12 @@ describe.each(envs)('%s', (envName, env) => {
   it.each([...undeclaredEdgeCases(platform), ...undeclaredExternalCases(platform)].map((c) => [c.name, c] as const))('%s is refused at the documented hop', (_n, c) => {
     const o = outcome(envName, c);
     expect({ reached: o.reached, refusedAt: o.refusedAt }).toEqual({ reached: false, refusedAt: c.refuseAt });
+  });
+
+  it.each([...nonMeshCases(platform), ...hookJobCases(platform)].map((c) => [c.name, c] as const))('NetworkPolicy: %s', (_n, c) => {
+    const o = outcome(envName, c);
+    if (c.reach) expect({ backend: o.backend, trace: o.reached ? '' : o.trace }).toEqual({ backend: c.reach, trace: '' });
+    else expect({ reached: o.reached, refusedAt: o.refusedAt }).toEqual({ reached: false, refusedAt: c.refuseAt });
   });
 });
 
@@ -117,9 +123,30 @@ describe('defects of the request path (dev)', () => {
     expect(r.hops.find((h) => h.hop === 'AuthorizationPolicy')?.detail).toMatch(/ALLOW rule \d+ admits cluster\.local\/ns\/payment-service\/sa\/payment-service/);
   });
 
-  it('a Pod outside the mesh cannot reach an in-mesh service (STRICT mTLS)', () => {
+  it('a Pod outside the mesh cannot reach an in-mesh service: its default-deny egress refuses it first', () => {
     const r = traceRequest(tree('dev'), 'POST', 'grpc://order-service.order-service.svc.cluster.local:50051/shop.order.v1.OrderService/Get', [], { from: 'karpenter-infra/' });
-    expect(r.refusedAt?.hop).toBe('PeerAuthentication');
+    expect(r.refusedAt?.hop).toBe('NetworkPolicy egress');
+    expect(r.refusedAt?.refused?.rule).toMatch(/default-deny/);
+  });
+
+  it('a non-mesh Pod whose egress admits the callee still meets STRICT mTLS there', () => {
+    // Prometheus may connect to every namespace (it scrapes them), but carries no mesh identity as a client.
+    const prometheus = { namespace: 'monitoring-infra', labels: { 'app.kubernetes.io/name': 'prometheus' } };
+    expect(evaluateNetworkEgress(tree('dev'), prometheus, { namespace: 'order-service' }, 50051)?.refused).toBeUndefined();
+    expect(evaluateNetworkEgress(tree('dev'), { namespace: 'monitoring-infra', labels: { 'app.kubernetes.io/name': 'grafana' } }, { namespace: 'order-service' }, 50051)?.refused).toBeDefined();
+  });
+
+  it('a hook Job cannot reach an internet host directly; the hop names its own policy', () => {
+    const r = traceRequest(tree('dev'), 'GET', 'https://api.payment-provider.example.net/', [], { from: 'payment-service/payment-service-migrate' });
+    expect(r.refusedAt?.hop).toBe('NetworkPolicy egress');
+    expect(r.refusedAt?.object).toBe('NetworkPolicy payment-service/payment-service-migrate-egress');
+  });
+
+  it('an ipBlock of the Pod subnets admits any Pod as a source (VPC CNI Pod addresses), which is why webhook ports are the only ones it opens', () => {
+    const controller = { namespace: 'ingress-infra', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
+    const allowed = evaluateNetworkIngress(tree('dev'), controller, { namespace: 'order-service', labels: { app: 'x' } }, 8443);
+    expect(allowed?.detail).toMatch(/holds the Pod subnet 10\.10\.0\.0\/18/);
+    expect(evaluateNetworkIngress(tree('dev'), controller, { namespace: 'order-service', labels: { app: 'x' } }, 10254)?.refused).toBeDefined();
   });
 
   it('the issuer the mesh expects is the one function Keycloak and OAuth2 Proxy read', () => {
@@ -132,7 +159,7 @@ describe('dashboards outside the mesh (dev)', () => {
   it('a Pod of another namespace is refused at the dashboards NetworkPolicy; the ingress controller and the dashboards own namespace get through', () => {
     const prometheus = { namespace: 'monitoring-infra', labels: { 'app.kubernetes.io/name': 'prometheus' } };
     const refused = evaluateNetworkIngress(tree('dev'), prometheus, { namespace: 'karpenter-infra', labels: { app: 'x' } }, 9090);
-    expect(refused?.refused?.rule).toBe('dashboards-ingress (ingress rules)');
+    expect(refused?.refused?.rule).toBe('allow-same-namespace + dashboards-ingress + default-deny (ingress rules)');
     expect(evaluateNetworkIngress(tree('dev'), prometheus, { namespace: 'order-service', labels: { app: 'x' } }, 9090)?.refused).toBeDefined();
     expect(evaluateNetworkIngress(tree('dev'), prometheus, { namespace: 'ingress-infra', labels: { app: 'nginx' } }, 9090)?.refused).toBeUndefined();
     expect(evaluateNetworkIngress(tree('dev'), { namespace: 'monitoring-infra', labels: { 'app.kubernetes.io/name': 'kiali' } }, { namespace: 'monitoring-infra', labels: { 'app.kubernetes.io/name': 'grafana' } }, 20001)?.refused).toBeUndefined();

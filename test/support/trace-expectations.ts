@@ -4,7 +4,9 @@
  * undeclared edges is refused at the hop the README documents. The tracer then checks them
  * against the rendered files only.
  */
-import { internalHost, keycloakIssuer, parseServiceKey, publicHost, serviceHost, serviceKey } from '../../platform/naming';
+import { NON_MESH_PROFILES } from '../../charts/network-policy/non-mesh-profiles';
+import { PROMETHEUS_SERVICE } from '../../charts/addons/sre-tools';
+import { cdnPurgeJobName, internalHost, keycloakIssuer, migrationJobName, parseServiceKey, PROMETHEUS_IDENTITY, publicHost, serviceHost, serviceKey } from '../../platform/naming';
 import type { Environment, Platform, Service } from '../../platform/types';
 import { fakeJwt } from '../../verify/trace';
 
@@ -138,6 +140,50 @@ export function undeclaredExternalCases(platform: Platform): TraceCase[] {
   for (const host of hosts) {
     const from = all.find((e) => !e.service.dependencies.some((d) => 'external' in d && d.external === host) && e.service.aws.length === 0);
     if (from) cases.push({ name: `${from.key} -> ${host} (undeclared)`, method: 'GET', url: `https://${host}/`, headers: [], from: from.key, refuseAt: 'Sidecar egress' });
+  }
+  return cases;
+}
+
+/** A public host no workload declares. */
+export const UNDECLARED_PUBLIC_HOST = 'undeclared.example.org';
+
+/**
+ * Pods outside the mesh (any Pod of each non-mesh namespace) calling undeclared peers: Prometheus,
+ * an in-mesh service, a public host. Each is refused at the namespace's NetworkPolicy egress,
+ * except a public host where the namespace's profile allows public HTTPS to every Pod (a
+ * NetworkPolicy cannot tell hosts apart), where it leaves through NAT.
+ */
+export function nonMeshCases(platform: Platform): TraceCase[] {
+  const meshed = entries(platform).find((e) => e.mesh && e.service.kind === 'microservice');
+  const namespaces = platform.teams.flatMap((t) => t.namespaces).filter((n) => !n.mesh);
+  const prometheus = `http://${serviceHost(PROMETHEUS_SERVICE)}:${PROMETHEUS_SERVICE.port}/api/v1/query`;
+  const cases: TraceCase[] = [];
+  for (const n of namespaces) {
+    const from = `${n.name}/`;
+    if (n.name !== PROMETHEUS_IDENTITY.namespace) cases.push({ name: `${from} -> Prometheus (undeclared)`, method: 'GET', url: prometheus, headers: [], from, refuseAt: 'NetworkPolicy egress' });
+    if (meshed) cases.push({ name: `${from} -> ${meshed.key} (undeclared)`, ...callUrl(meshed), headers: [], from, refuseAt: 'NetworkPolicy egress' });
+    const wideInternet = (NON_MESH_PROFILES[n.name]?.internetHttps ?? []).some((r) => !r.pods || r.pods.length === 0);
+    cases.push({ name: `${from} -> ${UNDECLARED_PUBLIC_HOST}`, method: 'GET', url: `https://${UNDECLARED_PUBLIC_HOST}/`, headers: [], from, ...(wideInternet ? { reach: UNDECLARED_PUBLIC_HOST } : { refuseAt: 'NetworkPolicy egress' }) });
+  }
+  return cases;
+}
+
+/**
+ * Sidecar-less hook Jobs: a migration reaches neither a public host nor an in-mesh service (only
+ * DNS and Aurora); a CDN purge reaches the CloudFront API, its declared public path.
+ */
+export function hookJobCases(platform: Platform): TraceCase[] {
+  const cases: TraceCase[] = [];
+  for (const e of entries(platform).filter((x) => x.mesh)) {
+    if (e.service.database?.migrationCommand) {
+      const from = `${e.namespace}/${migrationJobName(e.service)}`;
+      cases.push({ name: `${from} -> ${UNDECLARED_PUBLIC_HOST} (hook Job, undeclared)`, method: 'GET', url: `https://${UNDECLARED_PUBLIC_HOST}/`, headers: [], from, refuseAt: 'NetworkPolicy egress' });
+      cases.push({ name: `${from} -> ${e.key} (hook Job, undeclared)`, ...callUrl(e), headers: [], from, refuseAt: 'NetworkPolicy egress' });
+    }
+    if (e.service.aws.includes('cdn-invalidation')) {
+      const from = `${e.namespace}/${cdnPurgeJobName(e.service)}`;
+      cases.push({ name: `${from} -> cloudfront.amazonaws.com (hook Job, declared)`, method: 'POST', url: 'https://cloudfront.amazonaws.com/2020-05-31/distribution/x/invalidation', headers: [], from, reach: 'cloudfront.amazonaws.com' });
+    }
   }
   return cases;
 }

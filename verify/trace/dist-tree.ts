@@ -26,6 +26,8 @@ export interface DistTree {
   readonly byNamespace: ReadonlyMap<string, ReadonlyMap<string, readonly K8sObject[]>>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly edge?: any;
+  /** CIDR blocks of the network stack's private (`tier = private`) subnets: where VPC CNI gives Pods their addresses. */
+  readonly podSubnets?: readonly string[];
 }
 
 function yamlFiles(dir: string): string[] {
@@ -58,7 +60,13 @@ export function loadDistTree(env: string, distRoot = 'dist'): DistTree {
   }
   const edgeFile = join(root, 'terraform', 'edge', 'cdk.tf.json');
   const edge = existsSync(edgeFile) ? JSON.parse(readFileSync(edgeFile, 'utf8')) : undefined;
-  return { env, root, byKind, byNamespace, edge };
+  const networkFile = join(root, 'terraform', 'network', 'cdk.tf.json');
+  const network = existsSync(networkFile) ? JSON.parse(readFileSync(networkFile, 'utf8')) : undefined;
+  const podSubnets = Object.values((network?.resource?.aws_subnet ?? {}) as Record<string, { cidr_block: string; tags?: Record<string, string> }>)
+    .filter((s) => s.tags?.tier === 'private')
+    .map((s) => s.cidr_block)
+    .sort();
+  return { env, root, byKind, byNamespace, edge, podSubnets };
 }
 
 export const objectsOf = (tree: DistTree, kind: string): readonly K8sObject[] => [...(tree.byKind.get(kind)?.values() ?? [])];

@@ -9,7 +9,7 @@ import { formatTrace, traceRequest, type TraceOptions, type TraceResult } from '
 
 export { loadDistTree, type DistTree } from './dist-tree';
 export { fakeJwt } from './request-authentication';
-export { evaluateNetworkIngress } from './network-policy';
+export { evaluateNetworkEgress, evaluateNetworkIngress } from './network-policy';
 export { formatTrace, traceRequest, type TraceOptions, type TraceResult } from './trace';
 
 export interface ExpectedTrace {

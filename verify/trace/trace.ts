@@ -67,11 +67,11 @@ class Tracer {
     const fq = parseServiceFqdn(req.host);
     const se = fq ? undefined : serviceEntryFor(this.tree, caller.namespace, req.host);
     const external = !fq;
-    const peer = { namespace: fq?.namespace ?? '(outside the cluster)' };
+    const peer = fq ? { namespace: fq.namespace, labels: evaluateService(this.tree, req.host, req.port).workload?.labels } : { namespace: '(outside the cluster)', external: true };
     if (!this.push(evaluateNetworkEgress(this.tree, { namespace: caller.namespace, labels: caller.name ? caller.labels : undefined }, peer, req.port))) return this.result();
     if (!caller.inMesh) {
       if (external) {
-        this.push({ hop: 'NAT', object: '(no proxy)', detail: `${caller.namespace} has no sidecar: ${req.host}:${req.port} leaves through the NAT gateway` });
+        this.push({ hop: 'NAT', object: '(no proxy)', detail: `${caller.namespace}/${caller.name ?? '*'} has no sidecar: ${req.host}:${req.port} leaves through the NAT gateway` });
         return this.result(req.host);
       }
       return this.deliver(caller, req, req.host, req.port, false, tcp, depth);
