@@ -165,3 +165,28 @@ describe('dashboards outside the mesh (dev)', () => {
     expect(evaluateNetworkIngress(tree('dev'), { namespace: 'monitoring-infra', labels: { 'app.kubernetes.io/name': 'kiali' } }, { namespace: 'monitoring-infra', labels: { 'app.kubernetes.io/name': 'grafana' } }, 20001)?.refused).toBeUndefined();
   });
 });
+
+describe('declared callers of the namespaces outside the mesh pass both NetworkPolicy ends (dev)', () => {
+  const pod = (namespace: string, name?: string) => ({ namespace, labels: name ? { 'app.kubernetes.io/name': name } : {} });
+  const both = (from: { namespace: string; labels: Record<string, string> }, to: { namespace: string; labels: Record<string, string> }, port: number) => [
+    evaluateNetworkEgress(tree('dev'), from, to, port)?.refused,
+    evaluateNetworkIngress(tree('dev'), to, from, port)?.refused,
+  ];
+  it.each([
+    ['ingress-nginx -> Grafana', pod('ingress-infra', 'ingress-nginx'), pod('monitoring-infra', 'grafana'), 3000],
+    ['a sidecar -> istiod xDS', pod('order-service', 'order-service'), pod('istio-system', 'istiod'), 15012],
+    ['Kiali -> istiod monitoring', pod('monitoring-infra', 'kiali'), pod('istio-system', 'istiod'), 15014],
+    ['a sidecar -> the OTel collector', pod('order-service', 'order-service'), pod('tracing-infra', 'opentelemetry-collector'), 4317],
+    ['Prometheus -> Karpenter metrics', pod('monitoring-infra', 'prometheus'), pod('karpenter-infra', 'karpenter'), 8080],
+    ['Grafana -> Prometheus', pod('monitoring-infra', 'grafana'), pod('monitoring-infra', 'prometheus'), 9090],
+  ] as const)('%s is allowed', (_n, from, to, port) => {
+    expect(both(from, to, port)).toEqual([undefined, undefined]);
+  });
+  it.each([
+    ['Kiali -> istiod debug port', pod('monitoring-infra', 'kiali'), pod('istio-system', 'istiod'), 8080],
+    ['Grafana -> Karpenter', pod('monitoring-infra', 'grafana'), pod('karpenter-infra', 'karpenter'), 8080],
+    ['ingress-nginx -> the OTel collector metrics', pod('ingress-infra', 'ingress-nginx'), pod('tracing-infra', 'opentelemetry-collector'), 8888],
+  ] as const)('%s is refused at one end', (_n, from, to, port) => {
+    expect(both(from, to, port).some((r) => r !== undefined)).toBe(true);
+  });
+});

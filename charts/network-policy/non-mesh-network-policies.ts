@@ -50,7 +50,7 @@ export class NonMeshNetworkPolicies extends Construct {
     }
     if (profile.webhookPorts?.length) policies.push({ name: 'allow-webhooks-from-control-plane', ingress: [controlPlaneIngress(net, profile.webhookPorts)] });
     for (const r of profile.ingressFrom ?? []) {
-      policies.push({ name: `allow-${r.name}`, pods: r.pods, ingress: [{ from: r.namespaces === 'all' ? [ANY_NAMESPACE] : r.namespaces.map((n) => namespacePeer(n)), ports: tcpPorts(r.ports) }] });
+      policies.push({ name: `allow-${r.name}`, pods: r.pods, ingress: [{ from: r.namespaces === 'all' ? [ANY_NAMESPACE] : r.namespaces.map((n) => namespacePeer(n, r.peerPods)), ports: tcpPorts(r.ports) }] });
     }
     for (const r of profile.ingressFromVpc ?? []) policies.push({ name: `allow-${r.name}`, pods: r.pods, ingress: [{ from: cidrPeers(net.privateSubnets), ports: tcpPorts(r.ports) }] });
     for (const r of profile.egressTo ?? []) {

@@ -28,7 +28,7 @@ export interface NamespaceNetworkProfile {
   /** Container ports of admission webhooks the API server calls (from the control-plane ENIs). @default none */
   readonly webhookPorts?: readonly number[];
   /** Other namespaces' Pods that may connect. @default none */
-  readonly ingressFrom?: readonly (ProfileRule & { readonly namespaces: 'all' | readonly string[]; readonly ports: readonly number[] })[];
+  readonly ingressFrom?: readonly (ProfileRule & { readonly namespaces: 'all' | readonly string[]; readonly peerPods?: readonly string[]; readonly ports: readonly number[] })[];
   /** Clients inside the VPC but outside the cluster's Pods (the internal ALB through a NodePort, SNATed to node addresses). @default none */
   readonly ingressFromVpc?: readonly (ProfileRule & { readonly ports: readonly number[] })[];
   /** Pods of other namespaces these Pods call. `ports` absent = any port. @default none */
@@ -42,7 +42,7 @@ export interface NamespaceNetworkProfile {
 }
 
 /** istiod's ports (istio/istio manifests/charts/istio-control/istio-discovery: Service `istiod`). */
-export const ISTIOD_PORTS = { xds: 15010, xdsTls: 15012, webhook: 15017 } as const;
+export const ISTIOD_PORTS = { xds: 15010, xdsTls: 15012, monitoring: 15014, webhook: 15017 } as const;
 /** external-secrets chart `webhook.port` (its default). */
 export const EXTERNAL_SECRETS_WEBHOOK_PORT = 10250;
 /** ingress-nginx chart `controller.admissionWebhooks.port` and `controller.containerPort.http` (defaults). */
@@ -56,7 +56,10 @@ export const NON_MESH_PROFILES: Readonly<Record<string, NamespaceNetworkProfile>
   // istiod only: the istio-cni node agent runs on the host network, where no NetworkPolicy applies.
   [ISTIO_SYSTEM_NAMESPACE]: {
     webhookPorts: [ISTIOD_PORTS.webhook],
-    ingressFrom: [{ name: 'xds-from-proxies', namespaces: 'all', ports: [ISTIOD_PORTS.xds, ISTIOD_PORTS.xdsTls], reason: 'every sidecar and gateway fetches its configuration and certificate from istiod' }],
+    ingressFrom: [
+      { name: 'xds-from-proxies', namespaces: 'all', ports: [ISTIOD_PORTS.xds, ISTIOD_PORTS.xdsTls], reason: 'every sidecar and gateway fetches its configuration and certificate from istiod' },
+      { name: 'monitoring-from-kiali', namespaces: [MONITORING_NAMESPACE], peerPods: ['kiali'], ports: [ISTIOD_PORTS.monitoring], reason: "Kiali reads istiod's proxy status and metrics on its monitoring port" },
+    ],
   },
   [PLATFORM_IDENTITIES.externalSecrets.namespace]: {
     webhookPorts: [EXTERNAL_SECRETS_WEBHOOK_PORT],
