@@ -167,7 +167,7 @@ describe('dashboards outside the mesh (dev)', () => {
 });
 
 describe('declared callers of the namespaces outside the mesh pass both NetworkPolicy ends (dev)', () => {
-  const pod = (namespace: string, name?: string) => ({ namespace, labels: name ? { 'app.kubernetes.io/name': name } : {} });
+  const pod = (namespace: string, name: string): { namespace: string; labels: Record<string, string> } => ({ namespace, labels: { 'app.kubernetes.io/name': name } });
   const both = (from: { namespace: string; labels: Record<string, string> }, to: { namespace: string; labels: Record<string, string> }, port: number) => [
     evaluateNetworkEgress(tree('dev'), from, to, port)?.refused,
     evaluateNetworkIngress(tree('dev'), to, from, port)?.refused,

@@ -25,7 +25,12 @@ export const POSTURE_CONTROLS: readonly PostureControl[] = [
   { layer: 'IAM', control: 'Every IRSA role trusts exactly one namespace/ServiceAccount; grants are named and least-privilege', enforcedIn: '`infra/service-account-role.ts`, `infra/aws-grants.ts`', checkedBy: 'contract check (`render/contract.ts`), `test/infra-stacks.test.ts`' },
   { layer: 'KMS', control: 'Customer-managed keys with yearly rotation for EKS Secrets, logs, EBS, Secrets Manager, SOPS, Aurora, alerts, CloudFront WAF logs', enforcedIn: '`infra/kms-key.ts`', checkedBy: '`test/infra-stacks.test.ts`' },
   { layer: 'Mesh', control: 'STRICT mTLS and a default-deny AuthorizationPolicy in every in-mesh namespace; ALLOW only for declared callers', enforcedIn: '`charts/mesh/`', checkedBy: 'synth policies (`render/policies.ts`)' },
-  { layer: 'NetworkPolicy', control: 'None rendered yet (issue 8); east-west isolation today is the mesh\'s', enforcedIn: '-', checkedBy: '-' },
+  {
+    layer: 'NetworkPolicy',
+    control: 'Default-deny (ingress and egress) in every namespace outside the mesh, allows from the add-ons\' declared needs; an egress policy per sidecar-less hook Job (DNS plus what it declares); enforced by the vpc-cni network policy agent (`enableNetworkPolicy`)',
+    enforcedIn: '`charts/network-policy/`, `infra/cluster-stack.ts`',
+    checkedBy: '`verify/network/non-mesh-default-deny.ts`, `verify/network/hook-job-egress.ts`, the tracer\'s NetworkPolicy hop, `test/network-policy.test.ts`',
+  },
   { layer: 'Pods', control: 'Non-root, read-only root filesystem, no privilege, limits on every container', enforcedIn: '`charts/`', checkedBy: 'synth policies (`render/policies.ts`)' },
 ];
 
