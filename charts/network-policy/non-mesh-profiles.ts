@@ -64,6 +64,8 @@ export const NON_MESH_PROFILES: Readonly<Record<string, NamespaceNetworkProfile>
   [PLATFORM_IDENTITIES.externalSecrets.namespace]: {
     webhookPorts: [EXTERNAL_SECRETS_WEBHOOK_PORT],
   },
+  // No webhook: Karpenter 1.14's CRDs (../shared/crds/karpenter-1.14.1.yaml) carry no conversion
+  // webhook and CEL replaced its validation webhooks; the descheduler only calls the API.
   [PLATFORM_IDENTITIES.karpenter.namespace]: {
     internetHttps: [{ name: 'aws-apis', pods: ['karpenter'], reason: 'Karpenter calls EC2, SQS, IAM, EKS and the Pricing API, which have no interface endpoint in the VPC' }],
   },
@@ -74,6 +76,7 @@ export const NON_MESH_PROFILES: Readonly<Record<string, NamespaceNetworkProfile>
   [PLATFORM_IDENTITIES.dbBootstrap.namespace]: {
     aurora: { name: 'aurora', reason: 'the bootstrap Job creates every schema and user on Aurora' },
   },
+  // No webhook: kube-prometheus-stack runs without its admission webhook (charts/addons/kube-prometheus-stack.ts).
   [MONITORING_NAMESPACE]: {
     egressTo: [
       { name: 'scrape-every-namespace', pods: ['prometheus'], namespaces: 'all', reason: 'Prometheus scrapes the ServiceMonitors and PodMonitors of every namespace; its sidecar fetches certificates from istiod' },
