@@ -25,7 +25,7 @@ import { clusterName, karpenterDiscoveryTag, PLATFORM_IDENTITIES, platformRoleNa
 import type { Environment } from '../platform/types';
 import { listServices } from '../platform/validate';
 import { grantsStatements } from './aws-grants';
-import { kubernetesServiceCidr, parseCidr } from '../platform/network';
+import { parseCidr } from '../platform/network';
 import { SYSTEM_NODE_LABELS, SYSTEM_NODE_TAINT } from '../platform/naming';
 import { awsManagedPolicyArn, awsPartition, clusterLogGroupName } from './names';
 import { KarpenterResources } from './karpenter';
@@ -197,9 +197,9 @@ export class ClusterStack extends PlatformStack {
         // AWS defaults an enabled public endpoint to 0.0.0.0/0; only the allow-list may reach it.
         publicAccessCidrs: publicAccess ? [...env.apiAccessCidrs] : undefined,
       },
-      // The Service CIDR EKS would choose anyway (platform/network.ts), made explicit: the
-      // NetworkPolicies admit the API through the `kubernetes` Service address inside it.
-      kubernetesNetworkConfig: { serviceIpv4Cidr: kubernetesServiceCidr(env.vpcCidr) },
+      // No `kubernetes_network_config`: EKS picks the Service CIDR (platform/network.ts
+      // kubernetesServiceCidr encodes its rule, the NetworkPolicies admit the API by the address in
+      // it). The argument is ForceNew, so setting it would read as a cluster replacement in review.
       enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
       encryptionConfig: { resources: ['secrets'], provider: { keyArn: secretsKey.arn } },
       accessConfig: {

@@ -100,8 +100,9 @@ export function cidrHasAddress(cidr: string, address: string): boolean {
 
 /**
  * The Service CIDR of the cluster: the block EKS picks when none is given (EKS API
- * `KubernetesNetworkConfigRequest.serviceIpv4Cidr`: 10.100.0.0/16, or 172.20.0.0/16 when the VPC is
- * inside 10.0.0.0/8), set explicitly by the cluster stack so both layers name the same block.
+ * `KubernetesNetworkConfigRequest.serviceIpv4Cidr`: "from either the 10.100.0.0/16 or
+ * 172.20.0.0/16 CIDR blocks", 172.20.0.0/16 when the VPC is inside 10.0.0.0/8). The cluster stack
+ * leaves it to EKS (the argument is ForceNew); this is the one place that rule is written.
  */
 export function kubernetesServiceCidr(vpcCidr: string): string {
   return cidrContains('10.0.0.0/8', vpcCidr) ? '172.20.0.0/16' : '10.100.0.0/16';
