@@ -172,7 +172,8 @@ describe('mesh authentication and authorization', () => {
       ]);
     }
     // Every service that takes tokens, and every service a token-taking BFF forwards them to, verifies them.
-    const withToken = objectsWhere((o) => o.kind === 'RequestAuthentication' && o.metadata.namespace !== undefined).map(({ obj }) => `${obj.metadata.namespace}/${obj.spec.selector.matchLabels['app.kubernetes.io/name']}`);
+    // (The Temporal UI verifies staff-realm tokens instead: test/temporal-ui-authorization.test.ts.)
+    const withToken = objectsWhere((o) => o.kind === 'RequestAuthentication' && o.metadata.namespace !== undefined && o.spec.jwtRules[0].issuer.endsWith(`/realms/${platform.identity.realm}`)).map(({ obj }) => `${obj.metadata.namespace}/${obj.spec.selector.matchLabels['app.kubernetes.io/name']}`);
     const services = platform.teams.flatMap((t) => t.namespaces.flatMap((n) => n.services.map((s) => ({ key: `${n.name}/${s.name}`, s }))));
     const forwardedTo = new Set(services.filter(({ s }) => s.endUserAuth).flatMap(({ s }) => s.dependencies.flatMap((d) => ('service' in d ? [d.service] : []))));
     const declared = services.filter(({ key, s }) => s.endUserAuth || forwardedTo.has(key)).map(({ key }) => key);

@@ -15,6 +15,7 @@
  * Values keys follow the chart's values.yaml (test/stateful-tools-temporal.test.ts checks them).
  */
 import type { AddonSpec } from '../../apps-of-apps/addon';
+import { staffClientId } from '../../platform/identity';
 import { imageReference } from '../../platform/images';
 import { appSecretName, AURORA_PORT, auroraWriterHost, databaseSecretK8sName, databaseUser, internalHost, LABEL_WORKLOAD, serviceAccountName, staffIssuer } from '../../platform/naming';
 import type { Environment, Namespace, Platform, Service, Team } from '../../platform/types';
@@ -140,7 +141,7 @@ export function temporalValues(platform: Platform, env: Environment, server: Loc
         { name: 'TEMPORAL_AUTH_ENABLED', value: 'true' },
         { name: 'TEMPORAL_AUTH_PROVIDER_URL', value: staffIssuer(platform, env) },
         { name: 'TEMPORAL_AUTH_ISSUER_URL', value: staffIssuer(platform, env) },
-        { name: 'TEMPORAL_AUTH_CLIENT_ID', value: ui.name },
+        { name: 'TEMPORAL_AUTH_CLIENT_ID', value: staffClientId(ui) },
         { name: 'TEMPORAL_AUTH_CALLBACK_URL', value: `https://${internalHost(env, host.subdomain)}${TEMPORAL_UI_CALLBACK_PATH}` },
         { name: 'TEMPORAL_AUTH_SCOPES', value: 'openid,profile,email' },
       ],

@@ -20,12 +20,12 @@ import { firstHttpPort, meshServices } from './topology';
 
 export const requestAuthenticationName = (service: Pick<Service, 'name'>): string => `${service.name}-jwt`;
 
-/** The in-cluster JWKS URL of the platform IdP (its Service, first HTTP port). */
-export function identityJwksUri(platform: Pick<Platform, 'identity' | 'teams'>): string {
+/** The in-cluster JWKS URL of one realm of the platform IdP (its Service, first HTTP port). @default realm the customers' realm */
+export function identityJwksUri(platform: Pick<Platform, 'identity' | 'teams'>, realm: string = platform.identity.realm): string {
   const ref = parseServiceKey(platform.identity.service);
   const idp = meshServices(platform).find((m) => m.ref.namespace === ref.namespace && m.ref.service === ref.service);
   if (!idp) throw new Error(`identity.service ${platform.identity.service} is not a declared service`);
-  return oidcInClusterJwksUri(platform, firstHttpPort(idp.service).port);
+  return oidcInClusterJwksUri(platform, firstHttpPort(idp.service).port, realm);
 }
 
 export class EndUserRequestAuthentication extends Construct {

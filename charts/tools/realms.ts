@@ -9,12 +9,10 @@
  *   synced from AWS Secrets Manager: the same entry the tool itself reads.
  */
 import { internalHost, serviceKey, serviceSecretName, SRE_SECRETS, sreSecretName } from '../../platform/naming';
-import { customerRealmClients, type RealmClient } from '../../platform/identity';
+import { customerRealmClients, type RealmClient, STAFF_GROUPS_CLAIM, staffClientId, staffGroups } from '../../platform/identity';
 import type { Environment, Platform } from '../../platform/types';
 import { OAUTH2_PROXY_CLIENT_ID, oauth2ProxyHost } from '../addons/sre-tools';
 
-/** Claim the staff realm's tokens list group names in (OAuth2 Proxy `oidc_groups_claim`). */
-export const STAFF_GROUPS_CLAIM = 'groups';
 /** Path of the Temporal UI's OIDC callback (temporalio/ui server `auth/sso/callback`). */
 export const TEMPORAL_UI_CALLBACK_PATH = '/auth/sso/callback';
 /** The Temporal UI's client-secret environment variable (the UI server reads TEMPORAL_AUTH_CLIENT_SECRET). */
@@ -50,7 +48,7 @@ export function staffClients(platform: Platform, env: Environment): StaffClient[
           throw new Error(`${serviceKey(ref)}: a Temporal UI needs the secret ${TEMPORAL_UI_CLIENT_SECRET_ENV} from secrets-manager (its OIDC client secret in the staff realm)`);
         }
         clients.push({
-          clientId: s.name,
+          clientId: staffClientId(s),
           redirectUris: s.exposure.internal.map((r) => `https://${internalHost(env, r.subdomain)}${TEMPORAL_UI_CALLBACK_PATH}`),
           secret: { awsName: serviceSecretName(platform, env, ref), property: secret.key },
           placeholder: placeholderOf(s.name),
@@ -109,7 +107,7 @@ export function staffRealm(platform: Platform, env: Environment): Record<string,
     sslRequired: 'external',
     registrationAllowed: false,
     bruteForceProtected: true,
-    groups: platform.identity.staffGroups.map((name) => ({ name, path: `/${name}` })),
+    groups: staffGroups(platform).map((name) => ({ name, path: `/${name}` })),
     clients: staffClients(platform, env).map((c) => ({
       clientId: c.clientId,
       enabled: true,

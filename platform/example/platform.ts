@@ -320,7 +320,7 @@ export const examplePlatformInput: Omit<PlatformInput, 'releases'> = {
   argocdNamespace: 'argocd',
   terraformStateBucketPrefix: 'example-shop-tfstate',
   nodePorts: { istioIngressHttp: 30080, istioIngressStatus: 30082, ingressNginxHttp: 30081 },
-  identity: { service: 'auth-service/keycloak', realm: 'shop', staffRealm: 'staff', staffGroups: ['sre', 'swe'] },
+  identity: { service: 'auth-service/keycloak', realm: 'shop', staffRealm: 'staff', staffGroups: ['sre', 'swe'], temporalOperators: 'sre' },
   // Versions (tag and digest) per environment are in the release files' `tools:`.
   toolImages: {
     awsCli: { repository: 'public.ecr.aws/aws-cli/aws-cli' },
