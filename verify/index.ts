@@ -5,6 +5,7 @@
  * what the AWS security rule set finds in the rendered Terraform JSON (verify/terraform-security.ts).
  */
 import { argocdInstallation } from './bootstrap/argocd-installation';
+import { chartValuesKeys } from './bootstrap/chart-values-keys';
 import { crdAddonPrune } from './bootstrap/crd-addon-prune';
 import { crdArrival } from './bootstrap/crd-arrival';
 import { eksAddonTolerations } from './bootstrap/eks-addon-tolerations';
@@ -40,6 +41,7 @@ export const CHECKS: readonly Check[] = [
   declaredRoutes,
   terraformSecurity,
   faultCallerSidecar,
+  chartValuesKeys,
 ];
 
 /** Findings of one environment folder (`dist/<env>`). */
