@@ -89,11 +89,11 @@ describe('mesh authentication and authorization', () => {
   });
 
   test('a service with no declared callers and no exposure accepts no traffic: default deny applies and no ALLOW rule admits a caller', () => {
-    // Nothing calls Temporal any more (temporal-ui and the orchestrator drop their dependency).
+    // Nothing calls Temporal any more (temporal-ui, the orchestrator and the activity workers drop their dependency).
     const platform = parsePlatform(
       mutated((input) => {
-        for (const name of ['temporal-ui', 'saga-orchestrator']) {
-          const s = serviceOf(input, `saga-service/${name}`);
+        for (const key of ['saga-service/temporal-ui', 'saga-service/saga-orchestrator', 'order-service/order-service', 'payment-service/payment-service', 'shipping-service/shipping-service']) {
+          const s = serviceOf(input, key);
           s.dependencies = s.dependencies.filter((d: Loose) => d.service !== 'saga-service/temporal');
         }
       }),

@@ -11,6 +11,8 @@ import { auroraWriterHost, databaseSecretName, LABEL_WORKLOAD, privateZoneName, 
 import { auroraMeshHost } from '../charts/mesh/topology';
 import { isChartKey, valuesPaths } from '../verify/bootstrap/chart-values-keys';
 import { CHART_VALUES } from '../verify/upstream/charts';
+import { loadDistTree, traceRequest } from '../verify/trace';
+import { LONG_POLL_TIMEOUT_SECONDS } from '../platform/traffic';
 import { examplePlatform, type Loose } from './support/example';
 import { exampleFiles, objectAt, objectsWhere } from './support/rendered';
 
@@ -107,6 +109,23 @@ describe('Temporal through its official Helm chart', () => {
       const es = objectAt(`${env.name}/namespaces/saga-service/externalsecret-temporal-ui-app.yaml`);
       expect(es.spec.target.name).toBe(web.additionalEnvSecretName);
       expect(es.spec.data).toEqual([expect.objectContaining({ secretKey: 'TEMPORAL_AUTH_CLIENT_SECRET' })]);
+    }
+  });
+
+  test('the saga orchestrator and the microservices that run its activities reach the frontend on 7233 on their long-poll route (tracer, rendered tree)', () => {
+    const workers = platform()
+      .teams.flatMap((t) => t.namespaces.flatMap((n) => n.services.filter((s) => s.dependencies.some((d) => 'service' in d && d.service === 'saga-service/temporal' && d.call === 'longPoll')).map((s) => `${n.name}/${s.name}`)))
+      .sort();
+    // Source 002 §7.5: the orchestrator starts the saga, the microservices of its local transactions are the Temporal workers.
+    expect(workers).toEqual(expect.arrayContaining(['order-service/order-service', 'payment-service/payment-service', 'saga-service/saga-orchestrator', 'shipping-service/shipping-service']));
+    for (const env of platform().environments) {
+      const tree = loadDistTree(env.name);
+      for (const from of workers) {
+        const r = traceRequest(tree, 'POST', 'grpc://temporal.saga-service.svc.cluster.local:7233/temporal.api.workflowservice.v1.WorkflowService/PollActivityTaskQueue', [], { from });
+        expect({ from, backend: r.backend, timeouts: r.routeTimeouts }).toEqual({ from, backend: 'saga-service/temporal', timeouts: [`${LONG_POLL_TIMEOUT_SECONDS}s`] });
+        const [ns, name] = from.split('/');
+        expect(objectAt(`${env.name}/namespaces/${ns}/configmap-${name}-config.yaml`).data.TEMPORAL_ADDRESS).toBe('temporal.saga-service.svc.cluster.local:7233');
+      }
     }
   });
 
