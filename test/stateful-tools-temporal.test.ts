@@ -103,7 +103,9 @@ describe('Temporal through its official Helm chart', () => {
       const web = values(env.name).web;
       const envOf = (name: string) => web.additionalEnv.find((e: Loose) => e.name === name)?.value;
       expect(envOf('TEMPORAL_AUTH_ENABLED')).toBe('true');
-      expect(envOf('TEMPORAL_AUTH_PROVIDER_URL')).toBe(staffIssuer(platform(), env));
+      // Discovery and the back channel in-cluster; the tokens' issuer is the public one.
+      expect(envOf('TEMPORAL_AUTH_PROVIDER_URL')).toBe(`http://keycloak.auth-service.svc.cluster.local:8080/auth/realms/${platform().identity.staffRealm}`);
+      expect(envOf('TEMPORAL_AUTH_ISSUER_URL')).toBe(staffIssuer(platform(), env));
       expect(envOf('TEMPORAL_AUTH_CALLBACK_URL')).toBe(`https://temporal.${env.domains.internal}/auth/sso/callback`);
       expect(web.additionalEnv.some((e: Loose) => e.name === 'TEMPORAL_AUTH_CLIENT_SECRET')).toBe(false);
       const es = objectAt(`${env.name}/namespaces/saga-service/externalsecret-temporal-ui-app.yaml`);

@@ -69,6 +69,23 @@ describe.each(platform.environments.map((e) => [e.name, e] as const))('%s', (env
     expect({ backend: fetch.backend, refusedAt: fetch.refusedAt?.hop }).toEqual({ backend: 'auth-service/keycloak', refusedAt: undefined });
   });
 
+  test('the UI server’s OIDC back channel (discovery, code exchange, keys) reaches Keycloak in-cluster; the public issuer host would be blackholed', () => {
+    const t = tree(envName);
+    const app = objectNamed(t, 'Application', platform.argocdNamespace, 'addon-temporal')!;
+    const envOf = (name: string) => app.spec.source.helm.valuesObject.web.additionalEnv.find((e: { name: string }) => e.name === name)?.value;
+    const provider = envOf('TEMPORAL_AUTH_PROVIDER_URL');
+    expect(envOf('TEMPORAL_AUTH_ISSUER_URL')).toBe(keycloakIssuer(env, platform.identity.staffRealm));
+    // Keycloak names its back-channel endpoints on the host they are asked on (hostname-backchannel-dynamic).
+    expect(objectNamed(t, 'Keycloak', 'auth-service', 'keycloak')!.spec.hostname).toMatchObject({ strict: true, backchannelDynamic: true });
+    for (const [method, path] of [['GET', '/.well-known/openid-configuration'], ['POST', '/protocol/openid-connect/token'], ['GET', '/protocol/openid-connect/certs']]) {
+      const r = traceRequest(t, method, `${provider}${path}`, [], { from: UI });
+      expect({ path, backend: r.backend, refusedAt: r.refusedAt?.hop }).toEqual({ path, backend: 'auth-service/keycloak', refusedAt: undefined });
+    }
+    expect(traceRequest(t, 'GET', `${keycloakIssuer(env, platform.identity.staffRealm)}/.well-known/openid-configuration`, [], { from: UI }).refusedAt?.hop).toBe('Sidecar egress');
+    // Only the UI's identity has the staff realm's back channel; another workload of the namespace does not.
+    expect(traceRequest(t, 'POST', `${provider}/protocol/openid-connect/token`, [], { from: 'saga-service/saga-orchestrator' }).refusedAt?.hop).toBe('AuthorizationPolicy');
+  });
+
   test('one list of group names: the realm import creates them, OAuth2 Proxy admits them, the UI policy reads them from the same claim', () => {
     const t = tree(envName);
     const realm = objectNamed(t, 'KeycloakRealmImport', 'auth-service', `keycloak-${platform.identity.staffRealm}`)!.spec.realm;

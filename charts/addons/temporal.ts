@@ -20,6 +20,7 @@ import { imageReference } from '../../platform/images';
 import { appSecretName, AURORA_PORT, auroraWriterHost, databaseSecretK8sName, databaseUser, internalHost, LABEL_WORKLOAD, serviceAccountName, staffIssuer } from '../../platform/naming';
 import type { Environment, Namespace, Platform, Service, Team } from '../../platform/types';
 import { NO_SIDECAR, restrictedContainer } from '../jobs/hardened-pod';
+import { identityRealmUrl } from '../mesh/request-authentication';
 import { SYNC_WAVE } from '../sync-options';
 import { TEMPORAL_UI_CALLBACK_PATH } from '../tools/realms';
 import { guaranteed } from './sre-tools';
@@ -139,7 +140,9 @@ export function temporalValues(platform: Platform, env: Environment, server: Loc
       podDisruptionBudget: { maxUnavailable: 1 },
       additionalEnv: [
         { name: 'TEMPORAL_AUTH_ENABLED', value: 'true' },
-        { name: 'TEMPORAL_AUTH_PROVIDER_URL', value: staffIssuer(platform, env) },
+        // Discovery, code exchange and keys in-cluster (the UI's sidecar blackholes the public host);
+        // the issuer the tokens carry stays the public one (temporalio/ui route/auth.go: IssuerUrl).
+        { name: 'TEMPORAL_AUTH_PROVIDER_URL', value: identityRealmUrl(platform, platform.identity.staffRealm) },
         { name: 'TEMPORAL_AUTH_ISSUER_URL', value: staffIssuer(platform, env) },
         { name: 'TEMPORAL_AUTH_CLIENT_ID', value: staffClientId(ui) },
         { name: 'TEMPORAL_AUTH_CALLBACK_URL', value: `https://${internalHost(env, host.subdomain)}${TEMPORAL_UI_CALLBACK_PATH}` },

@@ -12,7 +12,7 @@
  *   them trustworthy), with a valid token of the platform issuer for callers that forward end-user
  *   tokens; the ingress gateway only for the declared hosts and public path prefixes (with a token
  *   where `endUserAuth`); the service's own identity on its `peerPorts`; on the IdP, every token
- *   verifier for `GET` on the realm's JWKS (the Temporal UIs on the staff realm's). A Temporal UI's
+ *   verifier for `GET` on the realm's JWKS (the Temporal UIs: the staff realm's back channel). A Temporal UI's
  *   gateway rules are its own (temporal-ui.ts: staff read, operators write). A request through the gateway with an invalid token
  *   gets 401 from the RequestAuthentication, one without a token 403 (no rule matches).
  * - `<service>-allow-metrics`: Prometheus' scrape. Prometheus runs outside the mesh but scrapes
@@ -34,7 +34,7 @@ import type { Environment, Platform, Service } from '../../platform/types';
 import { metricsPath, metricsPort } from '../monitoring/service-monitoring';
 import { EGRESS_GATEWAY, gatewayPrincipal, INGRESS_GATEWAY, INGRESS_HTTP_PORT } from './gateway-identities';
 import { meshConfig } from './mesh-config';
-import { temporalUiIngressRules, verifiesStaffTokens } from './temporal-ui';
+import { staffBackChannelRules, temporalUiIngressRules, verifiesStaffTokens } from './temporal-ui';
 import { callEdgesOf, consumesTokens, principalOf, type ExternalHost, firstHttpPort, isExposed, meshServices, refOf, routedPort, servingPorts } from './topology';
 
 export const DEFAULT_DENY_POLICY = 'default-deny';
@@ -94,11 +94,8 @@ export function serviceAllowRules(platform: Pick<Platform, 'teams' | 'identity'>
     if (verifiers.length > 0) {
       rules.push({ from: [{ source: { principals: verifiers } }], to: [{ operation: { ports: [String(firstHttpPort(service).port)], methods: ['GET'], paths: [keycloakJwksPath(platform.identity.realm)] } }] });
     }
-    // The Temporal UIs' sidecars verify staff tokens: the staff realm's JWKS.
-    const staffVerifiers = [...new Set(meshServices(platform).filter((m) => m.namespace.mesh && verifiesStaffTokens(m.service)).map(principalOf))].sort();
-    if (staffVerifiers.length > 0) {
-      rules.push({ from: [{ source: { principals: staffVerifiers } }], to: [{ operation: { ports: [String(firstHttpPort(service).port)], methods: ['GET'], paths: [keycloakJwksPath(platform.identity.staffRealm)] } }] });
-    }
+    // The Temporal UIs: the staff realm's discovery, keys and token endpoint, in-cluster (temporal-ui.ts).
+    rules.push(...staffBackChannelRules(platform, firstHttpPort(service).port));
   }
   return rules;
 }

@@ -35,12 +35,12 @@
 import { Construct } from 'constructs';
 import { RequestAuthentication, type AuthorizationPolicySpecRules } from '../../imports/security.istio.io';
 import { STAFF_GROUPS_CLAIM, staffClientId, staffGroups, temporalOperatorGroup } from '../../platform/identity';
-import { internalHost, publicHost, selectorLabels, staffIssuer } from '../../platform/naming';
+import { internalHost, keycloakRealmPath, publicHost, selectorLabels, staffIssuer } from '../../platform/naming';
 import type { Environment, Platform, Service } from '../../platform/types';
 import { gatewayPrincipal, INGRESS_GATEWAY } from './gateway-identities';
 import { meshConfig } from './mesh-config';
 import { identityJwksUri } from './request-authentication';
-import { isExposed, routedPort } from './topology';
+import { isExposed, meshServices, principalOf, routedPort } from './topology';
 
 /** Methods that only read (every Temporal UI page and API read). */
 export const TEMPORAL_UI_READ_METHODS = ['GET', 'HEAD'] as const;
@@ -80,6 +80,32 @@ export function temporalUiIngressRules(platform: Pick<Platform, 'identity'>, env
       from: [{ source: staff }],
       to: [{ operation: { hosts, ports, methods: [...TEMPORAL_UI_WRITE_METHODS], paths: [...TEMPORAL_UI_WRITE_PATHS] } }],
       when: [{ key: groupsClaimKey(), values: [temporalOperatorGroup(platform)] }],
+    },
+  ];
+}
+
+/** Keycloak paths of a realm a confidential client's server side calls: discovery, keys, user info (GET) and the token endpoint (POST). */
+export const backChannelPaths = (realm: string): { readonly get: readonly string[]; readonly post: readonly string[] } => ({
+  get: [`${keycloakRealmPath(realm)}/.well-known/openid-configuration`, `${keycloakRealmPath(realm)}/protocol/openid-connect/certs`, `${keycloakRealmPath(realm)}/protocol/openid-connect/userinfo`],
+  post: [`${keycloakRealmPath(realm)}/protocol/openid-connect/token`],
+});
+
+/**
+ * On the IdP: the Temporal UIs' server side talks to the staff realm in-cluster (discovery at start,
+ * the code exchange and refresh, the keys its sidecar and the UI server verify with). Keycloak's
+ * `hostname-backchannel-dynamic` makes the discovery document name these endpoints on the host they
+ * were asked on (the Keycloak Service), while the issuer and the browser's authorization endpoint
+ * stay the public, fixed ones. None when the model has no Temporal UI.
+ */
+export function staffBackChannelRules(platform: Pick<Platform, 'identity' | 'teams'>, idpPort: number): AuthorizationPolicySpecRules[] {
+  const tools = [...new Set(meshServices(platform).filter((m) => m.namespace.mesh && verifiesStaffTokens(m.service)).map(principalOf))].sort();
+  if (tools.length === 0) return [];
+  const paths = backChannelPaths(platform.identity.staffRealm);
+  const ports = [String(idpPort)];
+  return [
+    {
+      from: [{ source: { principals: tools } }],
+      to: [{ operation: { ports, methods: ['GET'], paths: [...paths.get] } }, { operation: { ports, methods: ['POST'], paths: [...paths.post] } }],
     },
   ];
 }
