@@ -86,6 +86,18 @@ describe.each(platform.environments.map((e) => [e.name, e] as const))('%s', (env
     expect(traceRequest(t, 'POST', `${provider}/protocol/openid-connect/token`, [], { from: 'saga-service/saga-orchestrator' }).refusedAt?.hop).toBe('AuthorizationPolicy');
   });
 
+  test('the realm requires PKCE only of the clients that send it: OAuth2 Proxy always, the Temporal UI where its server has PKCE on', () => {
+    const t = tree(envName);
+    const clients = objectNamed(t, 'KeycloakRealmImport', 'auth-service', `keycloak-${platform.identity.staffRealm}`)!.spec.realm.clients;
+    const client = (id: string) => clients.find((c: { clientId: string }) => c.clientId === id);
+    const proxyCfg = String(objectNamed(t, 'Application', platform.argocdNamespace, 'addon-oauth2-proxy')!.spec.source.helm.valuesObject.config.configFile);
+    expect(client('oauth2-proxy').attributes).toEqual({ 'pkce.code.challenge.method': 'S256' });
+    expect(proxyCfg).toContain('code_challenge_method = "S256"');
+    expect(client('temporal-ui').attributes['pkce.code.challenge.method']).toBeUndefined();
+    const web = objectNamed(t, 'Application', platform.argocdNamespace, 'addon-temporal')!.spec.source.helm.valuesObject.web;
+    expect(web.additionalEnv).toContainEqual({ name: 'TEMPORAL_AUTH_PKCE_ENABLED', value: 'true' });
+  });
+
   test('one list of group names: the realm import creates them, OAuth2 Proxy admits them, the UI policy reads them from the same claim', () => {
     const t = tree(envName);
     const realm = objectNamed(t, 'KeycloakRealmImport', 'auth-service', `keycloak-${platform.identity.staffRealm}`)!.spec.realm;

@@ -147,6 +147,8 @@ export function temporalValues(platform: Platform, env: Environment, server: Loc
         { name: 'TEMPORAL_AUTH_CLIENT_ID', value: staffClientId(ui) },
         { name: 'TEMPORAL_AUTH_CALLBACK_URL', value: `https://${internalHost(env, host.subdomain)}${TEMPORAL_UI_CALLBACK_PATH}` },
         { name: 'TEMPORAL_AUTH_SCOPES', value: 'openid,profile,email' },
+        // PKCE where the UI server has it (the staff realm accepts it, and does not require it: realms.ts requirePkce).
+        { name: 'TEMPORAL_AUTH_PKCE_ENABLED', value: 'true' },
       ],
       // TEMPORAL_AUTH_CLIENT_SECRET (the model's secret of the UI).
       additionalEnvSecretName: appSecretName(ui),

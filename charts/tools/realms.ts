@@ -25,6 +25,13 @@ export interface StaffClient {
   readonly secret: { readonly awsName: string; readonly property: string };
   /** `${...}` placeholder of the secret in the realm import. */
   readonly placeholder: string;
+  /**
+   * Whether the realm requires PKCE (S256) of this client. OAuth2 Proxy sends it
+   * (`code_challenge_method`); the Temporal UI only where its server has PKCE on (temporalio/ui
+   * AUTHENTICATION.md: `pkceEnabled`, default false, a recent addition), so the realm accepts its
+   * challenge when sent and does not require it (it is a confidential client: secret, state, nonce).
+   */
+  readonly requirePkce: boolean;
 }
 
 const placeholderOf = (clientId: string): string => `${clientId.toUpperCase().replace(/-/g, '_')}_CLIENT_SECRET`;
@@ -37,6 +44,7 @@ export function staffClients(platform: Platform, env: Environment): StaffClient[
       redirectUris: [`https://${oauth2ProxyHost(env)}/oauth2/callback`],
       secret: { awsName: sreSecretName(platform, env, 'oauth2Proxy'), property: SRE_SECRETS.oauth2Proxy.properties[0] },
       placeholder: placeholderOf(OAUTH2_PROXY_CLIENT_ID),
+      requirePkce: true,
     },
   ];
   for (const team of platform.teams) {
@@ -52,6 +60,7 @@ export function staffClients(platform: Platform, env: Environment): StaffClient[
           redirectUris: s.exposure.internal.map((r) => `https://${internalHost(env, r.subdomain)}${TEMPORAL_UI_CALLBACK_PATH}`),
           secret: { awsName: serviceSecretName(platform, env, ref), property: secret.key },
           placeholder: placeholderOf(s.name),
+          requirePkce: false,
         });
       }
     }
@@ -119,7 +128,7 @@ export function staffRealm(platform: Platform, env: Environment): Record<string,
       implicitFlowEnabled: false,
       directAccessGrantsEnabled: false,
       redirectUris: [...c.redirectUris],
-      attributes: { 'pkce.code.challenge.method': 'S256' },
+      attributes: c.requirePkce ? { 'pkce.code.challenge.method': 'S256' } : {},
       protocolMappers: [
         audienceMapper(c.clientId),
         {
