@@ -85,7 +85,9 @@ export function oauth2ProxyAddons(platform: Platform, env: Environment): AddonSp
         resources: guaranteed('100m', '128Mi'),
         securityContext: { enabled: true, ...restrictedContainer(RUN_AS) },
         podSecurityContext: { runAsNonRoot: true, runAsUser: RUN_AS, runAsGroup: RUN_AS, seccompProfile: { type: 'RuntimeDefault' } },
-        metrics: { enabled: true, servicemonitor: { enabled: true } },
+        // `serviceMonitor` (templates/servicemonitor.yaml reads .Values.metrics.serviceMonitor.enabled; the
+        // lower-case `servicemonitor` of old chart lines is ignored: verify/upstream/charts.ts CHART_VALUES).
+        metrics: { enabled: true, serviceMonitor: { enabled: true } },
       },
     },
   ];

@@ -165,4 +165,27 @@ export const CHART_VALUES: Readonly<Record<string, ChartValuesFacts>> = {
     ],
     freeForm: ['podLabels', 'podAnnotations', 'resources', 'securityContext', 'containerSecurityContext', 'podDisruptionBudget', 'additionalEnv', 'tls'],
   },
+  'oauth2-proxy': {
+    version: '10.7.0',
+    source:
+      'oauth2-proxy/manifests helm/oauth2-proxy/values.yaml (stored version 66050bf6; config.existingSecret is read by templates/deployment.yaml and listed commented) and templates/servicemonitor.yaml (stored d93aac5e: .Values.metrics.serviceMonitor.*); the stored Chart.yaml reads 7.1.0: the keys set here are assumed unchanged at 10.7.0',
+    keys: [
+      'config.existingSecret',
+      'config.configFile',
+      'service.type',
+      'service.portNumber',
+      'ingress.enabled',
+      'sessionStorage.type',
+      'redis.enabled',
+      'replicaCount',
+      'podDisruptionBudget.enabled',
+      'podDisruptionBudget.minAvailable',
+      'resources',
+      'securityContext',
+      'podSecurityContext',
+      'metrics.enabled',
+      'metrics.serviceMonitor.enabled',
+    ],
+    freeForm: ['resources', 'securityContext', 'podSecurityContext'],
+  },
 };
