@@ -28,6 +28,19 @@ export const keycloakIssuer = (env: Pick<Environment, 'domains'>, realm: string)
 /** The realm's signing keys (JWKS). */
 export const keycloakJwksUri = (env: Pick<Environment, 'domains'>, realm: string): string => `${keycloakIssuer(env, realm)}/protocol/openid-connect/certs`;
 
+/**
+ * Claim the staff realm's tokens list their user's group names in (the realm's group-membership
+ * mapper writes it; OAuth2 Proxy's `oidc_groups_claim` and the Temporal UI's AuthorizationPolicy
+ * read it).
+ */
+export const STAFF_GROUPS_CLAIM = 'groups';
+
+/** The staff realm's groups: created by its realm import, admitted by OAuth2 Proxy (`allowed_groups`). */
+export const staffGroups = (platform: Pick<Platform, 'identity'>): readonly string[] => [...platform.identity.staffGroups];
+
+/** The staff group allowed to write through the Temporal UI (one of `staffGroups`, checked by validate.ts). */
+export const temporalOperatorGroup = (platform: Pick<Platform, 'identity'>): string => platform.identity.temporalOperators;
+
 /** One OIDC client of a realm, as the model derives it. */
 export interface RealmClient {
   readonly clientId: string;
@@ -69,6 +82,9 @@ export function customerRealmClients(platform: Pick<Platform, 'teams'>, env: Pic
   }
   return clients.sort((a, b) => a.clientId.localeCompare(b.clientId));
 }
+
+/** Client id of a staff tool (a Temporal UI) in the staff realm: the service name; its tokens carry it in `aud`. */
+export const staffClientId = (service: Pick<Service, 'name'>): string => service.name;
 
 /** Client id of a frontend or BFF in the customers' realm: the service name. */
 export const realmClientId = (service: Pick<Service, 'name'>): string => service.name;

@@ -138,8 +138,8 @@ export const keycloakHostnameUrl = (env: Pick<Environment, 'domains'>): string =
  * In-cluster JWKS URL (the Keycloak Service, never the public ALB/WAF): fetched by each verifying
  * workload's own sidecar over mesh mTLS (istiod PILOT_JWT_ENABLE_REMOTE_JWKS=envoy).
  */
-export const oidcInClusterJwksUri = (platform: Pick<Platform, 'identity'>, port: number): string =>
-  `http://${serviceHost(parseServiceKey(platform.identity.service))}:${port}${keycloakJwksPath(platform.identity.realm)}`;
+export const oidcInClusterJwksUri = (platform: Pick<Platform, 'identity'>, port: number, realm: string = platform.identity.realm): string =>
+  `http://${serviceHost(parseServiceKey(platform.identity.service))}:${port}${keycloakJwksPath(realm)}`;
 
 /** Name of the SecretStore of each namespace that reads AWS Secrets Manager (its ExternalSecrets name it). */
 export const SECRET_STORE = 'aws-secrets-manager';

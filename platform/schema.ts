@@ -253,6 +253,7 @@ export const platformSchema = z.strictObject({
     realm: dnsLabel('realm'),
     staffRealm: dnsLabel('staff realm').default('staff'),
     staffGroups: z.array(dnsLabel('staff group')).min(1).default(['sre', 'swe']),
+    temporalOperators: dnsLabel('Temporal operator group').default('sre'),
   }),
   environments: z.array(environment).min(1),
   teams: z.array(team).min(1),

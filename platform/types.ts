@@ -442,6 +442,12 @@ export interface Platform {
     readonly staffRealm: string;
     /** Groups of the staff realm admitted to the tools (dashboards, Temporal UI). @default ["sre", "swe"] */
     readonly staffGroups: readonly string[];
+    /**
+     * The staff group whose members may act in the Temporal UI (start, signal, cancel, terminate,
+     * reset, batch: every write method of its API); members of the other staff groups only read.
+     * One of `staffGroups`. @default "sre"
+     */
+    readonly temporalOperators: string;
   };
   /** Repositories of the platform's own tool images; their versions come from the release files. */
   readonly toolImages: {

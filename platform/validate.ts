@@ -157,6 +157,9 @@ export function validatePlatform(platform: Platform): Problem[] {
   const identity = entries.find((e) => serviceKey({ namespace: e.namespace.name, service: e.service.name }) === platform.identity.service);
   if (!identity) add('identity.service', `unknown service "${platform.identity.service}"`);
   else if (!identity.service.exposure.public.length) add('identity.service', `"${platform.identity.service}" must be exposed publicly so browsers can log in`);
+  if (!platform.identity.staffGroups.includes(platform.identity.temporalOperators)) {
+    add('identity.temporalOperators', `"${platform.identity.temporalOperators}" is not one of identity.staffGroups (${platform.identity.staffGroups.join(', ')}): the staff realm creates only those groups`);
+  }
   const byKey = new Map(entries.map((e) => [serviceKey({ namespace: e.namespace.name, service: e.service.name }), e]));
   for (const team of platform.teams) {
     for (const ns of team.namespaces) {

@@ -90,9 +90,10 @@ describe('validation and rendering stay linear', () => {
   };
 
   test('a service with 40,000 config keys validates (no hang)', () => {
+    const before = Object.keys(serviceOf(exampleInput(), 'order-service/order-service').config).length;
     const platform = parsePlatform(withKeys(40_000));
     const service = platform.teams.flatMap((t) => t.namespaces).flatMap((n) => n.services).find((s) => s.name === 'order-service')!;
-    expect(Object.keys(service.config)).toHaveLength(40_002);
+    expect(Object.keys(service.config)).toHaveLength(before + 40_000);
   }, 30_000);
 
   test('a service with 40,000 config keys renders its ConfigMap with every key (no hang)', () => {

@@ -89,11 +89,11 @@ describe('mesh authentication and authorization', () => {
   });
 
   test('a service with no declared callers and no exposure accepts no traffic: default deny applies and no ALLOW rule admits a caller', () => {
-    // Nothing calls Temporal any more (temporal-ui and the orchestrator drop their dependency).
+    // Nothing calls Temporal any more (temporal-ui, the orchestrator and the activity workers drop their dependency).
     const platform = parsePlatform(
       mutated((input) => {
-        for (const name of ['temporal-ui', 'saga-orchestrator']) {
-          const s = serviceOf(input, `saga-service/${name}`);
+        for (const key of ['saga-service/temporal-ui', 'saga-service/saga-orchestrator', 'order-service/order-service', 'payment-service/payment-service', 'shipping-service/shipping-service']) {
+          const s = serviceOf(input, key);
           s.dependencies = s.dependencies.filter((d: Loose) => d.service !== 'saga-service/temporal');
         }
       }),
@@ -172,7 +172,8 @@ describe('mesh authentication and authorization', () => {
       ]);
     }
     // Every service that takes tokens, and every service a token-taking BFF forwards them to, verifies them.
-    const withToken = objectsWhere((o) => o.kind === 'RequestAuthentication' && o.metadata.namespace !== undefined).map(({ obj }) => `${obj.metadata.namespace}/${obj.spec.selector.matchLabels['app.kubernetes.io/name']}`);
+    // (The Temporal UI verifies staff-realm tokens instead: test/temporal-ui-authorization.test.ts.)
+    const withToken = objectsWhere((o) => o.kind === 'RequestAuthentication' && o.metadata.namespace !== undefined && o.spec.jwtRules[0].issuer.endsWith(`/realms/${platform.identity.realm}`)).map(({ obj }) => `${obj.metadata.namespace}/${obj.spec.selector.matchLabels['app.kubernetes.io/name']}`);
     const services = platform.teams.flatMap((t) => t.namespaces.flatMap((n) => n.services.map((s) => ({ key: `${n.name}/${s.name}`, s }))));
     const forwardedTo = new Set(services.filter(({ s }) => s.endUserAuth).flatMap(({ s }) => s.dependencies.flatMap((d) => ('service' in d ? [d.service] : []))));
     const declared = services.filter(({ key, s }) => s.endUserAuth || forwardedTo.has(key)).map(({ key }) => key);

@@ -52,6 +52,27 @@ describe('Keycloak through the Keycloak Operator', () => {
     expect(validateObject(bad).join('\n')).toMatch(/hostnameStrict/);
   });
 
+  test('the operator schema refuses the upstream types it does not have: a string count or port, a non-string annotation, resources beyond limits/requests', () => {
+    const cases: [string, (kc: Loose) => void, RegExp][] = [
+      ['instances', (kc) => (kc.spec.instances = '2'), /instances/],
+      ['db.port', (kc) => (kc.spec.db.port = '3306'), /port/],
+      ['ingress.annotations', (kc) => (kc.spec.ingress.annotations = { a: 1 }), /annotations/],
+      ['resources', (kc) => (kc.spec.resources.request = { cpu: '1' }), /request/],
+      ['unsupported.podTemplate', (kc) => (kc.spec.unsupported.podTemplate.template = {}), /template/],
+    ];
+    for (const [field, change, message] of cases) {
+      const bad = structuredClone(keycloak('dev'));
+      change(bad);
+      expect({ field, errors: validateObject(bad).join('\n') }).toEqual({ field, errors: expect.stringMatching(message) });
+    }
+    // KeycloakRealmImportSpec.java: the import Job's labels are a string map; other fields are refused.
+    const imp = structuredClone(realmImport('dev', platform().identity.staffRealm));
+    imp.spec.labels = { team: 'sre' };
+    expect(validateObject(imp)).toEqual([]);
+    imp.spec.replacePlaceholders = true; // the pre-26 field, gone from the pinned operator
+    expect(validateObject(imp).join('\n')).toMatch(/replacePlaceholders/);
+  });
+
   test('the operator is an add-on at the pinned tag, in Keycloak’s namespace, and the Keycloak image is the same release', () => {
     for (const env of envs()) {
       const app = objectAt(`${env.name}/argocd/children/sre/application-addon-keycloak-operator.yaml`);

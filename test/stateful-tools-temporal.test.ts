@@ -1,6 +1,6 @@
 /**
  * Temporal from its official chart (issue 9): every values key the platform sets is a key of the
- * pinned chart, persistence and visibility are the model's schemas on Aurora with the bootstrap's
+ * pinned chart (verify/upstream/charts.ts CHART_VALUES), persistence and visibility are the model's schemas on Aurora with the bootstrap's
  * user and secret, the schema is created and migrated by the chart's own Jobs, the server is split
  * as the chart splits it, metrics are scraped over mutual TLS, and the UI signs in against the
  * staff realm with its secret by reference.
@@ -9,77 +9,12 @@ import { TEMPORAL_CHART_VERSION, temporalValues } from '../charts/addons/tempora
 import { TEMPORAL_COMPONENT_LABEL } from '../charts/tools/temporal';
 import { auroraWriterHost, databaseSecretName, LABEL_WORKLOAD, privateZoneName, staffIssuer } from '../platform/naming';
 import { auroraMeshHost } from '../charts/mesh/topology';
+import { isChartKey, valuesPaths } from '../verify/bootstrap/chart-values-keys';
+import { CHART_VALUES } from '../verify/upstream/charts';
+import { loadDistTree, traceRequest } from '../verify/trace';
+import { LONG_POLL_TIMEOUT_SECONDS } from '../platform/traffic';
 import { examplePlatform, type Loose } from './support/example';
 import { exampleFiles, objectAt, objectsWhere } from './support/rendered';
-
-/**
- * Keys of temporalio/helm-charts charts/temporal/values.yaml (stored version 009e03e4, chart line
- * 0.73.x: server image 1.29.1, UI 2.42.1, `useEntrypointScript`/`configMapsToMount` present), as
- * dot paths. `*` stands for each of the server services (frontend, history, matching, worker).
- */
-const VALUES_KEYS = new Set([
-  'fullnameOverride',
-  'serviceAccount.create',
-  'serviceAccount.name',
-  'server.image.repository',
-  'server.image.tag',
-  'server.replicaCount',
-  'server.resources',
-  'server.podLabels',
-  'server.securityContext',
-  'server.metrics.annotations.enabled',
-  'server.metrics.serviceMonitor.enabled',
-  'server.config.logLevel',
-  'server.config.numHistoryShards',
-  'server.config.persistence.defaultStore',
-  ...['default', 'visibility'].flatMap((store) =>
-    ['driver', 'sql.driver', 'sql.host', 'sql.port', 'sql.database', 'sql.user', 'sql.existingSecret', 'sql.maxConns', 'sql.maxIdleConns', 'sql.maxConnLifetime'].map((k) => `server.config.persistence.${store}.${k}`),
-  ),
-  'server.*.service.appProtocol',
-  'server.*.containerSecurityContext',
-  'server.*.podDisruptionBudget',
-  'server.*.metrics.annotations.enabled',
-  // `serviceMonitor: {}` with a commented `enabled` in values.yaml: the per-service override of server.metrics.serviceMonitor.
-  'server.*.metrics.serviceMonitor.enabled',
-  'admintools.enabled',
-  'schema.createDatabase.enabled',
-  'schema.setup.enabled',
-  'schema.update.enabled',
-  'schema.podAnnotations',
-  'schema.resources',
-  'schema.containerSecurityContext',
-  'schema.securityContext',
-  'elasticsearch.enabled',
-  'cassandra.enabled',
-  'mysql.enabled',
-  'prometheus.enabled',
-  'grafana.enabled',
-  'web.enabled',
-  'web.replicaCount',
-  'web.image.repository',
-  'web.image.tag',
-  'web.podLabels',
-  'web.resources',
-  'web.containerSecurityContext',
-  'web.securityContext',
-  'web.podDisruptionBudget',
-  'web.additionalEnv',
-  'web.additionalEnvSecretName',
-]);
-/**
- * Keys the chart reads without listing them in values.yaml: `sql.secretKey` (templates/_helpers.tpl
- * temporal.persistence.sql.secretKey, default "password"), and `sql.tls`, passed through into the
- * server's SQL store configuration (Temporal's `tls` block: enabled, enableHostVerification).
- */
-const READ_BY_TEMPLATES = new Set(['server.config.persistence.default.sql.secretKey', 'server.config.persistence.visibility.sql.secretKey', 'server.config.persistence.default.sql.tls', 'server.config.persistence.visibility.sql.tls']);
-/** Values that are free-form maps or lists in the chart (their content is Kubernetes', not the chart's). */
-const FREE_FORM = /(podLabels|resources|securityContext|containerSecurityContext|podAnnotations|podDisruptionBudget|additionalEnv|sql\.tls)$/;
-
-function paths(value: unknown, prefix = ''): string[] {
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || FREE_FORM.test(prefix)) return [prefix];
-  return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => paths(v, prefix === '' ? k : `${prefix}.${k}`));
-}
-const generic = (path: string) => path.replace(/^server\.(frontend|history|matching|worker)\./, 'server.*.');
 
 const platform = () => examplePlatform();
 const app = (env: string): Loose => objectAt(`${env}/argocd/children/sre/application-addon-temporal.yaml`);
@@ -95,9 +30,11 @@ describe('Temporal through its official Helm chart', () => {
     }
   });
 
-  test('every values key the platform sets is a key of the pinned chart (values.yaml, or read by its templates)', () => {
+  test('every values key the platform sets is a key of the pinned chart (the upstream facts table, read at the pinned version)', () => {
+    const facts = CHART_VALUES.temporal;
+    expect(facts.version).toBe(TEMPORAL_CHART_VERSION);
     for (const env of platform().environments) {
-      const unknown = paths(values(env.name)).filter((p) => !VALUES_KEYS.has(generic(p)) && !READ_BY_TEMPLATES.has(p));
+      const unknown = valuesPaths(values(env.name), facts.freeForm).filter((p) => !isChartKey(facts, p));
       expect({ env: env.name, unknown }).toEqual({ env: env.name, unknown: [] });
     }
   });
@@ -166,12 +103,31 @@ describe('Temporal through its official Helm chart', () => {
       const web = values(env.name).web;
       const envOf = (name: string) => web.additionalEnv.find((e: Loose) => e.name === name)?.value;
       expect(envOf('TEMPORAL_AUTH_ENABLED')).toBe('true');
-      expect(envOf('TEMPORAL_AUTH_PROVIDER_URL')).toBe(staffIssuer(platform(), env));
+      // Discovery and the back channel in-cluster; the tokens' issuer is the public one.
+      expect(envOf('TEMPORAL_AUTH_PROVIDER_URL')).toBe(`http://keycloak.auth-service.svc.cluster.local:8080/auth/realms/${platform().identity.staffRealm}`);
+      expect(envOf('TEMPORAL_AUTH_ISSUER_URL')).toBe(staffIssuer(platform(), env));
       expect(envOf('TEMPORAL_AUTH_CALLBACK_URL')).toBe(`https://temporal.${env.domains.internal}/auth/sso/callback`);
       expect(web.additionalEnv.some((e: Loose) => e.name === 'TEMPORAL_AUTH_CLIENT_SECRET')).toBe(false);
       const es = objectAt(`${env.name}/namespaces/saga-service/externalsecret-temporal-ui-app.yaml`);
       expect(es.spec.target.name).toBe(web.additionalEnvSecretName);
       expect(es.spec.data).toEqual([expect.objectContaining({ secretKey: 'TEMPORAL_AUTH_CLIENT_SECRET' })]);
+    }
+  });
+
+  test('the saga orchestrator and the microservices that run its activities reach the frontend on 7233 on their long-poll route (tracer, rendered tree)', () => {
+    const workers = platform()
+      .teams.flatMap((t) => t.namespaces.flatMap((n) => n.services.filter((s) => s.dependencies.some((d) => 'service' in d && d.service === 'saga-service/temporal' && d.call === 'longPoll')).map((s) => `${n.name}/${s.name}`)))
+      .sort();
+    // Source 002 §7.5: the orchestrator starts the saga, the microservices of its local transactions are the Temporal workers.
+    expect(workers).toEqual(expect.arrayContaining(['order-service/order-service', 'payment-service/payment-service', 'saga-service/saga-orchestrator', 'shipping-service/shipping-service']));
+    for (const env of platform().environments) {
+      const tree = loadDistTree(env.name);
+      for (const from of workers) {
+        const r = traceRequest(tree, 'POST', 'grpc://temporal.saga-service.svc.cluster.local:7233/temporal.api.workflowservice.v1.WorkflowService/PollActivityTaskQueue', [], { from });
+        expect({ from, backend: r.backend, timeouts: r.routeTimeouts }).toEqual({ from, backend: 'saga-service/temporal', timeouts: [`${LONG_POLL_TIMEOUT_SECONDS}s`] });
+        const [ns, name] = from.split('/');
+        expect(objectAt(`${env.name}/namespaces/${ns}/configmap-${name}-config.yaml`).data.TEMPORAL_ADDRESS).toBe('temporal.saga-service.svc.cluster.local:7233');
+      }
     }
   });
 

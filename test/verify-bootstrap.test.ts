@@ -1,4 +1,6 @@
 import { argocdInstallation } from '../verify/bootstrap/argocd-installation';
+import { chartValuesKeys, isChartKey, valuesPaths } from '../verify/bootstrap/chart-values-keys';
+import { CHART_VALUES } from '../verify/upstream/charts';
 import { crdAddonPrune } from '../verify/bootstrap/crd-addon-prune';
 import { crdArrival } from '../verify/bootstrap/crd-arrival';
 import { eksAddonTolerations } from '../verify/bootstrap/eks-addon-tolerations';
@@ -297,5 +299,42 @@ describe('system-node-capacity', () => {
     delete app.metadata.annotations['platform.ec/system-node-requests'];
     const f = verifyTiny({ ...nodes(2), 'argocd/teams/application-k.yaml': app }, [systemNodeCapacity]);
     expect(messages(f)).toEqual(['argocd/teams/application-k.yaml: Application k pins Pods to a managed node group (nodeSelector {"pool":"system"}) but declares no platform.ec/system-node-requests: the group\'s size cannot be checked against them']);
+  });
+});
+
+describe('chart-values-keys', () => {
+  const temporalApp = (targetRevision: string, valuesObject: Record<string, unknown>) => ({
+    'argocd/teams/appproject-sre.yaml': sreProject({ sourceRepos: ['https://go.temporal.io/helm-charts'], destinations: [{ server: SERVER, namespace: 'saga-service' }] }),
+    'argocd/teams/application-addon-temporal.yaml': application('addon-temporal', {
+      project: 'sre',
+      source: { repoURL: 'https://go.temporal.io/helm-charts', chart: 'temporal', targetRevision, helm: { valuesObject } },
+      destination: { server: SERVER, namespace: 'saga-service' },
+    }),
+  });
+
+  test('a values key the pinned chart does not have is reported with its path; per-service keys and free-form values pass', () => {
+    const f = verifyTiny(
+      temporalApp(CHART_VALUES.temporal.version, {
+        server: { replicaCount: 2, frontend: { service: { appProtocol: 'grpc' }, podDisruptionBudget: { maxUnavailable: 1 } }, config: { persistence: { default: { sql: { tls: { enabled: true } } } } } },
+        web: { additionalEnvSecretName: 'ui', extraEnvSecret: 'typo' },
+        schema: { setup: { enable: true } },
+      }),
+      [chartValuesKeys],
+    );
+    expect(messages(f)).toEqual([
+      expect.stringMatching(/^argocd\/teams\/application-addon-temporal\.yaml: Application addon-temporal: values key schema\.setup\.enable is not a key of chart temporal 0\.73\.1 \(temporalio\/helm-charts charts\/temporal\/values\.yaml/),
+      expect.stringMatching(/values key web\.extraEnvSecret is not a key of chart temporal 0\.73\.1/),
+    ]);
+  });
+
+  test('an Application pinning another chart version than the facts were read at is reported', () => {
+    const f = verifyTiny(temporalApp('0.74.0', { web: { enabled: true } }), [chartValuesKeys]);
+    expect(messages(f)).toEqual([expect.stringMatching(/Application addon-temporal: chart temporal 0\.74\.0, but its values keys were read at 0\.73\.1 .*re-read them$/)]);
+  });
+
+  test('paths stop at free-form values and a wildcard stands only for the listed services', () => {
+    expect(valuesPaths({ a: { resources: { limits: { cpu: 1 } } }, b: [1] }, ['resources'])).toEqual(['a.resources', 'b']);
+    expect(isChartKey(CHART_VALUES.temporal, 'server.history.podDisruptionBudget')).toBe(true);
+    expect(isChartKey(CHART_VALUES.temporal, 'server.gateway.podDisruptionBudget')).toBe(false);
   });
 });

@@ -49,6 +49,10 @@ test('every automated Application keeps retrying through a cold bootstrap', () =
   expect(findings('retry-policy')).toEqual([]);
 });
 
+test('every values key of a pinned chart is a key of that chart version (Temporal, OAuth2 Proxy: metrics.serviceMonitor, not the old servicemonitor)', () => {
+  expect(findings('chart-values-keys')).toEqual([]);
+});
+
 test('no custom resource syncs before the add-on that installs its CRD (NodePools after Karpenter, the secret store after External Secrets)', () => {
   expect(findings('crd-arrival')).toEqual([]);
 });

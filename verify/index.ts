@@ -5,6 +5,7 @@
  * what the AWS security rule set finds in the rendered Terraform JSON (verify/terraform-security.ts).
  */
 import { argocdInstallation } from './bootstrap/argocd-installation';
+import { chartValuesKeys } from './bootstrap/chart-values-keys';
 import { crdAddonPrune } from './bootstrap/crd-addon-prune';
 import { crdArrival } from './bootstrap/crd-arrival';
 import { eksAddonTolerations } from './bootstrap/eks-addon-tolerations';
@@ -44,6 +45,7 @@ export const CHECKS: readonly Check[] = [
   faultCallerSidecar,
   nonMeshDefaultDeny,
   hookJobEgress,
+  chartValuesKeys,
 ];
 
 /** Findings of one environment folder (`dist/<env>`). */

@@ -11,11 +11,11 @@
  * ExternalSecret (charts/platform-config); the client id is not secret and is templated in.
  */
 import type { AddonSpec } from '../../apps-of-apps/addon';
+import { STAFF_GROUPS_CLAIM, staffGroups } from '../../platform/identity';
 import { staffIssuer } from '../../platform/naming';
 import type { Environment, Platform } from '../../platform/types';
 import { SYNC_WAVE } from '../sync-options';
 import { restrictedContainer } from '../jobs/hardened-pod';
-import { STAFF_GROUPS_CLAIM } from '../tools/realms';
 import { guaranteed, haReplicas, OAUTH2_PROXY_SERVICE, oauth2ProxyHost, SRE_K8S_SECRETS } from './sre-tools';
 
 export const OAUTH2_PROXY_CHART_VERSION = '10.7.0';
@@ -31,7 +31,7 @@ export function oauth2ProxyConfig(platform: Platform, env: Environment): string 
     oidc_issuer_url: staffIssuer(platform, env),
     // Only staff: a member of one of the model's staff groups of the staff realm.
     oidc_groups_claim: STAFF_GROUPS_CLAIM,
-    allowed_groups: [...platform.identity.staffGroups],
+    allowed_groups: [...staffGroups(platform)],
     redirect_url: `https://${oauth2ProxyHost(env)}/oauth2/callback`,
     code_challenge_method: 'S256',
     scope: 'openid email profile',
@@ -85,7 +85,9 @@ export function oauth2ProxyAddons(platform: Platform, env: Environment): AddonSp
         resources: guaranteed('100m', '128Mi'),
         securityContext: { enabled: true, ...restrictedContainer(RUN_AS) },
         podSecurityContext: { runAsNonRoot: true, runAsUser: RUN_AS, runAsGroup: RUN_AS, seccompProfile: { type: 'RuntimeDefault' } },
-        metrics: { enabled: true, servicemonitor: { enabled: true } },
+        // `serviceMonitor` (templates/servicemonitor.yaml reads .Values.metrics.serviceMonitor.enabled; the
+        // lower-case `servicemonitor` of old chart lines is ignored: verify/upstream/charts.ts CHART_VALUES).
+        metrics: { enabled: true, serviceMonitor: { enabled: true } },
       },
     },
   ];

@@ -15,10 +15,12 @@
  * Values keys follow the chart's values.yaml (test/stateful-tools-temporal.test.ts checks them).
  */
 import type { AddonSpec } from '../../apps-of-apps/addon';
+import { staffClientId } from '../../platform/identity';
 import { imageReference } from '../../platform/images';
 import { appSecretName, AURORA_PORT, auroraWriterHost, databaseSecretK8sName, databaseUser, internalHost, LABEL_WORKLOAD, serviceAccountName, staffIssuer } from '../../platform/naming';
 import type { Environment, Namespace, Platform, Service, Team } from '../../platform/types';
 import { NO_SIDECAR, restrictedContainer } from '../jobs/hardened-pod';
+import { identityRealmUrl } from '../mesh/request-authentication';
 import { SYNC_WAVE } from '../sync-options';
 import { TEMPORAL_UI_CALLBACK_PATH } from '../tools/realms';
 import { guaranteed } from './sre-tools';
@@ -138,11 +140,15 @@ export function temporalValues(platform: Platform, env: Environment, server: Loc
       podDisruptionBudget: { maxUnavailable: 1 },
       additionalEnv: [
         { name: 'TEMPORAL_AUTH_ENABLED', value: 'true' },
-        { name: 'TEMPORAL_AUTH_PROVIDER_URL', value: staffIssuer(platform, env) },
+        // Discovery, code exchange and keys in-cluster (the UI's sidecar blackholes the public host);
+        // the issuer the tokens carry stays the public one (temporalio/ui route/auth.go: IssuerUrl).
+        { name: 'TEMPORAL_AUTH_PROVIDER_URL', value: identityRealmUrl(platform, platform.identity.staffRealm) },
         { name: 'TEMPORAL_AUTH_ISSUER_URL', value: staffIssuer(platform, env) },
-        { name: 'TEMPORAL_AUTH_CLIENT_ID', value: ui.name },
+        { name: 'TEMPORAL_AUTH_CLIENT_ID', value: staffClientId(ui) },
         { name: 'TEMPORAL_AUTH_CALLBACK_URL', value: `https://${internalHost(env, host.subdomain)}${TEMPORAL_UI_CALLBACK_PATH}` },
         { name: 'TEMPORAL_AUTH_SCOPES', value: 'openid,profile,email' },
+        // PKCE where the UI server has it (the staff realm accepts it, and does not require it: realms.ts requirePkce).
+        { name: 'TEMPORAL_AUTH_PKCE_ENABLED', value: 'true' },
       ],
       // TEMPORAL_AUTH_CLIENT_SECRET (the model's secret of the UI).
       additionalEnvSecretName: appSecretName(ui),

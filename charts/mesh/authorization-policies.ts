@@ -12,7 +12,8 @@
  *   them trustworthy), with a valid token of the platform issuer for callers that forward end-user
  *   tokens; the ingress gateway only for the declared hosts and public path prefixes (with a token
  *   where `endUserAuth`); the service's own identity on its `peerPorts`; on the IdP, every token
- *   verifier for `GET` on the realm's JWKS. A request through the gateway with an invalid token
+ *   verifier for `GET` on the realm's JWKS (the Temporal UIs: the staff realm's back channel). A Temporal UI's
+ *   gateway rules are its own (temporal-ui.ts: staff read, operators write). A request through the gateway with an invalid token
  *   gets 401 from the RequestAuthentication, one without a token 403 (no rule matches).
  * - `<service>-allow-metrics`: Prometheus' scrape. Prometheus runs outside the mesh but scrapes
  *   over mutual TLS with the certificate its sidecar writes out (naming.ts PROMETHEUS_IDENTITY), so
@@ -33,6 +34,7 @@ import type { Environment, Platform, Service } from '../../platform/types';
 import { metricsPath, metricsPort } from '../monitoring/service-monitoring';
 import { EGRESS_GATEWAY, gatewayPrincipal, INGRESS_GATEWAY, INGRESS_HTTP_PORT } from './gateway-identities';
 import { meshConfig } from './mesh-config';
+import { staffBackChannelRules, temporalUiIngressRules, verifiesStaffTokens } from './temporal-ui';
 import { callEdgesOf, consumesTokens, principalOf, type ExternalHost, firstHttpPort, isExposed, meshServices, refOf, routedPort, servingPorts } from './topology';
 
 export const DEFAULT_DENY_POLICY = 'default-deny';
@@ -78,7 +80,9 @@ export function serviceAllowRules(platform: Pick<Platform, 'teams' | 'identity'>
   const forwarding = principals(edges.filter((e) => e.caller.service.endUserAuth));
   if (plain.length > 0) rules.push({ from: [{ source: { principals: plain } }], to: [{ operation: { ports: servingPorts(service).map((p) => String(p.port)) } }] });
   if (forwarding.length > 0) rules.push({ from: [{ source: { principals: forwarding, requestPrincipals: issuerPrincipals } }], to: [{ operation: { ports: servingPorts(service).map((p) => String(p.port)) } }] });
-  if (isExposed(service)) {
+  // A Temporal UI: reads for the staff, writes for its operators (temporal-ui.ts).
+  if (verifiesStaffTokens(service)) rules.push(...temporalUiIngressRules(platform, env, service));
+  else if (isExposed(service)) {
     rules.push({
       from: [{ source: { principals: [gatewayPrincipal(INGRESS_GATEWAY)], ...(service.endUserAuth ? { requestPrincipals: issuerPrincipals } : {}) } }],
       to: ingressOperations(env, service),
@@ -90,6 +94,8 @@ export function serviceAllowRules(platform: Pick<Platform, 'teams' | 'identity'>
     if (verifiers.length > 0) {
       rules.push({ from: [{ source: { principals: verifiers } }], to: [{ operation: { ports: [String(firstHttpPort(service).port)], methods: ['GET'], paths: [keycloakJwksPath(platform.identity.realm)] } }] });
     }
+    // The Temporal UIs: the staff realm's discovery, keys and token endpoint, in-cluster (temporal-ui.ts).
+    rules.push(...staffBackChannelRules(platform, firstHttpPort(service).port));
   }
   return rules;
 }

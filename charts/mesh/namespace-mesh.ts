@@ -8,7 +8,7 @@
  * - every in-mesh namespace running services: its Sidecar, and per service the ALLOW policy derived
  *   from the declared dependencies and exposure, Prometheus' scrape, the DestinationRule,
  *   the mesh VirtualService, the headless peers Service of a clustered service and, for every
- *   token-consuming service, the RequestAuthentication;
+ *   token-consuming service, the RequestAuthentication (a Temporal UI's: the staff realm's);
  * - the ingress gateway namespace: the Gateways, the host routes and the gateway's ALLOW policy;
  * - the egress gateway namespace: the ServiceEntries (external hosts, Aurora), the egress
  *   Gateway/DestinationRule/VirtualServices and the gateway's ALLOW policy.
@@ -28,6 +28,7 @@ import { AuroraServiceEntry, ExternalServiceEntry } from './service-entries';
 import { NamespaceSidecar } from './sidecar';
 import { MeshTelemetry } from './telemetry';
 import { PeerService } from './peer-service';
+import { StaffRequestAuthentication, verifiesStaffTokens } from './temporal-ui';
 import { consumesTokens, externalHosts, hostSlug, refOf } from './topology';
 import { ServiceVirtualService } from './virtual-service';
 import { faultsInto } from '../../platform/gates';
@@ -70,6 +71,7 @@ export class NamespaceMesh extends Construct {
       new ServiceVirtualService(scope, 'virtual-service', { platform, namespace, service, faults: faultsInto(env, refOf(namespace, service)) });
       new PeerService(scope, 'peers', { service });
       if (consumesTokens(platform, refOf(namespace, service), service)) new EndUserRequestAuthentication(scope, 'request-authentication', { platform, env, service });
+      if (verifiesStaffTokens(service)) new StaffRequestAuthentication(scope, 'staff-request-authentication', { platform, env, service });
     }
 
     if (namespace.name === ISTIO_INGRESS_NAMESPACE) {

@@ -13,19 +13,29 @@
  */
 import { Construct } from 'constructs';
 import { RequestAuthentication } from '../../imports/security.istio.io';
-import { oidcInClusterJwksUri, oidcIssuer, parseServiceKey, selectorLabels } from '../../platform/naming';
+import { keycloakRealmPath, oidcInClusterJwksUri, oidcIssuer, parseServiceKey, selectorLabels, serviceHost } from '../../platform/naming';
 import type { Environment, Platform, Service } from '../../platform/types';
 import { meshConfig } from './mesh-config';
 import { firstHttpPort, meshServices } from './topology';
 
 export const requestAuthenticationName = (service: Pick<Service, 'name'>): string => `${service.name}-jwt`;
 
-/** The in-cluster JWKS URL of the platform IdP (its Service, first HTTP port). */
-export function identityJwksUri(platform: Pick<Platform, 'identity' | 'teams'>): string {
+/** The platform IdP's port in-cluster callers use (its Service's first HTTP port). */
+export function identityPort(platform: Pick<Platform, 'identity' | 'teams'>): number {
   const ref = parseServiceKey(platform.identity.service);
   const idp = meshServices(platform).find((m) => m.ref.namespace === ref.namespace && m.ref.service === ref.service);
   if (!idp) throw new Error(`identity.service ${platform.identity.service} is not a declared service`);
-  return oidcInClusterJwksUri(platform, firstHttpPort(idp.service).port);
+  return firstHttpPort(idp.service).port;
+}
+
+/** The in-cluster JWKS URL of one realm of the platform IdP (its Service, first HTTP port). @default realm the customers' realm */
+export function identityJwksUri(platform: Pick<Platform, 'identity' | 'teams'>, realm: string = platform.identity.realm): string {
+  return oidcInClusterJwksUri(platform, identityPort(platform), realm);
+}
+
+/** The in-cluster base URL of one realm (OIDC discovery and the back channel of a tool inside the mesh). */
+export function identityRealmUrl(platform: Pick<Platform, 'identity' | 'teams'>, realm: string): string {
+  return `http://${serviceHost(parseServiceKey(platform.identity.service))}:${identityPort(platform)}${keycloakRealmPath(realm)}`;
 }
 
 export class EndUserRequestAuthentication extends Construct {

@@ -14,7 +14,7 @@
  * - the namespace's own Services when a service clusters (`peerPorts`): its installer (the Temporal
  *   chart) names the per-component Services, which the model does not list;
  * - the Kubernetes API when the namespace runs the Keycloak Operator (it watches its namespace).
- * - the platform IdP's Service, for namespaces whose services verify end-user tokens (JWKS);
+ * - the platform IdP's Service, for namespaces whose services verify end-user or staff tokens (JWKS);
  * - the service's own headless `<name>-peers` Service when it declares `peerPorts` (clustering).
  *
  * Not rendered in the gateway namespaces: a Sidecar resource is meant for sidecars only, but a
@@ -27,6 +27,7 @@ import type { Environment, Namespace, Platform } from '../../platform/types';
 import { EGRESS_GATEWAY, gatewayHost } from './gateway-identities';
 import { meshConfig } from './mesh-config';
 import { otelCollectorEgressHost } from './telemetry';
+import { verifiesStaffTokens } from './temporal-ui';
 import { auroraMeshHost, consumesTokens, externalCallsOf, peerServiceName, refOf, scopedServiceHost } from './topology';
 
 /** The API server's Service, as a Sidecar egress host. */
@@ -37,7 +38,7 @@ export function sidecarEgressHosts(platform: Pick<Platform, 'name' | 'teams' | '
   const hosts = new Set<string>([`${ISTIO_SYSTEM_NAMESPACE}/*`, otelCollectorEgressHost()]);
   for (const service of namespace.services) {
     // Token consumers' sidecars fetch the IdP's JWKS themselves (request-authentication.ts).
-    if (consumesTokens(platform, refOf(namespace, service), service)) hosts.add(scopedServiceHost(parseServiceKey(platform.identity.service)));
+    if (consumesTokens(platform, refOf(namespace, service), service) || verifiesStaffTokens(service)) hosts.add(scopedServiceHost(parseServiceKey(platform.identity.service)));
     // Clustered services reach their own replicas through the headless peers Service.
     if (service.peerPorts.length > 0) hosts.add(scopedServiceHost({ namespace: namespace.name, service: peerServiceName(service) }));
     for (const dep of service.dependencies) if ('service' in dep) hosts.add(scopedServiceHost(parseServiceKey(dep.service)));

@@ -9,12 +9,10 @@
  *   synced from AWS Secrets Manager: the same entry the tool itself reads.
  */
 import { internalHost, serviceKey, serviceSecretName, SRE_SECRETS, sreSecretName } from '../../platform/naming';
-import { customerRealmClients, type RealmClient } from '../../platform/identity';
+import { customerRealmClients, type RealmClient, STAFF_GROUPS_CLAIM, staffClientId, staffGroups } from '../../platform/identity';
 import type { Environment, Platform } from '../../platform/types';
 import { OAUTH2_PROXY_CLIENT_ID, oauth2ProxyHost } from '../addons/sre-tools';
 
-/** Claim the staff realm's tokens list group names in (OAuth2 Proxy `oidc_groups_claim`). */
-export const STAFF_GROUPS_CLAIM = 'groups';
 /** Path of the Temporal UI's OIDC callback (temporalio/ui server `auth/sso/callback`). */
 export const TEMPORAL_UI_CALLBACK_PATH = '/auth/sso/callback';
 /** The Temporal UI's client-secret environment variable (the UI server reads TEMPORAL_AUTH_CLIENT_SECRET). */
@@ -27,6 +25,13 @@ export interface StaffClient {
   readonly secret: { readonly awsName: string; readonly property: string };
   /** `${...}` placeholder of the secret in the realm import. */
   readonly placeholder: string;
+  /**
+   * Whether the realm requires PKCE (S256) of this client. OAuth2 Proxy sends it
+   * (`code_challenge_method`); the Temporal UI only where its server has PKCE on (temporalio/ui
+   * AUTHENTICATION.md: `pkceEnabled`, default false, a recent addition), so the realm accepts its
+   * challenge when sent and does not require it (it is a confidential client: secret, state, nonce).
+   */
+  readonly requirePkce: boolean;
 }
 
 const placeholderOf = (clientId: string): string => `${clientId.toUpperCase().replace(/-/g, '_')}_CLIENT_SECRET`;
@@ -39,6 +44,7 @@ export function staffClients(platform: Platform, env: Environment): StaffClient[
       redirectUris: [`https://${oauth2ProxyHost(env)}/oauth2/callback`],
       secret: { awsName: sreSecretName(platform, env, 'oauth2Proxy'), property: SRE_SECRETS.oauth2Proxy.properties[0] },
       placeholder: placeholderOf(OAUTH2_PROXY_CLIENT_ID),
+      requirePkce: true,
     },
   ];
   for (const team of platform.teams) {
@@ -50,10 +56,11 @@ export function staffClients(platform: Platform, env: Environment): StaffClient[
           throw new Error(`${serviceKey(ref)}: a Temporal UI needs the secret ${TEMPORAL_UI_CLIENT_SECRET_ENV} from secrets-manager (its OIDC client secret in the staff realm)`);
         }
         clients.push({
-          clientId: s.name,
+          clientId: staffClientId(s),
           redirectUris: s.exposure.internal.map((r) => `https://${internalHost(env, r.subdomain)}${TEMPORAL_UI_CALLBACK_PATH}`),
           secret: { awsName: serviceSecretName(platform, env, ref), property: secret.key },
           placeholder: placeholderOf(s.name),
+          requirePkce: false,
         });
       }
     }
@@ -109,7 +116,7 @@ export function staffRealm(platform: Platform, env: Environment): Record<string,
     sslRequired: 'external',
     registrationAllowed: false,
     bruteForceProtected: true,
-    groups: platform.identity.staffGroups.map((name) => ({ name, path: `/${name}` })),
+    groups: staffGroups(platform).map((name) => ({ name, path: `/${name}` })),
     clients: staffClients(platform, env).map((c) => ({
       clientId: c.clientId,
       enabled: true,
@@ -121,7 +128,7 @@ export function staffRealm(platform: Platform, env: Environment): Record<string,
       implicitFlowEnabled: false,
       directAccessGrantsEnabled: false,
       redirectUris: [...c.redirectUris],
-      attributes: { 'pkce.code.challenge.method': 'S256' },
+      attributes: c.requirePkce ? { 'pkce.code.challenge.method': 'S256' } : {},
       protocolMappers: [
         audienceMapper(c.clientId),
         {

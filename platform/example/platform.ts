@@ -162,6 +162,18 @@ const microservice = (name: string, grpcService: string, extra: Partial<ServiceI
   ...extra,
 });
 
+/**
+ * A microservice that runs saga activities: a Temporal worker of its own local transactions, which
+ * long-polls the frontend for its tasks and reports their outcome (source 002 §7.5: the Temporal
+ * workers are the microservices running the local transactions). Its edge to the frontend is
+ * declared `call: 'longPoll'` (a poll is held ~60 s).
+ */
+const sagaActivities = (name: string, extra: Partial<ServiceInput> = {}): Partial<ServiceInput> => ({
+  ...extra,
+  config: { LOG_LEVEL: 'info', GRPC_PORT: '50051', TEMPORAL_ADDRESS: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE: 'orders', TEMPORAL_TASK_QUEUE: `${name}-activities` },
+  dependencies: [...(extra.dependencies ?? []), { service: 'saga-service/temporal', call: 'longPoll' }],
+});
+
 const team = (name: string, namespaces: TeamInput['namespaces'], owners = [`${name}-leads@shop.example.com`]): TeamInput => ({
   name,
   owners,
@@ -198,24 +210,28 @@ export const exampleTeams: TeamInput[] = [
   team('partner', [
     { name: 'partner-bff', services: [bff('partner-bff', { host: 'api' }, ['order-service/order-service', 'shipping-service/shipping-service', 'saga-service/saga-orchestrator'])] },
   ]),
-  team('order', [{ name: 'order-service', services: [microservice('order-service', 'shop.order.v1.OrderService', { dedicatedNodes: true })] }]),
+  team('order', [{ name: 'order-service', services: [microservice('order-service', 'shop.order.v1.OrderService', sagaActivities('order-service', { dedicatedNodes: true }))] }]),
   team('payment', [
     {
       name: 'payment-service',
       services: [
-        microservice('payment-service', 'shop.payment.v1.PaymentService', {
-          dedicatedNodes: true,
-          dependencies: [{ external: 'api.payment-provider.example.net' }],
-          secrets: [
-            { name: 'PROVIDER_API_KEY', from: 'secrets-manager', key: 'provider-api-key' },
-            // Owned by the payment team, encrypted with each environment's SOPS key in their repo.
-            { name: 'WEBHOOK_SIGNING_SECRET', from: 'sops', file: 'payment-service/webhook.sops.yaml' },
-          ],
-        }),
+        microservice(
+          'payment-service',
+          'shop.payment.v1.PaymentService',
+          sagaActivities('payment-service', {
+            dedicatedNodes: true,
+            dependencies: [{ external: 'api.payment-provider.example.net' }],
+            secrets: [
+              { name: 'PROVIDER_API_KEY', from: 'secrets-manager', key: 'provider-api-key' },
+              // Owned by the payment team, encrypted with each environment's SOPS key in their repo.
+              { name: 'WEBHOOK_SIGNING_SECRET', from: 'sops', file: 'payment-service/webhook.sops.yaml' },
+            ],
+          }),
+        ),
       ],
     },
   ]),
-  team('shipping', [{ name: 'shipping-service', services: [microservice('shipping-service', 'shop.shipping.v1.ShippingService')] }]),
+  team('shipping', [{ name: 'shipping-service', services: [microservice('shipping-service', 'shop.shipping.v1.ShippingService', sagaActivities('shipping-service'))] }]),
   team('account', [
     {
       name: 'account-service',
@@ -320,7 +336,7 @@ export const examplePlatformInput: Omit<PlatformInput, 'releases'> = {
   argocdNamespace: 'argocd',
   terraformStateBucketPrefix: 'example-shop-tfstate',
   nodePorts: { istioIngressHttp: 30080, istioIngressStatus: 30082, ingressNginxHttp: 30081 },
-  identity: { service: 'auth-service/keycloak', realm: 'shop', staffRealm: 'staff', staffGroups: ['sre', 'swe'] },
+  identity: { service: 'auth-service/keycloak', realm: 'shop', staffRealm: 'staff', staffGroups: ['sre', 'swe'], temporalOperators: 'sre' },
   // Versions (tag and digest) per environment are in the release files' `tools:`.
   toolImages: {
     awsCli: { repository: 'public.ecr.aws/aws-cli/aws-cli' },

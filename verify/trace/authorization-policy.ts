@@ -8,7 +8,8 @@
  * their rules; an ALLOW policy with no rules matches nothing). In a rule, `from` entries are ORed,
  * `to` entries ORed, `when` conditions ANDed, and the three ANDed; inside a source/operation all
  * fields are ANDed and the values of one field ORed; a value matches exactly, by prefix ("abc*"),
- * by suffix ("*abc") or by presence ("*"). `notX` fields negate.
+ * by suffix ("*abc") or by presence ("*"). `notX` fields negate. `when` on `request.auth.claims[...]`
+ * reads the accepted token's claims (a list claim matches when any entry does).
  */
 import { type DistTree, type K8sObject, ref } from './dist-tree';
 import { type Hop, refuse, type TraceRequest, type Workload } from './hop';
@@ -19,6 +20,8 @@ export interface AuthzContext {
   readonly principal?: string;
   readonly sourceNamespace?: string;
   readonly requestPrincipal?: string;
+  /** Claims of the token the RequestAuthentication accepted (none without a valid token). */
+  readonly requestClaims?: Readonly<Record<string, unknown>>;
   /** SNI of a TLS connection (egress gateway). */
   readonly sni?: string;
   /** Port the request arrives on at the workload. */
@@ -61,9 +64,32 @@ function operationMatches(o: any, req: TraceRequest, c: AuthzContext): boolean {
     field(o.paths, o.notPaths, req.path.split('?')[0])
   );
 }
+/**
+ * Values of `request.auth.claims[a][b]...` in the accepted token: a string claim is one value, a
+ * list of strings each of its entries (the condition matches when any does: istio.io
+ * docs/tasks/security/authorization/authz-jwt, "list-of-string typed JWT claims"); no token, a
+ * missing claim or another type gives none, so only `notValues` can match.
+ */
+export function claimValues(key: string, claims: Readonly<Record<string, unknown>> | undefined): string[] {
+  const names = [...key.slice('request.auth.claims'.length).matchAll(/\[([^\]]+)\]/g)].map((m) => m[1]);
+  let v: unknown = claims;
+  for (const n of names) v = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[n] : undefined;
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  return [];
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function conditionMatches(w: any, req: TraceRequest, c: AuthzContext): boolean {
   const key: string = w.key;
+  if (key.startsWith('request.auth.claims[')) {
+    const have = claimValues(key, c.requestClaims);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    if (w.values && !have.some((v) => w.values.some((p: string) => valueMatches(p, v)))) return false;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    if (w.notValues && have.some((v) => w.notValues.some((p: string) => valueMatches(p, v)))) return false;
+    return true;
+  }
   let value: string | undefined;
   if (key === 'connection.sni') value = c.sni;
   else if (key === 'source.principal') value = c.principal;
@@ -89,7 +115,11 @@ const action = (p: K8sObject): string => p.spec?.action ?? 'ALLOW';
 
 export function evaluateAuthorization(tree: DistTree, w: Workload, req: TraceRequest, c: AuthzContext): Hop {
   const policies = policiesFor(tree, 'AuthorizationPolicy', w);
-  const who = `${c.principal ?? 'no mTLS identity'}${c.requestPrincipal ? ` + token ${c.requestPrincipal}` : ''}${c.sni ? ` (SNI ${c.sni})` : ''}`;
+  // The token's claims the policies' conditions read, named in the detail (e.g. groups ["swe"]).
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const claimKeys = [...new Set(policies.flatMap((p) => (p.spec?.rules ?? []).flatMap((r: any) => (r.when ?? []).map((w: any) => String(w.key)))).filter((k: string) => k.startsWith('request.auth.claims[')))].sort();
+  const claimed = c.requestPrincipal ? claimKeys.map((k) => ` ${k.slice('request.auth.'.length)}=${JSON.stringify(claimValues(k, c.requestClaims))}`).join('') : '';
+  const who = `${c.principal ?? 'no mTLS identity'}${c.requestPrincipal ? ` + token ${c.requestPrincipal}${claimed}` : ''}${c.sni ? ` (SNI ${c.sni})` : ''}`;
   for (const p of policies.filter((x) => action(x) === 'CUSTOM')) {
     // The external authorizer's decision cannot be computed offline: report it.
     if ((p.spec?.rules ?? []).some((r: unknown) => ruleMatches(r, req, c))) return { hop: 'AuthorizationPolicy', object: ref(p), detail: `CUSTOM provider ${p.spec?.provider?.name} decides (not evaluated offline)` };

@@ -1,5 +1,5 @@
 /**
- * `npm run trace -- <env> <METHOD> <URL> [-H 'name: value'] [--from <ns>/<service>] [--token-issuer ISS]`
+ * `npm run trace -- <env> <METHOD> <URL> [-H 'name: value'] [--from <ns>/<service>] [--token-issuer ISS [--claim k=v]]`
  * Prints each hop of the request through dist/<env>/ and, when refused, the hop and the rule.
  */
 import { parseArgs } from 'node:util';
@@ -18,10 +18,28 @@ Traces one request through the rendered files of dist/<env>/ and prints every ho
   --from <ns>/<deployment>   trace east-west from this workload ("<ns>/" = any Pod of the namespace)
   --token-issuer <issuer>    add "Authorization: Bearer" with an (unsigned) token of this issuer
   --sub <subject>            subject of that token (default "user-1")
+  --claim <name>=<value>     a further claim of that token (repeatable); a JSON value is parsed
+                             (--claim 'groups=["sre"]' --claim aud=temporal-ui)
   --dist <dir>               rendered tree (default dist)
   -h, --help                 this help
 
 Exit status: 0 when the request reaches its backend, 1 when a hop refuses it, 2 on usage errors.`;
+
+/** `name=value` pairs; a value that parses as JSON is taken as that JSON. */
+function parseClaims(pairs: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const i = pair.indexOf('=');
+    if (i <= 0) throw new Error(`--claim "${pair}" is not "name=value"`);
+    const raw = pair.slice(i + 1);
+    try {
+      out[pair.slice(0, i)] = JSON.parse(raw);
+    } catch {
+      out[pair.slice(0, i)] = raw;
+    }
+  }
+  return out;
+}
 
 function main(argv: string[]): number {
   const { values, positionals } = parseArgs({
@@ -32,6 +50,7 @@ function main(argv: string[]): number {
       from: { type: 'string' },
       'token-issuer': { type: 'string' },
       sub: { type: 'string' },
+      claim: { type: 'string', multiple: true },
       dist: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -46,7 +65,7 @@ function main(argv: string[]): number {
   }
   const [env, method, url] = positionals;
   const headers = [...(values.header ?? [])];
-  if (values['token-issuer']) headers.push(`authorization: Bearer ${fakeJwt({ iss: values['token-issuer'], sub: values.sub ?? 'user-1' })}`);
+  if (values['token-issuer']) headers.push(`authorization: Bearer ${fakeJwt({ ...parseClaims(values.claim ?? []), iss: values['token-issuer'], sub: values.sub ?? 'user-1' })}`);
   const result = traceRequest(loadDistTree(env, values.dist ?? 'dist'), method, url, headers, { from: values.from });
   console.log(`${env}: ${values.from ?? 'internet'} -> ${method.toUpperCase()} ${url}`);
   console.log(formatTrace(result));

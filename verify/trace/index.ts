@@ -4,7 +4,8 @@
  * one message per request whose outcome differs from the expectation.
  */
 import { loadDistTree } from './dist-tree';
-import { fakeJwt as fakeJwtOf } from './request-authentication';
+import { fakeJwt as fakeJwtOf, policiesFor } from './request-authentication';
+import { evaluateService } from './service';
 import { formatTrace, traceRequest, type TraceOptions, type TraceResult } from './trace';
 
 export { loadDistTree, type DistTree } from './dist-tree';
@@ -35,14 +36,21 @@ export function traceCheck(env: string, expectations: readonly ExpectedTrace[], 
 /**
  * Model-free check for `npm run verify`: every route the rendered ingress VirtualServices declare
  * (host + path prefix + User-Agent match), and behind a BFF every gRPC location of its Nginx, must
- * trace to a workload. Requests carry a token of the issuer the destination's RequestAuthentication
- * names. Returns one message per route that does not get through.
+ * trace to a workload. Requests carry a token of the issuer (and audience) the destination's
+ * RequestAuthentication names. Returns one message per route that does not get through.
  */
 export function verifyDeclaredRoutes(env: string, distRoot = 'dist'): string[] {
   const tree = loadDistTree(env, distRoot);
   const problems: string[] = [];
   const issuers = [...(tree.byKind.get('RequestAuthentication')?.values() ?? [])].flatMap((ra) => (ra.spec?.jwtRules ?? []).map((r: { issuer: string }) => r.issuer));
-  const token = issuers[0] ? [`authorization: Bearer ${fakeJwtOf({ iss: issuers[0], sub: 'verify' })}`] : [];
+  const anyToken = issuers[0] ? [`authorization: Bearer ${fakeJwtOf({ iss: issuers[0], sub: 'verify' })}`] : [];
+  // The token the destination's own RequestAuthentication accepts (its issuer and audience), else one of any issuer.
+  const tokenFor = (host: string | undefined, port: number | undefined): string[] => {
+    const w = host && port ? evaluateService(tree, host, port).workload : undefined;
+    const rule = w ? policiesFor(tree, 'RequestAuthentication', w).flatMap((ra) => ra.spec?.jwtRules ?? [])[0] : undefined;
+    if (!rule) return anyToken;
+    return [`authorization: Bearer ${fakeJwtOf({ iss: rule.issuer, sub: 'verify', ...(rule.audiences?.length ? { aud: rule.audiences[0] } : {}) })}`];
+  };
   for (const vs of tree.byKind.get('VirtualService')?.values() ?? []) {
     const gateways: string[] = vs.spec?.gateways ?? [];
     if (gateways.length === 0 || gateways.includes('mesh')) continue;
@@ -52,6 +60,7 @@ export function verifyDeclaredRoutes(env: string, distRoot = 'dist'): string[] {
         const prefix: string = m.uri?.prefix ?? '/';
         const ua = m.headers?.['user-agent']?.regex ? ['user-agent: Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) Mobile'] : [];
         const dest = route.route?.[0]?.destination?.host as string | undefined;
+        const token = tokenFor(dest, route.route?.[0]?.destination?.port?.number);
         const fq = dest ? /^([^.]+)\.([^.]+)\./.exec(dest) : null;
         const nginx = fq ? tree.byKind.get('ConfigMap')?.get(`${fq[2]}/${fq[1]}-nginx`) : undefined;
         const grpcServices = nginx ? [...String(nginx.data?.['nginx.conf'] ?? '').matchAll(/location \/([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+)\/ \{/g)].map((x) => x[1]) : [];

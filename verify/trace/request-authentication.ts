@@ -7,7 +7,8 @@
  * `iss` no jwtRule names ("Jwt issuer is not configured"), is refused with 401. A valid token's
  * request principal is "<iss>/<sub>". Signatures are not checked here (the tracer has no keys):
  * the token's claims are taken as given. Also reports where the proxy fetches the JWKS from: a
- * public host means a hairpin through the ALB and WAF.
+ * public host means a hairpin through the ALB and WAF. A valid token's claims are handed to the
+ * AuthorizationPolicy hop (`request.auth.claims[...]` conditions).
  */
 import { type DistTree, type K8sObject, objectsIn, ref } from './dist-tree';
 import { selects } from './gateway';
@@ -35,7 +36,7 @@ export const fakeJwt = (claims: Record<string, unknown>): string =>
 export const policiesFor = (tree: DistTree, kind: string, w: Workload): K8sObject[] =>
   [...objectsIn(tree, kind, ROOT_NAMESPACE), ...(w.namespace === ROOT_NAMESPACE ? [] : objectsIn(tree, kind, w.namespace))].filter((p) => selects(p.spec?.selector?.matchLabels, w.labels));
 
-export function evaluateRequestAuthentication(tree: DistTree, w: Workload, req: TraceRequest): { hop?: Hop; requestPrincipal?: string } {
+export function evaluateRequestAuthentication(tree: DistTree, w: Workload, req: TraceRequest): { hop?: Hop; requestPrincipal?: string; claims?: Readonly<Record<string, unknown>> } {
   const policies = policiesFor(tree, 'RequestAuthentication', w);
   const claims = bearerClaims(req);
   if (policies.length === 0) return { hop: claims ? { hop: 'RequestAuthentication', object: '(none)', detail: 'no RequestAuthentication: the token is not validated and gives no request principal' } : undefined };
@@ -52,5 +53,5 @@ export function evaluateRequestAuthentication(tree: DistTree, w: Workload, req: 
     if (!aud.some((a) => rule.audiences.includes(a))) return { hop: refuse('RequestAuthentication', names, `token audience ${JSON.stringify(claims.aud)} not in ${rule.audiences.join(',')}`, `${names} jwtRules[].audiences`, '401') };
   }
   const principal = `${String(claims.iss)}/${String(claims.sub ?? '')}`;
-  return { hop: { hop: 'RequestAuthentication', object: names, detail: `token of ${rule.issuer} accepted (JWKS ${(rule.jwksUri ?? rule.jwks_uri)}${rule.forwardOriginalToken ? ', token forwarded' : ''}): request principal ${principal}` }, requestPrincipal: principal };
+  return { hop: { hop: 'RequestAuthentication', object: names, detail: `token of ${rule.issuer} accepted (JWKS ${(rule.jwksUri ?? rule.jwks_uri)}${rule.forwardOriginalToken ? ', token forwarded' : ''}): request principal ${principal}` }, requestPrincipal: principal, claims };
 }

@@ -115,12 +115,14 @@ class Tracer {
     if (!w.inMesh) return this.result(`${w.namespace}/${w.name}`);
     if (!this.push(evaluatePeerAuthentication(this.tree, w, mtls))) return this.result();
     let requestPrincipal: string | undefined;
+    let requestClaims: Readonly<Record<string, unknown>> | undefined;
     if (!tcp) {
       const ra = evaluateRequestAuthentication(this.tree, w, req);
       if (!this.push(ra.hop)) return this.result();
       requestPrincipal = ra.requestPrincipal;
+      requestClaims = ra.claims;
     }
-    const authz = evaluateAuthorization(this.tree, w, req, { principal: mtls ? caller.principal : undefined, sourceNamespace: mtls ? caller.namespace : undefined, requestPrincipal, port: svc.targetPort ?? port, tcp });
+    const authz = evaluateAuthorization(this.tree, w, req, { principal: mtls ? caller.principal : undefined, sourceNamespace: mtls ? caller.namespace : undefined, requestPrincipal, requestClaims, port: svc.targetPort ?? port, tcp });
     if (!this.push(authz)) return this.result();
     if (tcp || !w.name) return this.result(`${w.namespace}/${w.name}`);
     const nginx = evaluateNginx(this.tree, w.namespace, w.name, svc.targetPort ?? port, req);

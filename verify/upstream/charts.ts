@@ -82,3 +82,110 @@ export const UPSTREAM_MANIFEST_FACTS: Readonly<Record<string, ChartFacts>> = {
 export const UPSTREAM_MANIFESTS: ReadonlySet<string> = new Set(Object.keys(UPSTREAM_MANIFEST_FACTS));
 
 export const chartFacts = (chart: string): ChartFacts => CHART_FACTS[chart] ?? UPSTREAM_MANIFEST_FACTS[chart] ?? { namespaces: [], crdGroups: [] };
+
+/**
+ * The values keys of a pinned chart version, read from its values.yaml (plus the keys its templates
+ * read that values.yaml does not list), as dot paths; `*` is one path segment of the listed names.
+ * Helm merges unknown keys silently, so a misspelt or moved key does nothing: these facts let the
+ * verifier report it. Where a value is free-form (Kubernetes objects, maps the chart passes through),
+ * the path stops there.
+ */
+export interface ChartValuesFacts {
+  /** The chart version the keys were read at; an Application pinning another version is reported (re-read them). */
+  readonly version: string;
+  readonly source: string;
+  readonly keys: readonly string[];
+  /** `*` segments: the names they stand for. */
+  readonly wildcards?: readonly string[];
+  /** Last segments whose value is free-form. */
+  readonly freeForm: readonly string[];
+}
+
+const TEMPORAL_SQL_KEYS = ['driver', 'sql.driver', 'sql.host', 'sql.port', 'sql.database', 'sql.user', 'sql.existingSecret', 'sql.maxConns', 'sql.maxIdleConns', 'sql.maxConnLifetime', 'sql.secretName'];
+
+/** Keyed by chart name (Application `spec.source.chart`). */
+export const CHART_VALUES: Readonly<Record<string, ChartValuesFacts>> = {
+  temporal: {
+    version: '0.73.1',
+    source:
+      'temporalio/helm-charts charts/temporal/values.yaml (stored version 009e03e4, chart line 0.73.x: server 1.29.1, UI 2.42.1, useEntrypointScript/configMapsToMount present); templates/_helpers.tpl temporal.persistence.sql.secretKey (sql.secretKey, default "password"); sql.tls passed into the server\'s SQL store config',
+    wildcards: ['frontend', 'history', 'matching', 'worker', 'internalFrontend'],
+    keys: [
+      'fullnameOverride',
+      'serviceAccount.create',
+      'serviceAccount.name',
+      'server.image.repository',
+      'server.image.tag',
+      'server.replicaCount',
+      'server.resources',
+      'server.podLabels',
+      'server.podAnnotations',
+      'server.securityContext',
+      'server.additionalEnv',
+      'server.metrics.annotations.enabled',
+      'server.metrics.serviceMonitor.enabled',
+      'server.config.logLevel',
+      'server.config.numHistoryShards',
+      'server.config.persistence.defaultStore',
+      ...['default', 'visibility'].flatMap((store) => [...TEMPORAL_SQL_KEYS, 'sql.secretKey', 'sql.tls'].map((k) => `server.config.persistence.${store}.${k}`)),
+      'server.*.service.appProtocol',
+      'server.*.containerSecurityContext',
+      'server.*.podDisruptionBudget',
+      'server.*.podLabels',
+      'server.*.resources',
+      'server.*.metrics.annotations.enabled',
+      // `serviceMonitor: {}` with a commented `enabled`: the per-service override of server.metrics.serviceMonitor.
+      'server.*.metrics.serviceMonitor.enabled',
+      'admintools.enabled',
+      'schema.createDatabase.enabled',
+      'schema.setup.enabled',
+      'schema.update.enabled',
+      'schema.podAnnotations',
+      'schema.podLabels',
+      'schema.resources',
+      'schema.containerSecurityContext',
+      'schema.securityContext',
+      'elasticsearch.enabled',
+      'cassandra.enabled',
+      'mysql.enabled',
+      'prometheus.enabled',
+      'grafana.enabled',
+      'web.enabled',
+      'web.replicaCount',
+      'web.image.repository',
+      'web.image.tag',
+      'web.podLabels',
+      'web.podAnnotations',
+      'web.resources',
+      'web.containerSecurityContext',
+      'web.securityContext',
+      'web.podDisruptionBudget',
+      'web.additionalEnv',
+      'web.additionalEnvSecretName',
+    ],
+    freeForm: ['podLabels', 'podAnnotations', 'resources', 'securityContext', 'containerSecurityContext', 'podDisruptionBudget', 'additionalEnv', 'tls'],
+  },
+  'oauth2-proxy': {
+    version: '10.7.0',
+    source:
+      'oauth2-proxy/manifests helm/oauth2-proxy/values.yaml (stored version 66050bf6; config.existingSecret is read by templates/deployment.yaml and listed commented) and templates/servicemonitor.yaml (stored d93aac5e: .Values.metrics.serviceMonitor.*); the stored Chart.yaml reads 7.1.0: the keys set here are assumed unchanged at 10.7.0',
+    keys: [
+      'config.existingSecret',
+      'config.configFile',
+      'service.type',
+      'service.portNumber',
+      'ingress.enabled',
+      'sessionStorage.type',
+      'redis.enabled',
+      'replicaCount',
+      'podDisruptionBudget.enabled',
+      'podDisruptionBudget.minAvailable',
+      'resources',
+      'securityContext',
+      'podSecurityContext',
+      'metrics.enabled',
+      'metrics.serviceMonitor.enabled',
+    ],
+    freeForm: ['resources', 'securityContext', 'podSecurityContext'],
+  },
+};
