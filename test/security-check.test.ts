@@ -204,4 +204,20 @@ describe('each security rule on a tiny bad JSON', () => {
       'aws_eks_cluster.b: cluster b still makes its creator cluster-admin (bootstrap_cluster_creator_admin_permissions)',
     ]);
   });
+
+  it('asg-attachment-with-node-group: an attachment reading the ASG from another stack, and one whose node group has a fixed name and no create-before-destroy', () => {
+    const edge = { resource: { aws_autoscaling_attachment: { a: { autoscaling_group_name: '${data.terraform_remote_state.cluster.outputs.system_node_group_asg_name}', lb_target_group_arn: 'x' } } } };
+    const cluster = {
+      resource: {
+        aws_eks_node_group: { system: { node_group_name: 'system' } },
+        aws_autoscaling_attachment: { b: { autoscaling_group_name: '${aws_eks_node_group.system.resources[0].autoscaling_groups[0].name}', lb_target_group_arn: 'x', lifecycle: { create_before_destroy: true } } },
+      },
+    };
+    expect(messages('asg-attachment-with-node-group', { edge, cluster })).toEqual([
+      'aws_autoscaling_attachment.a: attaches Auto Scaling group "${data.terraform_remote_state.cluster.outputs.system_node_group_asg_name}", which is not a node group or Auto Scaling group of this stack: replacing the group leaves the target group without targets until this stack is applied again',
+      'aws_autoscaling_attachment.a: is not create-before-destroy: the old attachment is removed before the new Auto Scaling group is registered',
+      'aws_autoscaling_attachment.b: its node group aws_eks_node_group.system is not replaced create-before-destroy',
+      'aws_autoscaling_attachment.b: its node group aws_eks_node_group.system has a fixed name (set node_group_name_prefix), so it cannot be created before the old one is destroyed',
+    ]);
+  });
 });

@@ -12,6 +12,7 @@ import { securityPostureTable } from './posture';
 import type { SecurityFinding, SecurityRule } from './rule';
 import { readEnvironmentStacks, type StackJson } from './terraform-json';
 import { rule as albAccessLogsEnabled } from './alb-access-logs-enabled';
+import { rule as asgAttachmentWithNodeGroup } from './asg-attachment-with-node-group';
 import { rule as albPublicOnlyForInternet } from './alb-public-only-for-internet';
 import { rule as cloudfrontLoggingEnabled } from './cloudfront-logging-enabled';
 import { rule as cloudfrontTlsMinimum } from './cloudfront-tls-minimum';
@@ -48,6 +49,7 @@ export const SECURITY_RULES: readonly SecurityRule[] = [
   rdsInstanceMonitoring,
   eksUpgradePolicy,
   eksAccessFromEntries,
+  asgAttachmentWithNodeGroup,
 ];
 
 /** Findings of every rule over the stacks of one environment. */

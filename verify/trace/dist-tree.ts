@@ -26,6 +26,9 @@ export interface DistTree {
   readonly byNamespace: ReadonlyMap<string, ReadonlyMap<string, readonly K8sObject[]>>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly edge?: any;
+  /** Terraform JSON of the cluster stack (the ALB target groups live there, with the node group). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly cluster?: any;
 }
 
 function yamlFiles(dir: string): string[] {
@@ -58,7 +61,9 @@ export function loadDistTree(env: string, distRoot = 'dist'): DistTree {
   }
   const edgeFile = join(root, 'terraform', 'edge', 'cdk.tf.json');
   const edge = existsSync(edgeFile) ? JSON.parse(readFileSync(edgeFile, 'utf8')) : undefined;
-  return { env, root, byKind, byNamespace, edge };
+  const clusterFile = join(root, 'terraform', 'cluster', 'cdk.tf.json');
+  const cluster = existsSync(clusterFile) ? JSON.parse(readFileSync(clusterFile, 'utf8')) : undefined;
+  return { env, root, byKind, byNamespace, edge, cluster };
 }
 
 export const objectsOf = (tree: DistTree, kind: string): readonly K8sObject[] => [...(tree.byKind.get(kind)?.values() ?? [])];
