@@ -217,7 +217,10 @@ describe('cluster: platform components (IRSA)', () => {
     expect(written.sort()).toEqual(
       databases.map((e) => `arn:aws:secretsmanager:ap-northeast-1:333333333333:secret:${databaseSecretName(platform, env, { namespace: e.namespace.name, service: e.service.name })}-??????`).sort(),
     );
-    expect(secretStatements).toHaveLength(2);
+    // Besides: the password generator (no resource), and promoting a rotated password (the same secrets only).
+    expect(secretStatements.find((s) => s.sid === 'GeneratePasswords')).toMatchObject({ actions: ['secretsmanager:GetRandomPassword'], resources: ['*'] });
+    expect(secretStatements.find((s) => s.sid === 'WriteServiceDatabaseSecrets')!.actions).toContain('secretsmanager:UpdateSecretVersionStage');
+    expect(secretStatements).toHaveLength(3);
     expect(JSON.stringify(permissions)).not.toContain('/app-');
     expect(permissions.find((s) => s.sid === 'ReadAuroraParameters')!.resources).toContain(`arn:aws:ssm:ap-northeast-1:333333333333:parameter${auroraMasterSecretParameter(platform, env)}`);
   });

@@ -18,6 +18,7 @@ import { rule as cloudfrontLoggingEnabled } from './cloudfront-logging-enabled';
 import { rule as cloudfrontTlsMinimum } from './cloudfront-tls-minimum';
 import { rule as cloudfrontWafEnabled } from './cloudfront-waf-enabled';
 import { rule as databaseIngressFromSecurityGroups } from './database-ingress-from-security-groups';
+import { rule as databaseSecretRotation } from './database-secret-rotation';
 import { rule as eksAccessFromEntries } from './eks-access-from-entries';
 import { rule as eksUpgradePolicy } from './eks-upgrade-policy';
 import { rule as publicWebAclRateLimited } from './public-web-acl-rate-limited';
@@ -50,6 +51,7 @@ export const SECURITY_RULES: readonly SecurityRule[] = [
   eksUpgradePolicy,
   eksAccessFromEntries,
   asgAttachmentWithNodeGroup,
+  databaseSecretRotation,
 ];
 
 /** Findings of every rule over the stacks of one environment. */
