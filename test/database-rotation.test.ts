@@ -17,6 +17,9 @@ import type { Environment } from '../platform/types';
 import { mutated, problemsOf, type Loose } from './support/example';
 import { exampleFiles, objectAt, objectsWhere } from './support/rendered';
 import { platform } from './support/cdktf-jest';
+import { databaseRotationCoverage } from '../verify/bootstrap/database-rotation-coverage';
+import { verifyDist } from '../verify';
+import { messages, verifyTiny } from './support/verify-tree';
 
 const DAY = 24 * 60 * 60;
 const dataStack = (env: string): Loose => JSON.parse(exampleFiles().get(`${env}/terraform/data/cdk.tf.json`)!);
@@ -103,3 +106,51 @@ describe('database credential rotation', () => {
     expect(set(30)).toEqual([]);
   });
 });
+
+describe('database-rotation-coverage (verify)', () => {
+  const secret = (name: string, days: string) => ({ name, tags: { 'platform.ec/secret-kind': 'database', 'platform.ec/rotation-days': days, 'platform.ec/rotated-by': 'database-infra/db-rotation' } });
+  const cronJob = (seconds: string) => ({
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: 'db-rotation', namespace: 'database-infra' },
+    spec: { schedule: '17 3 * * *', jobTemplate: { spec: { template: { spec: { containers: [{ name: 'job', image: 'r/x:1', env: [{ name: 'ROTATE_AFTER_SECONDS', value: seconds }] }], volumes: [{ name: 'config', configMap: { name: 'db-bootstrap' } }] } } } } },
+  });
+  const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'db-bootstrap', namespace: 'database-infra' }, data: { schemas: 'ec/dev/a/a/database a a\n' } };
+  const externalSecret = (key: string, refreshInterval: string) => ({
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ExternalSecret',
+    metadata: { name: 'b-database', namespace: 'b' },
+    spec: { refreshInterval, dataFrom: [{ extract: { key } }] },
+  });
+
+  it('finds a CronJob rotating at another age, a secret it does not list, a daily-refreshed ExternalSecret and a missing CronJob', () => {
+    const data = { resource: { aws_secretsmanager_secret: { a: secret('ec/dev/a/a/database', '7'), b: secret('ec/dev/b/b/database', '7') } } };
+    expect(
+      messages(
+        verifyTiny(
+          {
+            'terraform/data/cdk.tf.json': data,
+            'namespaces/database-infra/cronjob-db-rotation.yaml': cronJob('2592000'),
+            'namespaces/database-infra/configmap-db-bootstrap.yaml': configMap,
+            'namespaces/b/externalsecret-b-database.yaml': externalSecret('ec/dev/b/b/database', '24h'),
+          },
+          [databaseRotationCoverage],
+        ),
+      ),
+    ).toEqual([
+      'namespaces/b/externalsecret-b-database.yaml: ExternalSecret b-database refreshes database secret ec/dev/b/b/database every 24h; it rotates every 7 days and must be re-read at least twice a day',
+      'namespaces/database-infra/cronjob-db-rotation.yaml: CronJob database-infra/db-rotation does not list database secret ec/dev/b/b/database in the schemas of the ConfigMaps it mounts: it never rotates it',
+      'namespaces/database-infra/cronjob-db-rotation.yaml: CronJob database-infra/db-rotation rotates after 2592000 seconds, but database secret ec/dev/a/a/database declares every 7 days (604800 s)',
+      'namespaces/database-infra/cronjob-db-rotation.yaml: CronJob database-infra/db-rotation rotates after 2592000 seconds, but database secret ec/dev/b/b/database declares every 7 days (604800 s)',
+    ]);
+    expect(messages(verifyTiny({ 'terraform/data/cdk.tf.json': data }, [databaseRotationCoverage]))).toEqual([
+      'terraform/data/cdk.tf.json: database secret ec/dev/a/a/database declares rotation by CronJob database-infra/db-rotation, which is not rendered',
+      'terraform/data/cdk.tf.json: database secret ec/dev/b/b/database declares rotation by CronJob database-infra/db-rotation, which is not rendered',
+    ]);
+  });
+
+  it('finds nothing in the committed dist, whose data stacks declare rotation on every database secret', () => {
+    for (const [env, findings] of verifyDist('dist', [databaseRotationCoverage])) expect({ env, findings }).toEqual({ env, findings: [] });
+  });
+});
+

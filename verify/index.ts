@@ -7,6 +7,7 @@
 import { argocdInstallation } from './bootstrap/argocd-installation';
 import { crdAddonPrune } from './bootstrap/crd-addon-prune';
 import { crdArrival } from './bootstrap/crd-arrival';
+import { databaseRotationCoverage } from './bootstrap/database-rotation-coverage';
 import { eksAddonTolerations } from './bootstrap/eks-addon-tolerations';
 import { faultCallerSidecar } from './bootstrap/fault-caller-sidecar';
 import { hookExternalSecret } from './bootstrap/hook-external-secret';
@@ -40,6 +41,7 @@ export const CHECKS: readonly Check[] = [
   declaredRoutes,
   terraformSecurity,
   faultCallerSidecar,
+  databaseRotationCoverage,
 ];
 
 /** Findings of one environment folder (`dist/<env>`). */
