@@ -37,6 +37,7 @@ import { ClusterAccess } from './cluster-access';
 import { SecretsReaderRoles } from './secrets-reader-roles';
 import { ServiceAccountRole, type OidcProviderRef } from './service-account-role';
 import { stackRemoteState } from './state';
+import { GatewayTargetGroups } from './gateway-target-groups';
 import { amiTypeFor, SystemNodeGroup, type ShutdownGracePeriod } from './system-node-group';
 import { systemPods } from '../platform/system-nodes';
 import { eksAddonVersions, type EksAddonName } from './versions';
@@ -86,6 +87,8 @@ export class ClusterStack extends PlatformStack {
   public readonly cluster: EksCluster;
   public readonly oidcProvider: IamOpenidConnectProvider;
   public readonly systemNodes: SystemNodeGroup;
+  /** The ALB target groups on the gateway NodePorts, attached to the system node group. */
+  public readonly gatewayTargetGroups: GatewayTargetGroups;
   /** IRSA roles of the platform's services, keyed by "<namespace>/<service>". */
   public readonly serviceRoles: ReadonlyMap<string, ServiceAccountRole>;
   /** IRSA roles of the platform components. */
@@ -333,6 +336,14 @@ export class ClusterStack extends PlatformStack {
       shutdownGracePeriod: props.shutdownGracePeriod,
       dependsOn: [vpcCni, kubeProxy],
     });
+    // The ALB target groups and their attachment to the node group's ASG live with the node group,
+    // so replacing it re-attaches in the same apply (gateway-target-groups.ts).
+    this.gatewayTargetGroups = new GatewayTargetGroups(this, 'gateway-target-groups', {
+      platform,
+      env,
+      vpcId: network.getString(NETWORK_OUTPUTS.vpcId),
+      autoScalingGroupName: this.systemNodes.autoScalingGroupName,
+    });
     // ... and CoreDNS and metrics-server after it (their Pods need nodes to become healthy).
     addon('coredns', { configurationValues: JSON.stringify(corednsConfiguration(env)), dependsOn: [this.systemNodes.nodeGroup] });
     addon('metrics-server', { configurationValues: JSON.stringify(metricsServerConfiguration(env)), dependsOn: [this.systemNodes.nodeGroup] });
@@ -346,7 +357,7 @@ export class ClusterStack extends PlatformStack {
     out(CLUSTER_OUTPUTS.clusterSecurityGroupId, this.cluster.vpcConfig.clusterSecurityGroupId, 'Cluster security group (control plane and nodes)');
     out(CLUSTER_OUTPUTS.oidcIssuerUrl, this.cluster.identity.get(0).oidc.get(0).issuer, 'OIDC issuer of the cluster (IRSA)');
     out(CLUSTER_OUTPUTS.oidcProviderArn, this.oidcProvider.arn, 'IAM OIDC provider of the cluster (IRSA trust policies)');
-    out(CLUSTER_OUTPUTS.systemNodeGroupAsgName, this.systemNodes.autoScalingGroupName, 'Auto Scaling group of the system node group (ALB target groups attach to it)');
+    out(CLUSTER_OUTPUTS.systemNodeGroupAsgName, this.systemNodes.autoScalingGroupName, 'Auto Scaling group of the system node group (the ALB target groups of this stack attach to it)');
     out(CLUSTER_OUTPUTS.systemNodeRoleArn, this.systemNodes.role.arn, 'IAM role of the system nodes');
     out(CLUSTER_OUTPUTS.logsKmsKeyArn, logsKey.arn, 'KMS key of the environment\'s CloudWatch log groups');
     out(CLUSTER_OUTPUTS.ebsKmsKeyArn, ebsKey.arn, 'KMS key of the node EBS volumes');

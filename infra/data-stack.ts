@@ -12,7 +12,7 @@
  *
  * No secret value is written by Terraform: the secrets are created empty. The per-service database
  * secret is filled by the DB bootstrap Job (which generates the password and creates the schema and
- * user); a Terraform-owned version would either overwrite the Job's password on the next apply, or,
+ * user) and rotated by the DB rotation CronJob every `databaseRotationDays` (its tags say so); a Terraform-owned version would either overwrite the Job's password on the next apply, or,
  * with ignore_changes, be deprecated by the Job's versions and later re-created without the password.
  * The app secrets are filled by their owners (console/CLI), never through Git.
  */
@@ -66,6 +66,7 @@ import { PlatformStack, type PlatformStackProps } from './platform-stack';
 import { stackRemoteState } from './state';
 import { AURORA_MYSQL } from './versions';
 import { contractBrokerSecretName } from '../platform/gates';
+import { databaseRotationDays, databaseRotationJobRef, ROTATED_BY_TAG, ROTATION_DAYS_TAG } from '../platform/database-rotation';
 
 /** Short name of the stack (state key, dist directory). */
 export const DATA_STACK = 'data';
@@ -279,8 +280,11 @@ export class DataStack extends PlatformStack {
 
     // ---- Secrets Manager: one database secret and one app secret per service that needs them ------
     const recoveryDays = props.secretRecoveryDays ?? (protect ? 30 : 7);
-    const secret = (id: string, secretName: string, description: string, kind: 'database' | 'app' | 'sre') =>
-      new SecretsmanagerSecret(this, id, { name: secretName, description, kmsKeyId: secretsKeyArn, recoveryWindowInDays: recoveryDays, tags: { [SECRET_KIND_TAG]: kind } });
+    const secret = (id: string, secretName: string, description: string, kind: 'database' | 'app' | 'sre', tags: Record<string, string> = {}) =>
+      new SecretsmanagerSecret(this, id, { name: secretName, description, kmsKeyId: secretsKeyArn, recoveryWindowInDays: recoveryDays, tags: { [SECRET_KIND_TAG]: kind, ...tags } });
+    // Database passwords rotate in the cluster (the DB rotation CronJob, MySQL dual passwords), not
+    // by a Secrets Manager rotation Lambda; the tags declare it (verify/security/database-secret-rotation.ts).
+    const rotation = { [ROTATION_DAYS_TAG]: String(databaseRotationDays(env)), [ROTATED_BY_TAG]: databaseRotationJobRef() };
     const databaseSecrets = new Map<string, SecretsmanagerSecret>();
     const appSecrets = new Map<string, SecretsmanagerSecret>();
     for (const { namespace, service } of listServices(platform)) {
@@ -292,8 +296,9 @@ export class DataStack extends PlatformStack {
           secret(
             `database-secret-${id}`,
             databaseSecretName(platform, env, ref),
-            `Schema ${service.database.schema} of ${serviceKey(ref)} on ${identifier}: host, port, schema, user and password, written by the DB bootstrap Job`,
+            `Schema ${service.database.schema} of ${serviceKey(ref)} on ${identifier}: host, port, schema, user and password, written by the DB bootstrap Job, rotated every ${databaseRotationDays(env)} days`,
             'database',
+            rotation,
           ),
         );
       }

@@ -1,8 +1,10 @@
 /**
  * `<env>-edge`: how traffic reaches the gateways (sources 003 §15-17, 000/001). Two ALBs, both
  * HTTPS-only (HTTP redirects, TLS 1.2+ policy, ACM certificates validated through Route 53), whose
- * instance target groups sit on the NodePorts the model fixes and are attached to the managed node
- * group's Auto Scaling group (the gateways run there), so no load-balancer controller is needed:
+ * listeners forward to the instance target groups on the NodePorts the model fixes; those groups
+ * are created, and attached to the managed node group's Auto Scaling group (the gateways run
+ * there), by the cluster stack with the node group (gateway-target-groups.ts), so no load-balancer
+ * controller is needed and replacing the node group never leaves an ALB without targets:
  *
  * - external ALB: the public hosts (web, api) -> the Istio IngressGateway NodePort; WAF with the
  *   AWS managed IP-reputation, common (incl. XSS), known-bad-inputs and SQLi rule groups;
@@ -23,12 +25,10 @@ import { DataTerraformRemoteStateS3, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
-import { AutoscalingAttachment } from '@cdktf/provider-aws/lib/autoscaling-attachment';
 import { DataAwsRoute53Zone } from '@cdktf/provider-aws/lib/data-aws-route53-zone';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
-import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
@@ -43,20 +43,19 @@ import { AlbAccessLogs } from './alb-access-logs';
 import { PUBLIC_MANAGED_RULE_GROUPS, publicWebAclRules } from './web-acl-rules';
 import {
   albName,
-  GATEWAY_HEALTH_CHECKS,
   hostedZoneName,
-  internalIstioTargetGroupName,
   internalWildcardHost,
   MAX_ELB_NAME,
   wafLogGroupName,
   webAclName,
   type AlbKind,
 } from '../platform/aws-names';
-import { internalHost, publicHost, targetGroupName } from '../platform/naming';
+import { internalHost, publicHost } from '../platform/naming';
 import { parseCidr } from '../platform/network';
 import type { Environment, Platform } from '../platform/types';
 import { listServices } from '../platform/validate';
 import { CLUSTER_OUTPUTS, CLUSTER_STACK } from './cluster-stack';
+import { ALB_GATEWAYS, gatewayPorts, GATEWAY_TARGET_GROUPS, targetGroupNameOf, targetGroupOutputs, type Gateway } from './gateway-target-groups';
 import { NETWORK_OUTPUTS, NETWORK_STACK } from './network-stack';
 import { PlatformStack, type PlatformStackProps } from './platform-stack';
 import { stackRemoteState } from './state';
@@ -67,9 +66,6 @@ export const EDGE_STACK = 'edge';
 export const EDGE_OUTPUTS = {
   externalAlbArnSuffix: 'external_alb_arn_suffix',
   internalAlbArnSuffix: 'internal_alb_arn_suffix',
-  externalIstioTargetGroupArnSuffix: 'external_istio_target_group_arn_suffix',
-  internalIstioTargetGroupArnSuffix: 'internal_istio_target_group_arn_suffix',
-  internalNginxTargetGroupArnSuffix: 'internal_nginx_target_group_arn_suffix',
   externalAlbDnsName: 'external_alb_dns_name',
   internalAlbDnsName: 'internal_alb_dns_name',
 } as const;
@@ -80,12 +76,8 @@ export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 /** AWS managed rule groups of the external web ACL, in evaluation order. */
 export const EXTERNAL_MANAGED_RULE_GROUPS: readonly string[] = PUBLIC_MANAGED_RULE_GROUPS;
 
-/** Seconds a deregistering node keeps its in-flight requests (the gateways drain on SIGTERM). */
-const DEREGISTRATION_DELAY = 30;
 /** Listener rules hold at most five host names each. */
 const HOSTS_PER_RULE = 5;
-
-type Gateway = 'istio' | 'nginx';
 
 /** The routes of one ALB: target groups, and which hosts go to which (first rule wins). */
 interface AlbPlan {
@@ -113,7 +105,7 @@ export function albPlans(platform: Pick<Platform, 'teams'>, env: Pick<Environmen
   return {
     external: {
       kind: 'external',
-      gateways: ['istio'],
+      gateways: ALB_GATEWAYS.external,
       routes: [{ hosts: publicHosts, gateway: 'istio' }],
       fallback: 'not-found',
       certificateDomains: publicHosts,
@@ -121,7 +113,7 @@ export function albPlans(platform: Pick<Platform, 'teams'>, env: Pick<Environmen
     },
     internal: {
       kind: 'internal',
-      gateways: ['istio', 'nginx'],
+      gateways: ALB_GATEWAYS.internal,
       routes: chunks(meshHosts, HOSTS_PER_RULE).map((hosts) => ({ hosts, gateway: 'istio' as const })),
       fallback: 'nginx',
       // One wildcard covers the model's internal hosts and every SRE dashboard behind ingress-nginx.
@@ -133,8 +125,8 @@ export function albPlans(platform: Pick<Platform, 'teams'>, env: Pick<Environmen
 
 export class EdgeStack extends PlatformStack {
   public readonly albs: Readonly<Record<AlbKind, Lb>>;
-  /** Target groups by "<alb>-<gateway>". */
-  public readonly targetGroups: ReadonlyMap<string, LbTargetGroup>;
+  /** ARNs of the target groups (the cluster stack's, through its remote state) by "<alb>-<gateway>". */
+  public readonly targetGroupArns: ReadonlyMap<string, string>;
 
   constructor(scope: Construct, props: PlatformStackProps) {
     super(scope, EDGE_STACK, props);
@@ -147,10 +139,8 @@ export class EdgeStack extends PlatformStack {
     const cluster = new DataTerraformRemoteStateS3(this, 'cluster', stackRemoteState(platform, env, CLUSTER_STACK));
     const vpcId = network.getString(NETWORK_OUTPUTS.vpcId);
     const nodeSecurityGroupId = cluster.getString(CLUSTER_OUTPUTS.clusterSecurityGroupId);
-    const autoScalingGroup = cluster.getString(CLUSTER_OUTPUTS.systemNodeGroupAsgName);
-    const nodePorts: Record<Gateway, number> = { istio: platform.nodePorts.istioIngressHttp, nginx: platform.nodePorts.ingressNginxHttp };
-    // Istio answers its readiness on the status port (its own fixed NodePort); nginx on its traffic port.
-    const healthPorts: Record<Gateway, number> = { istio: platform.nodePorts.istioIngressStatus, nginx: platform.nodePorts.ingressNginxHttp };
+    const nodePorts: Record<Gateway, number> = { istio: gatewayPorts(platform, 'istio').traffic, nginx: gatewayPorts(platform, 'nginx').traffic };
+    const healthPorts: Record<Gateway, number> = { istio: gatewayPorts(platform, 'istio').health, nginx: gatewayPorts(platform, 'nginx').health };
 
     // ---- DNS zones and certificates -------------------------------------------------------------
     const zones = new Map<string, DataAwsRoute53Zone>();
@@ -177,7 +167,7 @@ export class EdgeStack extends PlatformStack {
     });
 
     const albs = {} as Record<AlbKind, Lb>;
-    const targetGroups = new Map<string, LbTargetGroup>();
+    const targetGroups = new Map<string, string>();
     for (const plan of [plans.external, plans.internal]) {
       const kind = plan.kind;
       const [domainName, ...alternativeNames] = plan.certificateDomains;
@@ -264,32 +254,13 @@ export class EdgeStack extends PlatformStack {
       });
       albs[kind] = alb;
 
-      const groups = new Map<Gateway, LbTargetGroup>();
+      // The target groups live with the node group whose ASG they are attached to (cluster stack):
+      // replacing the node group re-attaches them in that stack's apply (gateway-target-groups.ts).
+      const groups = new Map<Gateway, string>();
       for (const gateway of gateways) {
-        const health = GATEWAY_HEALTH_CHECKS[gateway];
-        const group = new LbTargetGroup(this, `${kind}-${gateway}-target-group`, {
-          name: targetGroupNameOf(platform, env, kind, gateway),
-          targetType: 'instance',
-          port: nodePorts[gateway],
-          protocol: 'HTTP',
-          vpcId,
-          deregistrationDelay: String(DEREGISTRATION_DELAY),
-          healthCheck: {
-            enabled: true,
-            protocol: 'HTTP',
-            port: healthPorts[gateway] === nodePorts[gateway] ? 'traffic-port' : String(healthPorts[gateway]),
-            path: health.path,
-            matcher: health.matcher,
-            interval: 15,
-            timeout: 5,
-            healthyThreshold: 2,
-            unhealthyThreshold: 3,
-          },
-        });
-        // The gateways run on the managed node group: its Auto Scaling group registers every node.
-        new AutoscalingAttachment(this, `${kind}-${gateway}-asg-attachment`, { autoscalingGroupName: autoScalingGroup, lbTargetGroupArn: group.arn });
-        groups.set(gateway, group);
-        targetGroups.set(`${kind}-${gateway}`, group);
+        const arn = cluster.getString(targetGroupOutputs(kind, gateway).arn);
+        groups.set(gateway, arn);
+        targetGroups.set(`${kind}-${gateway}`, arn);
       }
 
       new LbListener(this, `${kind}-http`, {
@@ -308,7 +279,7 @@ export class EdgeStack extends PlatformStack {
         defaultAction: [
           plan.fallback === 'not-found'
             ? { type: 'fixed-response', fixedResponse: { contentType: 'text/plain', statusCode: '404', messageBody: 'Not Found' } }
-            : { type: 'forward', targetGroupArn: groups.get(plan.fallback)!.arn },
+            : { type: 'forward', targetGroupArn: groups.get(plan.fallback)! },
         ],
       });
       plan.routes.forEach((route, i) =>
@@ -316,7 +287,7 @@ export class EdgeStack extends PlatformStack {
           listenerArn: https.arn,
           priority: (i + 1) * 10,
           condition: [{ hostHeader: { values: [...route.hosts] } }],
-          action: [{ type: 'forward', targetGroupArn: groups.get(route.gateway)!.arn }],
+          action: [{ type: 'forward', targetGroupArn: groups.get(route.gateway)! }],
         }),
       );
 
@@ -371,23 +342,14 @@ export class EdgeStack extends PlatformStack {
       }
     }
     this.albs = albs;
-    this.targetGroups = targetGroups;
+    this.targetGroupArns = targetGroups;
 
     const out = (id: string, value: string, description: string) => new TerraformOutput(this, id, { value, description });
     out(EDGE_OUTPUTS.externalAlbArnSuffix, albs.external.arnSuffix, 'External ALB (CloudWatch dimension LoadBalancer)');
     out(EDGE_OUTPUTS.internalAlbArnSuffix, albs.internal.arnSuffix, 'Internal ALB (CloudWatch dimension LoadBalancer)');
-    out(EDGE_OUTPUTS.externalIstioTargetGroupArnSuffix, targetGroups.get('external-istio')!.arnSuffix, 'Istio target group of the external ALB (CloudWatch dimension TargetGroup)');
-    out(EDGE_OUTPUTS.internalIstioTargetGroupArnSuffix, targetGroups.get('internal-istio')!.arnSuffix, 'Istio target group of the internal ALB (CloudWatch dimension TargetGroup)');
-    out(EDGE_OUTPUTS.internalNginxTargetGroupArnSuffix, targetGroups.get('internal-nginx')!.arnSuffix, 'ingress-nginx target group of the internal ALB (CloudWatch dimension TargetGroup)');
     out(EDGE_OUTPUTS.externalAlbDnsName, albs.external.dnsName, 'DNS name of the external ALB');
     out(EDGE_OUTPUTS.internalAlbDnsName, albs.internal.dnsName, 'DNS name of the internal ALB');
   }
-}
-
-/** Target group of one gateway behind one ALB (a target group serves a single load balancer). */
-export function targetGroupNameOf(platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>, alb: AlbKind, gateway: Gateway): string {
-  if (alb === 'internal' && gateway === 'istio') return internalIstioTargetGroupName(platform, env);
-  return targetGroupName(platform, env, gateway);
 }
 
 /** What the edge stack cannot build for an environment. */
@@ -395,9 +357,7 @@ export function edgeProblems(platform: Pick<Platform, 'name' | 'teams'>, env: En
   const problems: string[] = [];
   const names = [
     ...(['external', 'internal'] as const).map((alb) => albName(platform, env, alb)),
-    targetGroupNameOf(platform, env, 'external', 'istio'),
-    targetGroupNameOf(platform, env, 'internal', 'istio'),
-    targetGroupNameOf(platform, env, 'internal', 'nginx'),
+    ...GATEWAY_TARGET_GROUPS.map(([alb, gateway]) => targetGroupNameOf(platform, env, alb, gateway)),
   ];
   for (const name of names) {
     if (name.length > MAX_ELB_NAME) problems.push(`environment ${env.name}: load balancer/target group name "${name}" is ${name.length} characters; AWS allows ${MAX_ELB_NAME} (shorten the platform or environment name)`);

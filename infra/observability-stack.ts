@@ -28,6 +28,7 @@ import { karpenterInterruptionQueueName } from '../platform/naming';
 import type { Environment } from '../platform/types';
 import { CLUSTER_OUTPUTS, CLUSTER_STACK } from './cluster-stack';
 import { EDGE_OUTPUTS, EDGE_STACK } from './edge-stack';
+import { GATEWAY_TARGET_GROUPS, targetGroupOutputs } from './gateway-target-groups';
 import { accountAdministersKey, KmsKey } from './kms-key';
 import { NETWORK_OUTPUTS, NETWORK_STACK } from './network-stack';
 import { PlatformStack, type PlatformStackProps } from './platform-stack';
@@ -189,28 +190,28 @@ export class ObservabilityStack extends PlatformStack {
         ...everyMinute,
       });
     }
-    for (const [id, alb, group] of [
-      ['external-istio', EDGE_OUTPUTS.externalAlbArnSuffix, EDGE_OUTPUTS.externalIstioTargetGroupArnSuffix],
-      ['internal-istio', EDGE_OUTPUTS.internalAlbArnSuffix, EDGE_OUTPUTS.internalIstioTargetGroupArnSuffix],
-      ['internal-nginx', EDGE_OUTPUTS.internalAlbArnSuffix, EDGE_OUTPUTS.internalNginxTargetGroupArnSuffix],
-    ] as const) {
+    // Every target group of the environment (they live with the node group, in the cluster stack).
+    const albSuffix = { external: EDGE_OUTPUTS.externalAlbArnSuffix, internal: EDGE_OUTPUTS.internalAlbArnSuffix } as const;
+    for (const [albKind, gateway] of GATEWAY_TARGET_GROUPS) {
+      const id = `${albKind}-${gateway}`;
+      const dimensions = { LoadBalancer: edge.getString(albSuffix[albKind]), TargetGroup: cluster.getString(targetGroupOutputs(albKind, gateway).arnSuffix) };
       alarm(`${id}-unhealthy-targets`, {
         alarmDescription: `Nodes fail the ${id} target group's health check (gateway NodePort unreachable)`,
         namespace: 'AWS/ApplicationELB',
         metricName: 'UnHealthyHostCount',
-        dimensions: { LoadBalancer: edge.getString(alb), TargetGroup: edge.getString(group) },
+        dimensions,
         statistic: 'Maximum',
         comparisonOperator: 'GreaterThanThreshold',
         threshold: 0,
         ...everyMinute,
       });
-      // No healthy target at all: the gateway is unreachable through this ALB (e.g. the node group
-      // was replaced and its new Auto Scaling group is not attached yet). Missing data is no target.
+      // No healthy target at all: the gateway is unreachable through this ALB (e.g. every gateway
+      // Pod is down, or the nodes were detached). Missing data is no target.
       alarm(`${id}-no-healthy-targets`, {
         alarmDescription: `No healthy target in the ${id} target group: ingress through it is down`,
         namespace: 'AWS/ApplicationELB',
         metricName: 'HealthyHostCount',
-        dimensions: { LoadBalancer: edge.getString(alb), TargetGroup: edge.getString(group) },
+        dimensions,
         statistic: 'Minimum',
         comparisonOperator: 'LessThanThreshold',
         threshold: 1,

@@ -225,7 +225,8 @@ function dbBootstrapStatements(platform: Pick<Platform, 'name' | 'teams'>, env: 
       ? [
           {
             sid: 'WriteServiceDatabaseSecrets',
-            actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue'],
+            // UpdateSecretVersionStage: the rotation stages a new password AWSPENDING, then promotes it.
+            actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
             // One pattern per secret while the inline policy stays small; beyond that, the pattern
             // that matches the "<platform>/<env>/<ns>/<service>/database" names, limited to the
             // secrets tagged as database secrets.
@@ -238,6 +239,8 @@ function dbBootstrapStatements(platform: Pick<Platform, 'name' | 'teams'>, env: 
           },
         ]
       : []),
+    // The passwords it sets come from Secrets Manager's generator (an action on no resource).
+    { sid: 'GeneratePasswords', actions: ['secretsmanager:GetRandomPassword'], resources: ['*'] },
     {
       sid: 'UseSecretsKey',
       actions: ['kms:Decrypt', 'kms:GenerateDataKey'],

@@ -281,7 +281,7 @@ function allContractEntries(platform: Platform, env: Environment): ContractEntry
     add(
       `node-port/${addon}`,
       String(port),
-      { stack: 'edge', resource: `aws_lb_target_group ${group} (instance, port ${port})`, evidence: [group], match: [{ type: 'aws_lb_target_group', attributes: { name: group, port, target_type: 'instance' } }] },
+      { stack: 'cluster', resource: `aws_lb_target_group ${group} (instance, port ${port})`, evidence: [group], match: [{ type: 'aws_lb_target_group', attributes: { name: group, port, target_type: 'instance' } }] },
       [{ kind: `addon-${addon}`, file: addonApplicationFile(env, addon), field: `${HELM_VALUES} (HTTP port nodePort)` }],
     );
   }
@@ -294,7 +294,7 @@ function allContractEntries(platform: Platform, env: Environment): ContractEntry
       'node-port/istio-ingressgateway-status',
       String(port),
       {
-        stack: 'edge',
+        stack: 'cluster',
         resource: `aws_lb_target_group ${group} health check (port ${port})`,
         evidence: [group],
         match: [{ type: 'aws_lb_target_group', attributes: { name: group, health_check: { port: String(port) } } }],

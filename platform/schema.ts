@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { cpuMillicores } from './node-capacity';
+import { DATABASE_ROTATION_DAYS_RANGE } from './database-rotation';
 import type { Platform, Service, ServiceKind } from './types';
 
 /** RFC 1123 label: lower-case alphanumerics and '-', 1-63 characters (Kubernetes namespaces, Services). */
@@ -205,6 +206,7 @@ const environment = z.strictObject({
   targetRevision: z.string().min(1).default('main'),
   logRetentionDays: z.union([z.literal(1), z.literal(3), z.literal(5), z.literal(7), z.literal(14), z.literal(30), z.literal(60), z.literal(90), z.literal(120), z.literal(150), z.literal(180), z.literal(365), z.literal(400), z.literal(545), z.literal(731), z.literal(1827), z.literal(3653)]).default(90),
   backupRetentionDays: z.number().int().min(1).max(35).default(7),
+  databaseCredentialRotationDays: z.number().int().min(DATABASE_ROTATION_DAYS_RANGE.min).max(DATABASE_ROTATION_DAYS_RANGE.max).optional(),
   internalAllowCidrs: z.array(z.string().regex(CIDR)).default([]),
   clusterAccess: z
     .strictObject({

@@ -58,6 +58,12 @@ export interface Environment {
   readonly logRetentionDays: number;
   /** Days Aurora keeps automated backups. @default 7 */
   readonly backupRetentionDays: number;
+  /**
+   * Days between two rotations of each service's database password (platform/database-rotation.ts;
+   * the previous password stays valid for one more period).
+   * @default 30
+   */
+  readonly databaseCredentialRotationDays?: number;
   /** Source CIDRs (offices, VPN), routed privately into the VPC, that may reach the internal ALB (security group and WAF allow list). @default none */
   readonly internalAllowCidrs: readonly string[];
   /**

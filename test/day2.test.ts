@@ -33,8 +33,8 @@ describe('day-2 operations', () => {
   it('the Istio status NodePort the ALB health checks probe is a contract entry, produced by the target group and consumed by the gateway', () => {
     const env = envNamed('dev');
     const entry = contractEntries(platform, env).find((e) => e.name === 'node-port/istio-ingressgateway-status');
-    expect(entry).toMatchObject({ value: String(platform.nodePorts.istioIngressStatus), producer: { stack: 'edge' }, consumers: [{ kind: 'addon-istio-ingressgateway' }] });
-    const group = bodies(stackOf('dev', 'edge'), 'aws_lb_target_group').find((g) => g.name === 'ec-dev-istio')!;
+    expect(entry).toMatchObject({ value: String(platform.nodePorts.istioIngressStatus), producer: { stack: 'cluster' }, consumers: [{ kind: 'addon-istio-ingressgateway' }] });
+    const group = bodies(stackOf('dev', 'cluster'), 'aws_lb_target_group').find((g) => g.name === 'ec-dev-istio')!;
     expect(group.health_check.port).toBe(String(platform.nodePorts.istioIngressStatus));
   });
 
@@ -59,6 +59,32 @@ describe('day-2 operations', () => {
     const [group] = bodies(stackOf('prd', 'cluster'), 'aws_eks_node_group');
     expect(group).toMatchObject({ node_group_name_prefix: 'system-', lifecycle: { create_before_destroy: true } });
     expect(group.node_group_name).toBeUndefined();
+  });
+
+  it('every target group of the cluster stack has its own HealthyHostCount alarm, on the output that names it', () => {
+    const cluster = stackOf('prd', 'cluster');
+    const groups = Object.keys(cluster.json.resource.aws_lb_target_group);
+    expect(groups).toHaveLength(3);
+    // Output name -> target group resource, the way Terraform resolves "${aws_lb_target_group.X.arn_suffix}".
+    const suffixOutputs = new Map(
+      Object.entries(cluster.json.output as Record<string, { value: string }>).flatMap(([name, o]) => {
+        const m = /^\$\{aws_lb_target_group\.([^.]+)\.arn_suffix\}$/.exec(o.value);
+        return m ? [[name, m[1]] as const] : [];
+      }),
+    );
+    const alarmed = bodies(stackOf('prd', 'observability'), 'aws_cloudwatch_metric_alarm')
+      .filter((a) => a.metric_name === 'HealthyHostCount')
+      .map((a) => suffixOutputs.get(/outputs\.([a-z_]+)\}$/.exec(a.dimensions.TargetGroup)![1]));
+    expect(alarmed.sort()).toEqual(groups.sort());
+  });
+
+  it('replacing the system node group re-attaches the ALB target groups in the same stack, create-before-destroy', () => {
+    const cluster = stackOf('prd', 'cluster');
+    const [nodeGroup] = Object.keys(cluster.json.resource.aws_eks_node_group);
+    const attachments = bodies(cluster, 'aws_autoscaling_attachment');
+    expect(attachments.map((a) => a.lb_target_group_arn).sort()).toEqual(Object.keys(cluster.json.resource.aws_lb_target_group).map((g) => `\${aws_lb_target_group.${g}.arn}`).sort());
+    for (const a of attachments) expect(a).toMatchObject({ autoscaling_group_name: `\${aws_eks_node_group.${nodeGroup}.resources[0].autoscaling_groups[0].name}`, lifecycle: { create_before_destroy: true } });
+    for (const stack of ['edge', 'observability', 'data', 'network']) expect({ stack, attachments: stackOf('prd', stack).json.resource?.aws_autoscaling_attachment }).toEqual({ stack, attachments: undefined });
   });
 
   it('Karpenter\'s interruption queue alarms when events wait longer than a spot notice allows', () => {

@@ -124,9 +124,9 @@ describe.each(PLATFORMS)('contract: %s', (_label, platform) => {
     }
   });
 
-  it('each NodePort the edge stack targets is the port the gateway Service renders', () => {
+  it('each NodePort the ALB target groups (cluster stack) target is the port the gateway Service renders', () => {
     for (const r of all()) {
-      const groups = bodies(stackOf(r, 'edge'), 'aws_lb_target_group');
+      const groups = bodies(stackOf(r, 'cluster'), 'aws_lb_target_group');
       for (const [gateway, addon, port] of [
         ['istio', 'istio-ingressgateway', platform.nodePorts.istioIngressHttp],
         ['nginx', 'ingress-nginx', platform.nodePorts.ingressNginxHttp],
@@ -198,7 +198,7 @@ describe('a broken agreement fails the render with a clear message', () => {
       stacksOf(example),
     );
     expect(problems).toEqual([
-      'contract node-port/istio-ingressgateway ("31080"): stack edge creates no aws_lb_target_group with name="ec-dev-istio", port=31080, target_type="instance", yet the Kubernetes layer relies on it',
+      'contract node-port/istio-ingressgateway ("31080"): stack cluster creates no aws_lb_target_group with name="ec-dev-istio", port=31080, target_type="instance", yet the Kubernetes layer relies on it',
     ]);
   });
 

@@ -217,7 +217,10 @@ describe('cluster: platform components (IRSA)', () => {
     expect(written.sort()).toEqual(
       databases.map((e) => `arn:aws:secretsmanager:ap-northeast-1:333333333333:secret:${databaseSecretName(platform, env, { namespace: e.namespace.name, service: e.service.name })}-??????`).sort(),
     );
-    expect(secretStatements).toHaveLength(2);
+    // Besides: the password generator (no resource), and promoting a rotated password (the same secrets only).
+    expect(secretStatements.find((s) => s.sid === 'GeneratePasswords')).toMatchObject({ actions: ['secretsmanager:GetRandomPassword'], resources: ['*'] });
+    expect(secretStatements.find((s) => s.sid === 'WriteServiceDatabaseSecrets')!.actions).toContain('secretsmanager:UpdateSecretVersionStage');
+    expect(secretStatements).toHaveLength(3);
     expect(JSON.stringify(permissions)).not.toContain('/app-');
     expect(permissions.find((s) => s.sid === 'ReadAuroraParameters')!.resources).toContain(`arn:aws:ssm:ap-northeast-1:333333333333:parameter${auroraMasterSecretParameter(platform, env)}`);
   });
@@ -399,19 +402,26 @@ describe('edge', () => {
     for (const certificate of bodies(stack(), 'aws_acm_certificate')) expect(certificate.validation_method).toBe('DNS');
   });
 
-  it('instance target groups sit on the model\'s NodePorts with health checks, attached to the system node group\'s Auto Scaling group', () => {
-    expect(synth('prd', 'edge')).toHaveResourceWithProperties(LbTargetGroup, { name: targetGroupName(platform, env, 'istio'), port: platform.nodePorts.istioIngressHttp, target_type: 'instance' });
-    expect(synth('prd', 'edge')).toHaveResourceWithProperties(LbTargetGroup, { name: targetGroupName(platform, env, 'nginx'), port: platform.nodePorts.ingressNginxHttp, target_type: 'instance' });
-    const groups = resources(stack(), 'aws_lb_target_group');
+  it('instance target groups sit on the model\'s NodePorts with health checks, in the cluster stack attached to the system node group\'s Auto Scaling group', () => {
+    const cluster = () => json('prd', 'cluster');
+    expect(synth('prd', 'cluster')).toHaveResourceWithProperties(LbTargetGroup, { name: targetGroupName(platform, env, 'istio'), port: platform.nodePorts.istioIngressHttp, target_type: 'instance' });
+    expect(synth('prd', 'cluster')).toHaveResourceWithProperties(LbTargetGroup, { name: targetGroupName(platform, env, 'nginx'), port: platform.nodePorts.ingressNginxHttp, target_type: 'instance' });
+    expect(resources(stack(), 'aws_lb_target_group')).toEqual([]);
+    expect(resources(stack(), 'aws_autoscaling_attachment')).toEqual([]);
+    const groups = resources(cluster(), 'aws_lb_target_group');
     expect(groups.map(([, g]) => g.port).sort()).toEqual([platform.nodePorts.istioIngressHttp, platform.nodePorts.istioIngressHttp, platform.nodePorts.ingressNginxHttp].sort());
     for (const [, group] of groups) {
       // Istio is probed on its status port (/healthz/ready) through its own fixed NodePort.
       const expected = group.port === platform.nodePorts.istioIngressHttp ? { port: String(platform.nodePorts.istioIngressStatus), path: '/healthz/ready', matcher: '200' } : { port: 'traffic-port' };
       expect(group.health_check).toMatchObject({ enabled: true, protocol: 'HTTP', ...expected });
     }
-    const attachments = bodies(stack(), 'aws_autoscaling_attachment');
+    const [[nodeGroup]] = resources(cluster(), 'aws_eks_node_group');
+    const attachments = bodies(cluster(), 'aws_autoscaling_attachment');
     expect(attachments.map((a) => a.lb_target_group_arn).sort()).toEqual(groups.map(([name]) => ref('aws_lb_target_group', name, 'arn')).sort());
-    for (const attachment of attachments) expect(attachment.autoscaling_group_name).toBe('${data.terraform_remote_state.cluster.outputs.system_node_group_asg_name}');
+    for (const attachment of attachments) {
+      expect(attachment.autoscaling_group_name).toBe(`\${aws_eks_node_group.${nodeGroup}.resources[0].autoscaling_groups[0].name}`);
+      expect(attachment.lifecycle).toEqual({ create_before_destroy: true });
+    }
   });
 
   it('routes the public hosts to Istio and refuses other hosts on the external ALB', () => {
@@ -419,7 +429,7 @@ describe('edge', () => {
     expect(external.default_action[0]).toMatchObject({ type: 'fixed-response', fixed_response: { status_code: '404' } });
     const rule = one(stack(), 'aws_lb_listener_rule', (r) => r.listener_arn.includes('external')).body;
     expect(rule.condition).toEqual([{ host_header: { values: [env.domains.web, env.domains.api] } }]);
-    expect(rule.action[0].target_group_arn).toBe(ref('aws_lb_target_group', 'external-istio-target-group', 'arn'));
+    expect(rule.action[0].target_group_arn).toBe('${data.terraform_remote_state.cluster.outputs.external_istio_target_group_arn}');
   });
 
   it('routes internal hosts of in-mesh services to Istio and everything else (SRE dashboards) to ingress-nginx on the internal ALB', () => {
@@ -429,9 +439,9 @@ describe('edge', () => {
     expect(meshHosts.length).toBeGreaterThan(0);
     const rules = bodies(stack(), 'aws_lb_listener_rule').filter((r) => r.listener_arn.includes('internal'));
     expect(rules.flatMap((r) => r.condition[0].host_header.values).sort()).toEqual(meshHosts.sort());
-    for (const rule of rules) expect(rule.action[0].target_group_arn).toBe(ref('aws_lb_target_group', 'internal-istio-target-group', 'arn'));
+    for (const rule of rules) expect(rule.action[0].target_group_arn).toBe('${data.terraform_remote_state.cluster.outputs.internal_istio_target_group_arn}');
     const internal = one(stack(), 'aws_lb_listener', (l) => l.port === 443 && l.load_balancer_arn.includes('internal')).body;
-    expect(internal.default_action).toEqual([{ type: 'forward', target_group_arn: ref('aws_lb_target_group', 'internal-nginx-target-group', 'arn') }]);
+    expect(internal.default_action).toEqual([{ type: 'forward', target_group_arn: '${data.terraform_remote_state.cluster.outputs.internal_nginx_target_group_arn}' }]);
   });
 
   it('ALB security groups reach the nodes on the NodePorts only, and the nodes admit the ALBs on the NodePorts only', () => {

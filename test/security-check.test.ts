@@ -204,4 +204,41 @@ describe('each security rule on a tiny bad JSON', () => {
       'aws_eks_cluster.b: cluster b still makes its creator cluster-admin (bootstrap_cluster_creator_admin_permissions)',
     ]);
   });
+
+  it('asg-attachment-with-node-group: an attachment reading the ASG from another stack, and one whose node group has a fixed name and no create-before-destroy', () => {
+    const edge = { resource: { aws_autoscaling_attachment: { a: { autoscaling_group_name: '${data.terraform_remote_state.cluster.outputs.system_node_group_asg_name}', lb_target_group_arn: 'x' } } } };
+    const cluster = {
+      resource: {
+        aws_eks_node_group: { system: { node_group_name: 'system' } },
+        aws_autoscaling_attachment: { b: { autoscaling_group_name: '${aws_eks_node_group.system.resources[0].autoscaling_groups[0].name}', lb_target_group_arn: 'x', lifecycle: { create_before_destroy: true } } },
+      },
+    };
+    expect(messages('asg-attachment-with-node-group', { edge, cluster })).toEqual([
+      'aws_autoscaling_attachment.a: attaches Auto Scaling group "${data.terraform_remote_state.cluster.outputs.system_node_group_asg_name}", which is not a node group or Auto Scaling group of this stack: replacing the group leaves the target group without targets until this stack is applied again',
+      'aws_autoscaling_attachment.a: is not create-before-destroy: the old attachment is removed before the new Auto Scaling group is registered',
+      'aws_autoscaling_attachment.b: its node group aws_eks_node_group.system is not replaced create-before-destroy',
+      'aws_autoscaling_attachment.b: its node group aws_eks_node_group.system has a fixed name (set node_group_name_prefix), so it cannot be created before the old one is destroyed',
+    ]);
+  });
+
+  it('database-secret-rotation: a database secret that never rotates, one declared every 365 days, and a Secrets Manager rotation of 120 days', () => {
+    const kind = { 'platform.ec/secret-kind': 'database' };
+    const json = {
+      resource: {
+        aws_secretsmanager_secret: {
+          a: { name: 'ec/dev/a/a/database', tags: kind },
+          b: { name: 'ec/dev/b/b/database', tags: { ...kind, 'platform.ec/rotation-days': '365', 'platform.ec/rotated-by': 'database-infra/db-rotation' } },
+          c: { name: 'ec/dev/c/c/database', tags: kind },
+          d: { name: 'ec/dev/d/d/database', tags: { ...kind, 'platform.ec/rotation-days': '30', 'platform.ec/rotated-by': 'database-infra/db-rotation' } },
+          app: { name: 'ec/dev/a/a/app', tags: { 'platform.ec/secret-kind': 'app' } },
+        },
+        aws_secretsmanager_secret_rotation: { c: { secret_id: '${aws_secretsmanager_secret.c.id}', rotation_rules: { automatically_after_days: 120 } } },
+      },
+    };
+    expect(messages('database-secret-rotation', { data: json })).toEqual([
+      'aws_secretsmanager_secret.a: database secret ec/dev/a/a/database never rotates: no aws_secretsmanager_secret_rotation and no in-cluster rotation declared (tags platform.ec/rotation-days, platform.ec/rotated-by)',
+      'aws_secretsmanager_secret.b: database secret ec/dev/b/b/database declares rotation every 365 days; at most 90',
+      'aws_secretsmanager_secret.c: secret ec/dev/c/c/database is rotated by Secrets Manager every 120 days; at most 90',
+    ]);
+  });
 });

@@ -8,6 +8,7 @@ import { argocdInstallation } from './bootstrap/argocd-installation';
 import { chartValuesKeys } from './bootstrap/chart-values-keys';
 import { crdAddonPrune } from './bootstrap/crd-addon-prune';
 import { crdArrival } from './bootstrap/crd-arrival';
+import { databaseRotationCoverage } from './bootstrap/database-rotation-coverage';
 import { eksAddonTolerations } from './bootstrap/eks-addon-tolerations';
 import { faultCallerSidecar } from './bootstrap/fault-caller-sidecar';
 import { hookExternalSecret } from './bootstrap/hook-external-secret';
@@ -46,6 +47,7 @@ export const CHECKS: readonly Check[] = [
   nonMeshDefaultDeny,
   hookJobEgress,
   chartValuesKeys,
+  databaseRotationCoverage,
 ];
 
 /** Findings of one environment folder (`dist/<env>`). */

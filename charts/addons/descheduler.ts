@@ -8,6 +8,9 @@
  *   one), never Pods with local storage or PVCs, never system-critical ones;
  * - at most one Pod per namespace and two per node per run.
  *
+ * A second profile replaces the Pods of database consumers before a rotated password's
+ * predecessor expires (see deschedulerPolicy).
+ *
  * No utilization plugins (LowNodeUtilization, HighNodeUtilization): Karpenter's consolidation owns
  * node utilization, and the two would fight.
  *
@@ -16,6 +19,7 @@
  * managed node group.
  */
 import type { AddonSpec } from '../../apps-of-apps/addon';
+import { databaseConsumerNamespaces, databaseConsumerPodLifetimeSeconds } from '../../platform/database-rotation';
 import { PLATFORM_IDENTITIES } from '../../platform/naming';
 import { cpuQuantity, systemPods } from '../../platform/system-nodes';
 import type { Environment, Platform } from '../../platform/types';
@@ -29,8 +33,18 @@ export const DESCHEDULER_CHART_VERSION = '0.33.0';
 export const DESCHEDULER_CHART_REPO = 'https://kubernetes-sigs.github.io/descheduler';
 export const DESCHEDULER_NAMESPACE = PLATFORM_IDENTITIES.karpenter.namespace;
 
-/** The descheduling policy (descheduler/v1alpha2). */
-export function deschedulerPolicy() {
+/**
+ * The descheduling policy (descheduler/v1alpha2). A second profile, where any model service has a
+ * database, bounds how long the Pods of database consumers live (PodLifeTime, descheduler
+ * pkg/framework/plugins/podlifetime: evicts Pods older than `maxPodLifeTimeSeconds`, oldest first),
+ * so a rotated database password reaches each of them before the previous one is discarded
+ * (platform/database-rotation.ts). Its evictor differs in one setting: Pods with local storage may
+ * go, because the DefaultEvictor counts every emptyDir as local storage
+ * (pkg/descheduler/pod/pods.go IsPodWithLocalStorage) and every container here has an emptyDir
+ * /tmp, which holds scratch files only; Pods with PVCs or without a PDB still stay.
+ */
+export function deschedulerPolicy(platform: Pick<Platform, 'teams'>, env: Pick<Environment, 'databaseCredentialRotationDays'>) {
+  const consumers = databaseConsumerNamespaces(platform);
   return {
     maxNoOfPodsToEvictPerNode: 2,
     maxNoOfPodsToEvictPerNamespace: 1,
@@ -60,11 +74,26 @@ export function deschedulerPolicy() {
           deschedule: { enabled: ['RemovePodsViolatingNodeTaints', 'RemovePodsViolatingNodeAffinity', 'RemovePodsViolatingInterPodAntiAffinity'] },
         },
       },
+      ...(consumers.length > 0
+        ? [
+            {
+              name: 'database-credentials',
+              pluginConfig: [
+                {
+                  name: 'DefaultEvictor',
+                  args: { ignorePodsWithoutPDB: true, evictLocalStoragePods: true, ignorePvcPods: true, evictSystemCriticalPods: false, evictFailedBarePods: false, nodeFit: true },
+                },
+                { name: 'PodLifeTime', args: { maxPodLifeTimeSeconds: databaseConsumerPodLifetimeSeconds(env), namespaces: { include: consumers } } },
+              ],
+              plugins: { deschedule: { enabled: ['PodLifeTime'] } },
+            },
+          ]
+        : []),
     ],
   };
 }
 
-export function deschedulerAddons(_platform: Platform, env: Environment): AddonSpec[] {
+export function deschedulerAddons(platform: Platform, env: Environment): AddonSpec[] {
   const pod = systemPods(env).descheduler;
   return [
     {
@@ -81,7 +110,7 @@ export function deschedulerAddons(_platform: Platform, env: Environment): AddonS
         successfulJobsHistoryLimit: 1,
         failedJobsHistoryLimit: 3,
         deschedulerPolicyAPIVersion: 'descheduler/v1alpha2',
-        deschedulerPolicy: deschedulerPolicy(),
+        deschedulerPolicy: deschedulerPolicy(platform, env),
         resources: guaranteed(cpuQuantity(pod), pod.memory),
         securityContext: restrictedContainer(1000),
         priorityClassName: 'system-cluster-critical',

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { ExternalSecretSpecTargetDeletionPolicy } from '../../imports/external-secrets.io';
+import { DATABASE_SECRET_REFRESH } from '../../platform/database-rotation';
 import { appSecretName, databaseSecretK8sName, databaseSecretName, serviceSecretName, sopsSecretName } from '../../platform/naming';
 import type { Environment, Namespace, Platform, Service } from '../../platform/types';
 import { NAMESPACE_WAVE } from '../sync-options';
@@ -11,7 +12,8 @@ export interface ServiceSecretsProps {
   readonly namespace: Namespace;
   readonly service: Service;
   /**
-   * How often External Secrets re-reads AWS Secrets Manager.
+   * How often External Secrets re-reads the app secret (the database secret always refreshes every
+   * DATABASE_SECRET_REFRESH, well inside its rotation's overlap).
    * @default "1h"
    */
   readonly refreshInterval?: string;
@@ -68,8 +70,10 @@ export class ServiceSecrets extends Construct {
     }
 
     if (service.database) {
-      // The secret holds DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD (written by the bootstrap Job).
-      new AwsSecret(this, 'database', { name: databaseSecretK8sName(service), extract: databaseSecretName(platform, env, ref), syncWave: NAMESPACE_WAVE.prerequisites, refreshInterval });
+      // The secret holds DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD (written by the bootstrap Job,
+      // the password rotated by the rotation CronJob).
+      // Re-read far more often than the password rotates (platform/database-rotation.ts).
+      new AwsSecret(this, 'database', { name: databaseSecretK8sName(service), extract: databaseSecretName(platform, env, ref), syncWave: NAMESPACE_WAVE.prerequisites, refreshInterval: DATABASE_SECRET_REFRESH });
       this.secretNames.push(databaseSecretK8sName(service));
       this.migrationSecretNames.push(databaseSecretK8sName(service));
     }

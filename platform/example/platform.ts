@@ -39,6 +39,8 @@ export const exampleEnvironments: EnvironmentInput[] = [
     deletionProtection: false,
     logRetentionDays: 30,
     backupRetentionDays: 1,
+    // Rotated weekly in dev, so the rotation runs often where it is cheap to notice (default 30).
+    databaseCredentialRotationDays: 7,
     internalAllowCidrs: ['203.0.113.0/24'],
     // SSO roles (IAM Identity Center): SRE administers, each product team reads its namespaces.
     clusterAccess: { admins: ['arn:aws:iam::111111111111:role/sre-admin'], teamViewers: { order: ['arn:aws:iam::111111111111:role/order-developer'] } },

@@ -12,11 +12,13 @@ import { securityPostureTable } from './posture';
 import type { SecurityFinding, SecurityRule } from './rule';
 import { readEnvironmentStacks, type StackJson } from './terraform-json';
 import { rule as albAccessLogsEnabled } from './alb-access-logs-enabled';
+import { rule as asgAttachmentWithNodeGroup } from './asg-attachment-with-node-group';
 import { rule as albPublicOnlyForInternet } from './alb-public-only-for-internet';
 import { rule as cloudfrontLoggingEnabled } from './cloudfront-logging-enabled';
 import { rule as cloudfrontTlsMinimum } from './cloudfront-tls-minimum';
 import { rule as cloudfrontWafEnabled } from './cloudfront-waf-enabled';
 import { rule as databaseIngressFromSecurityGroups } from './database-ingress-from-security-groups';
+import { rule as databaseSecretRotation } from './database-secret-rotation';
 import { rule as eksAccessFromEntries } from './eks-access-from-entries';
 import { rule as eksUpgradePolicy } from './eks-upgrade-policy';
 import { rule as publicWebAclRateLimited } from './public-web-acl-rate-limited';
@@ -48,6 +50,8 @@ export const SECURITY_RULES: readonly SecurityRule[] = [
   rdsInstanceMonitoring,
   eksUpgradePolicy,
   eksAccessFromEntries,
+  asgAttachmentWithNodeGroup,
+  databaseSecretRotation,
 ];
 
 /** Findings of every rule over the stacks of one environment. */

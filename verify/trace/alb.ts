@@ -15,7 +15,22 @@ export interface AlbResult {
   readonly nodePort?: number;
 }
 
-const resourceName = (expr: string | undefined): string | undefined => /\$\{[a-z0-9_]+\.([^.]+)\.arn\}/.exec(expr ?? '')?.[1];
+const resourceName = (expr: string | undefined): string | undefined => /^\$\{[a-z0-9_]+\.([^.]+)\.arn\}$/.exec(expr ?? '')?.[1];
+
+/**
+ * The target group a forward action names: one of the edge stack's own, or the cluster stack's
+ * through its remote state (`${data.terraform_remote_state.cluster.outputs.<name>}`, whose output
+ * value is `${aws_lb_target_group.<tg>.arn}`, the way Terraform resolves it).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function targetGroupOf(tree: DistTree, arn: string | undefined): { name: string; stack: string; tg: any } | undefined {
+  const local = resourceName(arn);
+  if (local && tree.edge?.resource?.aws_lb_target_group?.[local]) return { name: local, stack: 'edge', tg: tree.edge.resource.aws_lb_target_group[local] };
+  const output = /^\$\{data\.terraform_remote_state\.cluster\.outputs\.([A-Za-z0-9_-]+)\}$/.exec(arn ?? '')?.[1];
+  const remote = output ? resourceName(tree.cluster?.output?.[output]?.value) : undefined;
+  const tg = remote ? tree.cluster?.resource?.aws_lb_target_group?.[remote] : undefined;
+  return remote && tg ? { name: remote, stack: 'cluster', tg } : undefined;
+}
 
 function hostMatches(pattern: string, host: string): boolean {
   const re = new RegExp(`^${pattern.toLowerCase().replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
@@ -23,20 +38,20 @@ function hostMatches(pattern: string, host: string): boolean {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function forward(edge: any, actions: any[], via: string, hops: Hop[]): AlbResult {
+function forward(tree: DistTree, actions: any[], via: string, hops: Hop[]): AlbResult {
   const fwd = actions.find((a) => a.type === 'forward');
   if (!fwd) {
     const fixed = actions.find((a) => a.type === 'fixed-response');
     hops.push(refuse('ALB', via, `action ${actions.map((a) => a.type).join(',')}`, `${via} default action`, fixed?.fixed_response?.status_code ?? 'refused'));
     return { hops };
   }
-  const tgName = resourceName(fwd.target_group_arn);
-  const tg = tgName ? edge.resource?.aws_lb_target_group?.[tgName] : undefined;
-  if (!tg) {
+  const found = targetGroupOf(tree, fwd.target_group_arn);
+  if (!found) {
     hops.push(refuse('Target group', via, `unknown target group ${fwd.target_group_arn}`, via, '503'));
     return { hops };
   }
-  hops.push({ hop: 'Target group', object: `aws_lb_target_group.${tgName}`, detail: `${tg.name}: ${tg.protocol} to instance port ${tg.port} (health ${tg.health_check?.path} on ${tg.health_check?.port})` });
+  const { tg } = found;
+  hops.push({ hop: 'Target group', object: `aws_lb_target_group.${found.name}`, detail: `${tg.name}: ${tg.protocol} to instance port ${tg.port} (health ${tg.health_check?.path} on ${tg.health_check?.port})` });
   return { hops, nodePort: Number(tg.port) };
 }
 
@@ -65,7 +80,7 @@ export function evaluateAlb(tree: DistTree, req: TraceRequest): AlbResult {
       const lb = resourceName((listener as any).load_balancer_arn);
       const waf = Object.entries(wafs).find(([, w]) => resourceName((w as { resource_arn: string }).resource_arn) === lb);
       hops.push({ hop: 'ALB', object: `aws_lb_listener_rule.${ruleName}`, detail: `${lb} :443 TLS terminated, rule priority ${r.priority} host-header matches ${req.host}${waf ? `; WAF ${resourceName((waf[1] as { web_acl_arn: string }).web_acl_arn)}` : ''}` });
-      return forward(edge, r.action, `aws_lb_listener_rule.${ruleName}`, hops);
+      return forward(tree, r.action, `aws_lb_listener_rule.${ruleName}`, hops);
     }
   }
   return { hops: [refuse('ALB', 'aws_lb_listener_rule', `no listener rule names host ${req.host}`, 'no host-header rule', '404')] };

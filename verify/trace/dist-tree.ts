@@ -28,6 +28,9 @@ export interface DistTree {
   readonly edge?: any;
   /** CIDR blocks of the network stack's private (`tier = private`) subnets: where VPC CNI gives Pods their addresses. */
   readonly podSubnets?: readonly string[];
+  /** Terraform JSON of the cluster stack (the ALB target groups live there, with the node group). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly cluster?: any;
 }
 
 function yamlFiles(dir: string): string[] {
@@ -66,7 +69,9 @@ export function loadDistTree(env: string, distRoot = 'dist'): DistTree {
     .filter((s) => s.tags?.tier === 'private')
     .map((s) => s.cidr_block)
     .sort();
-  return { env, root, byKind, byNamespace, edge, podSubnets };
+  const clusterFile = join(root, 'terraform', 'cluster', 'cdk.tf.json');
+  const cluster = existsSync(clusterFile) ? JSON.parse(readFileSync(clusterFile, 'utf8')) : undefined;
+  return { env, root, byKind, byNamespace, edge, cluster, podSubnets };
 }
 
 export const objectsOf = (tree: DistTree, kind: string): readonly K8sObject[] => [...(tree.byKind.get(kind)?.values() ?? [])];
