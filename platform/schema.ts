@@ -247,7 +247,7 @@ export const platformSchema = z.strictObject({
   terraformStateBucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/),
   nodePorts: z.strictObject({ istioIngressHttp: nodePort, istioIngressStatus: nodePort, ingressNginxHttp: nodePort }),
   toolImages: z.strictObject({ awsCli: toolImage, dbBootstrap: toolImage, ksops: toolImage, pactCli: toolImage }),
-  contractBroker: z.strictObject({ url: z.string().regex(/^https:\/\/([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}\/?$/, 'contractBroker.url must be an https URL of a host') }).optional(),
+  contractBroker: z.strictObject({ environment: z.string().min(1), subdomain: dnsLabel('contract broker subdomain').default('pact-broker') }).optional(),
   identity: z.strictObject({
     service: z.string().regex(/^[^/]+\/[^/]+$/, 'identity.service must be "<namespace>/<service>"'),
     realm: dnsLabel('realm'),

@@ -109,10 +109,16 @@ export interface FaultInjection {
   readonly abort?: { readonly percent: number; readonly httpStatus: number };
 }
 
-/** The consumer-driven contract broker (source 004 §24: Pact Broker) the contract gate asks. */
+/**
+ * The consumer-driven contract broker (source 004 §24: Pact Broker) the contract gate asks: one
+ * broker for every environment (it records which version runs where), run by sre as a tool in the
+ * cluster of one environment (charts/addons/pact-broker.ts); its URLs come from platform/gates.ts.
+ */
 export interface ContractBroker {
-  /** Base URL of the broker, on an internal host (e.g. "https://pact-broker.<internal domain>"). */
-  readonly url: string;
+  /** The environment whose cluster runs the broker (its gate must be on). */
+  readonly environment: EnvironmentName;
+  /** Sub-domain of the broker's host under that environment's internal domain. @default "pact-broker" */
+  readonly subdomain: string;
 }
 
 /** A frontend's or BFF's end-to-end tests (source 004 §25: Playwright), run after each sync. */
@@ -447,7 +453,7 @@ export interface Platform {
   readonly toolImages: {
     /** AWS CLI, used by Jobs that call AWS APIs at sync time. */
     readonly awsCli: ToolImage;
-    /** The sre team's database bootstrap image: mysql client, AWS CLI, jq and the RDS CA bundle. */
+    /** The sre team's database bootstrap image: mysql and PostgreSQL (psql) clients, AWS CLI, jq and the RDS CA bundle. */
     readonly dbBootstrap: ToolImage;
     /** KSOPS (kustomize + the ksops exec plugin): Argo CD's repo-server sidecar decrypting SOPS files. */
     readonly ksops: ToolImage;

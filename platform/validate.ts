@@ -10,7 +10,7 @@ import { karpenterNodeRoleName, PLATFORM_IDENTITIES, PLATFORM_PROJECT, platformR
 import { platformSchema } from './schema';
 import type { Environment, Platform, Problem, Service, Team, ToolName } from './types';
 import { isPlausibleDigest } from './images';
-import { isProduction } from './gates';
+import { CONTRACT_BROKER_NAMESPACE, isProduction } from './gates';
 
 /** Thrown when the model is invalid; `problems` lists every one of them. */
 export class ModelError extends Error {
@@ -223,11 +223,19 @@ function validateGates(platform: Platform, entries: ServiceEntry[], byKey: Map<s
     if (e.service.kind !== 'frontend' && e.service.kind !== 'bff') add(`${e.path}.e2e`, `E2E tests run against the public hosts, so only a frontend or a BFF declares them, not a ${e.service.kind}`);
     else if (e.service.exposure.public.length === 0) add(`${e.path}.e2e`, `E2E tests target the service's public routes, and ${e.service.name} has none (exposure.public)`);
   }
+  const broker = platform.contractBroker;
+  if (broker) {
+    const host = platform.environments.find((e) => e.name === broker.environment);
+    if (!host) add('contractBroker.environment', `unknown environment "${broker.environment}" (environments: ${platform.environments.map((e) => e.name).join(', ')})`);
+    else if (!host.gates.contract) add('contractBroker.environment', `the broker runs in ${host.name}, whose gates.contract is off: run it where the gate is on`);
+    const sre = platform.teams.find((t) => t.name === SRE_TEAM);
+    if (sre && !sre.namespaces.some((n) => n.name === CONTRACT_BROKER_NAMESPACE)) add(`teams[${SRE_TEAM}].namespaces`, `the sre team must own namespace "${CONTRACT_BROKER_NAMESPACE}" (runs the contract broker)`);
+  }
   const releases = new Map(platform.releases.map((r) => [r.environment, r]));
   platform.environments.forEach((env) => {
     const where = `environments[${env.name}]`;
     const production = isProduction(platform, env);
-    if (env.gates.contract && !platform.contractBroker) add(`${where}.gates.contract`, `the contract gate asks a broker: set contractBroker.url`);
+    if (env.gates.contract && !platform.contractBroker) add(`${where}.gates.contract`, `the contract gate asks a broker: set contractBroker.environment (the environment whose cluster runs it)`);
     if (env.gates.load && production) add(`${where}.gates.load`, `load tests run in staging, never in the production environment ${env.name} (the last in promotion order)`);
     if (env.gates.e2e) {
       const release = releases.get(env.name);

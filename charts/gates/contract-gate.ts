@@ -26,6 +26,7 @@ import {
   canIDeployJobName,
   CONTRACT_BROKER_K8S_SECRET,
   contractBrokerSecretName,
+  contractBrokerUrl,
   contractParticipants,
   pacticipantName,
   recordDeploymentJobName,
@@ -58,8 +59,7 @@ export class ContractGate extends Construct {
     super(scope, id);
     const { platform, env, namespace } = props;
     if (!env.gates.contract) return;
-    const broker = platform.contractBroker;
-    if (!broker) throw new Error(`environment ${env.name} turns gates.contract on but the platform has no contractBroker (the model validation should have caught this)`);
+    if (!platform.contractBroker) throw new Error(`environment ${env.name} turns gates.contract on but the platform has no contractBroker (the model validation should have caught this)`);
     const participants = props.participants ?? contractParticipants(platform);
     const services = namespace.services.filter((s) => participants.has(serviceKey({ namespace: namespace.name, service: s.name })));
     if (services.length === 0) return;
@@ -80,7 +80,7 @@ export class ContractGate extends Construct {
         image,
         serviceAccountName: 'default',
         envFromSecrets: [CONTRACT_BROKER_K8S_SECRET],
-        env: { PACT_BROKER_BASE_URL: broker.url, PACTICIPANT: pacticipantName(ref), VERSION: releaseVersion(platform, env, ref), ENVIRONMENT: env.name },
+        env: { PACT_BROKER_BASE_URL: contractBrokerUrl(platform, env), PACTICIPANT: pacticipantName(ref), VERSION: releaseVersion(platform, env, ref), ENVIRONMENT: env.name },
         cpu: kplus.Cpu.millis(100),
         memory: Size.mebibytes(256),
       };

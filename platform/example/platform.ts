@@ -184,6 +184,7 @@ export const exampleTeams: TeamInput[] = [
       { name: 'logging-infra', mesh: false, podSecurity: 'privileged' }, // Fluent Bit: hostPath /var/log
       { name: 'tracing-infra', mesh: false },
       { name: 'ingress-infra', mesh: false },
+      { name: 'contract-infra', mesh: false }, // the Pact Broker (platform/gates.ts CONTRACT_BROKER_NAMESPACE)
     ],
     ['sre@shop.example.com'],
   ),
@@ -328,8 +329,9 @@ export const examplePlatformInput: Omit<PlatformInput, 'releases'> = {
     ksops: { repository: 'docker.io/viaductoss/ksops' },
     pactCli: { repository: 'docker.io/pactfoundation/pact-cli' },
   },
-  // One broker for every environment: it records which version runs where (source 004 §24).
-  contractBroker: { url: 'https://pact-broker.internal.shop.example.com' },
+  // One broker for every environment: it records which version runs where (source 004 §24). It runs
+  // in production's cluster (the most durable one), at https://pact-broker.internal.shop.example.com.
+  contractBroker: { environment: 'prd', subdomain: 'pact-broker' },
   environments: exampleEnvironments,
   teams: exampleTeams,
 };
