@@ -171,3 +171,53 @@ export const contractBrokerSecretsRead = (platform: Pick<Platform, 'name'>, env:
   contractBrokerSecretName(platform, env),
   contractBrokerReaderSecretName(platform, env),
 ];
+
+// ---- The staging load test (charts/gates/load-test.ts) -------------------------------------------
+
+/** Namespace of the load test (sre, outside the mesh: it calls the public hosts like a client). */
+export const LOAD_TEST_NAMESPACE = 'load-infra';
+export const LOAD_TEST_NAME = 'load-test';
+
+/** One public route the load test calls: its URL and the User-Agent that makes the edge route it there. */
+export interface LoadTarget {
+  /** "<namespace>/<service> <host><path prefix>", the `route` tag of its samples. */
+  readonly name: string;
+  readonly url: string;
+  readonly userAgent: string;
+}
+
+/**
+ * User-Agents the load test sends: a desktop browser's and a smartphone's. A route that matches on
+ * User-Agent gets the first one its regex matches; a route without one gets the first that no
+ * User-Agent route of the same host matches (so the gateway routes it to this route, not another).
+ */
+export const LOAD_TEST_USER_AGENTS = [
+  'Mozilla/5.0 (X11; Linux x86_64) k6-load-test',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile k6-load-test',
+] as const;
+
+/**
+ * Every public route of the platform as a load target of an environment, in model order: the
+ * model's public routes are the load test's input (each `https://<public host><path prefix>`).
+ * Throws when no User-Agent reaches a route.
+ */
+export function loadTestTargets(platform: Pick<Platform, 'teams'>, env: Pick<Environment, 'domains'>): LoadTarget[] {
+  const routes = platform.teams.flatMap((t) => t.namespaces.flatMap((ns) => ns.services.flatMap((s) => s.exposure.public.map((r) => ({ key: serviceKey({ namespace: ns.name, service: s.name }), route: r })))));
+  const patternsByHost = new Map<string, Set<string>>();
+  for (const { route } of routes) if (route.userAgent) patternsByHost.set(route.host, (patternsByHost.get(route.host) ?? new Set()).add(route.userAgent));
+  const seen = new Set<string>();
+  const out: LoadTarget[] = [];
+  for (const { key, route } of routes) {
+    const url = `https://${publicHost(env, route.host)}${route.pathPrefix}`;
+    const name = `${key} ${publicHost(env, route.host)}${route.pathPrefix}`;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const others = [...(patternsByHost.get(route.host) ?? [])].map((p) => new RegExp(p));
+    const userAgent = route.userAgent
+      ? LOAD_TEST_USER_AGENTS.find((ua) => new RegExp(route.userAgent!).test(ua))
+      : LOAD_TEST_USER_AGENTS.find((ua) => !others.some((p) => p.test(ua)));
+    if (!userAgent) throw new Error(`${key}: no load-test User-Agent reaches the public route ${url} (User-Agent ${route.userAgent ?? 'none'}; known: ${LOAD_TEST_USER_AGENTS.join(' | ')})`);
+    out.push({ name, url, userAgent });
+  }
+  return out;
+}

@@ -246,7 +246,7 @@ export const platformSchema = z.strictObject({
   argocdNamespace: dnsLabel('argocd namespace').default('argocd'),
   terraformStateBucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/),
   nodePorts: z.strictObject({ istioIngressHttp: nodePort, istioIngressStatus: nodePort, ingressNginxHttp: nodePort }),
-  toolImages: z.strictObject({ awsCli: toolImage, dbBootstrap: toolImage, ksops: toolImage, pactCli: toolImage }),
+  toolImages: z.strictObject({ awsCli: toolImage, dbBootstrap: toolImage, ksops: toolImage, pactCli: toolImage, k6: toolImage }),
   contractBroker: z.strictObject({ environment: z.string().min(1), subdomain: dnsLabel('contract broker subdomain').default('pact-broker') }).optional(),
   identity: z.strictObject({
     service: z.string().regex(/^[^/]+\/[^/]+$/, 'identity.service must be "<namespace>/<service>"'),

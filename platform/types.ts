@@ -399,7 +399,7 @@ export interface ToolImage {
 }
 
 /** The platform's own tool images (keys of `toolImages` and of each release file's `tools:`). */
-export type ToolName = 'awsCli' | 'dbBootstrap' | 'ksops' | 'pactCli';
+export type ToolName = 'awsCli' | 'dbBootstrap' | 'ksops' | 'pactCli' | 'k6';
 
 /** Image of one service in one environment. Exactly one of tag or digest. */
 export interface ImageRelease {
@@ -459,6 +459,8 @@ export interface Platform {
     readonly ksops: ToolImage;
     /** Pact CLI (`pact-broker can-i-deploy`, `record-deployment`): the contract gate's Jobs. */
     readonly pactCli: ToolImage;
+    /** k6 (grafana/k6): the staging load test (charts/gates/load-test.ts). */
+    readonly k6: ToolImage;
   };
   /** The contract broker; required where an environment turns `gates.contract` on. @default none */
   readonly contractBroker?: ContractBroker;

@@ -10,7 +10,7 @@ import { karpenterNodeRoleName, PLATFORM_IDENTITIES, PLATFORM_PROJECT, platformR
 import { platformSchema } from './schema';
 import type { Environment, Platform, Problem, Service, Team, ToolName } from './types';
 import { isPlausibleDigest } from './images';
-import { CONTRACT_BROKER_NAMESPACE, isProduction } from './gates';
+import { CONTRACT_BROKER_NAMESPACE, isProduction, LOAD_TEST_NAMESPACE } from './gates';
 
 /** Thrown when the model is invalid; `problems` lists every one of them. */
 export class ModelError extends Error {
@@ -230,6 +230,11 @@ function validateGates(platform: Platform, entries: ServiceEntry[], byKey: Map<s
     else if (!host.gates.contract) add('contractBroker.environment', `the broker runs in ${host.name}, whose gates.contract is off: run it where the gate is on`);
     const sre = platform.teams.find((t) => t.name === SRE_TEAM);
     if (sre && !sre.namespaces.some((n) => n.name === CONTRACT_BROKER_NAMESPACE)) add(`teams[${SRE_TEAM}].namespaces`, `the sre team must own namespace "${CONTRACT_BROKER_NAMESPACE}" (runs the contract broker)`);
+  }
+  const loaded = platform.environments.filter((e) => e.gates.load).map((e) => e.name);
+  const sreTeam = platform.teams.find((t) => t.name === SRE_TEAM);
+  if (loaded.length > 0 && sreTeam && !sreTeam.namespaces.some((n) => n.name === LOAD_TEST_NAMESPACE)) {
+    add(`teams[${SRE_TEAM}].namespaces`, `the sre team must own namespace "${LOAD_TEST_NAMESPACE}" (runs the load test of ${loaded.join(', ')})`);
   }
   const releases = new Map(platform.releases.map((r) => [r.environment, r]));
   platform.environments.forEach((env) => {

@@ -185,6 +185,7 @@ export const exampleTeams: TeamInput[] = [
       { name: 'tracing-infra', mesh: false },
       { name: 'ingress-infra', mesh: false },
       { name: 'contract-infra', mesh: false }, // the Pact Broker (platform/gates.ts CONTRACT_BROKER_NAMESPACE)
+      { name: 'load-infra', mesh: false }, // the staging load test (platform/gates.ts LOAD_TEST_NAMESPACE)
     ],
     ['sre@shop.example.com'],
   ),
@@ -328,6 +329,7 @@ export const examplePlatformInput: Omit<PlatformInput, 'releases'> = {
     dbBootstrap: { repository: 'ghcr.io/example-shop/db-bootstrap' },
     ksops: { repository: 'docker.io/viaductoss/ksops' },
     pactCli: { repository: 'docker.io/pactfoundation/pact-cli' },
+    k6: { repository: 'docker.io/grafana/k6' },
   },
   // One broker for every environment: it records which version runs where (source 004 §24). It runs
   // in production's cluster (the most durable one), at https://pact-broker.internal.shop.example.com.
