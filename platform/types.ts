@@ -87,13 +87,17 @@ export interface Environment {
 /** Which delivery gates run in an environment. */
 export interface DeliveryGates {
   /**
-   * A PreSync `can-i-deploy` Job per service with consumers or providers asks the contract broker
-   * whether this version may go to this environment (needs `contractBroker`). @default false
+   * A `can-i-deploy` Job per service with consumers or providers (a Sync hook before the
+   * workloads) asks the contract broker whether this version may go to this environment (needs
+   * `contractBroker`). @default false
    */
   readonly contract: boolean;
   /** A PostSync Job per frontend/BFF that declares `e2e` runs it against the public hosts. @default false */
   readonly e2e: boolean;
-  /** Load and regression tests of the whole architecture (staging only: refused in production). @default false */
+  /**
+   * Load and regression tests of the whole architecture: a nightly k6 CronJob over every public
+   * route (staging only: refused in production; needs the sre namespace `load-infra`). @default false
+   */
   readonly load: boolean;
 }
 
