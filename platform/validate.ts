@@ -170,7 +170,7 @@ export function validatePlatform(platform: Platform): Problem[] {
   validateDerivedNames(platform, entries, add);
   validateRuntimes(platform, entries, add);
   validateCycles(entries, byKey, add);
-  validateExposure(entries, add);
+  validateExposure(entries, add, platform.contractBroker?.subdomain);
   validateReleases(platform, entries, add);
   validateGates(platform, entries, byKey, add);
   return problems;
@@ -428,7 +428,7 @@ function validateCycles(entries: ServiceEntry[], byKey: Map<string, ServiceEntry
   for (const e of entries) visit(serviceKey({ namespace: e.namespace.name, service: e.service.name }));
 }
 
-function validateExposure(entries: ServiceEntry[], add: (path: string, message: string) => void): void {
+function validateExposure(entries: ServiceEntry[], add: (path: string, message: string) => void, brokerSubdomain?: string): void {
   const routes = new Map<string, string[]>();
   const internal = new Map<string, string[]>();
   for (const e of entries) {
@@ -454,6 +454,9 @@ function validateExposure(entries: ServiceEntry[], add: (path: string, message: 
   for (const [sub, paths] of internal) {
     if (paths.length > 1) add(`${paths[1]}.exposure.internal`, `internal host "${sub}" is also claimed by ${paths[0]}`);
   }
+  // The contract broker's Ingress takes its internal host (platform/gates.ts contractBrokerHost).
+  const brokerSub = brokerSubdomain;
+  if (brokerSub && internal.has(brokerSub)) add(`${internal.get(brokerSub)![0]}.exposure.internal`, `internal host "${brokerSub}" is the contract broker's (contractBroker.subdomain)`);
 }
 
 function validateReleases(platform: Platform, entries: ServiceEntry[], add: (path: string, message: string) => void): void {

@@ -3,7 +3,7 @@ import { PACT_BROKER_CHART_VERSION } from '../charts/addons/pact-broker';
 import { contractBrokerDatabase, contractBrokerReaderSecretName, contractBrokerSecretName } from '../platform/gates';
 import { namespaceSecretsRead } from '../platform/aws-names';
 import { rendered, type Json } from './support/cdktf-jest';
-import { examplePlatform, mutated, problemsOf, type Loose } from './support/example';
+import { examplePlatform, mutated, problemsOf, serviceOf, type Loose } from './support/example';
 import { exampleFiles, objectAt, objectsWhere } from './support/rendered';
 
 const platform = examplePlatform();
@@ -124,6 +124,11 @@ describe('the broker in the model', () => {
 
   test('a broker in an environment without the contract gate is refused', () => {
     expect(problemsOf(mutated((i) => (i.contractBroker = { environment: 'dev' })))).toContainEqual(expect.stringMatching(/^contractBroker\.environment: the broker runs in dev, whose gates\.contract is off/));
+  });
+
+  test("a service's internal route on the broker's host is refused", () => {
+    const input = mutated((i) => (serviceOf(i, 'saga-service/temporal-ui').exposure.internal = [{ subdomain: 'pact-broker' }]));
+    expect(problemsOf(input)).toContainEqual(expect.stringMatching(/services\[temporal-ui\]\.exposure\.internal: internal host "pact-broker" is the contract broker's \(contractBroker\.subdomain\)$/));
   });
 
   test('the broker needs its namespace in the sre team', () => {
