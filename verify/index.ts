@@ -8,6 +8,7 @@ import { argocdInstallation } from './bootstrap/argocd-installation';
 import { crdAddonPrune } from './bootstrap/crd-addon-prune';
 import { crdArrival } from './bootstrap/crd-arrival';
 import { eksAddonTolerations } from './bootstrap/eks-addon-tolerations';
+import { contractBrokerUrl } from './bootstrap/contract-broker-url';
 import { faultCallerSidecar } from './bootstrap/fault-caller-sidecar';
 import { hookExternalSecret } from './bootstrap/hook-external-secret';
 import { imageDigest } from './bootstrap/image-digest';
@@ -40,6 +41,7 @@ export const CHECKS: readonly Check[] = [
   declaredRoutes,
   terraformSecurity,
   faultCallerSidecar,
+  contractBrokerUrl,
 ];
 
 /** Findings of one environment folder (`dist/<env>`). */
