@@ -90,7 +90,7 @@ export function syntheticPlatformInput(count: number): PlatformInput {
   const releases: ReleaseInput[] = (examplePlatformInput.environments ?? []).map((env) => ({
     environment: env.name,
     images: Object.fromEntries(keys.sort().map((k) => [k, env.requireImageDigest ? { digest: `sha256:${'0'.repeat(63)}1` } : { tag: '1.0.0' }])),
-    tools: Object.fromEntries((['awsCli', 'dbBootstrap', 'ksops', 'pactCli'] as const).map((tool) => [tool, { tag: '1.0.0', digest: `sha256:${tool.length.toString(16).padStart(2, '0')}${'0'.repeat(61)}1` }])),
+    tools: Object.fromEntries((['awsCli', 'dbBootstrap', 'ksops', 'pactCli', 'k6'] as const).map((tool) => [tool, { tag: '1.0.0', digest: `sha256:${tool.length.toString(16).padStart(2, '0')}${'0'.repeat(61)}1` }])),
   }));
   // The example's team viewers name example teams and its faults the example's services; the synthetic platform has neither.
   const environments = (examplePlatformInput.environments ?? []).map((env) => ({ ...env, clusterAccess: { admins: env.clusterAccess?.admins ?? [], teamViewers: {} }, faults: [] }));

@@ -4,7 +4,9 @@ import { namespacePath, PLATFORM_IDENTITIES } from '../platform/naming';
 import { policyNetwork } from '../platform/network';
 import type { Environment, Namespace, Platform, Team } from '../platform/types';
 import { DatabaseBootstrap } from './database/database-bootstrap';
+import { ContractBrokerSecrets } from './gates/contract-broker';
 import { ContractGate } from './gates/contract-gate';
+import { LoadTest } from './gates/load-test';
 import { EndToEndTestsJob } from './gates/e2e-tests';
 import { commonLabels } from './labels';
 import { NamespaceMesh } from './mesh/namespace-mesh';
@@ -58,6 +60,8 @@ export class NamespaceChart extends PlatformChart {
 
     // Delivery gates (charts/gates/): contract checks before the sync, records after it.
     new ContractGate(this, 'contract-gate', { platform, env, namespace, participants: props.participants });
+    new ContractBrokerSecrets(this, 'contract-broker', { platform, env, namespace });
+    new LoadTest(this, 'load-test', { platform, env, namespace });
 
     if (namespace.name === PLATFORM_IDENTITIES.dbBootstrap.namespace) new DatabaseBootstrap(this, 'db-bootstrap', { platform, env });
 

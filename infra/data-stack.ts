@@ -65,8 +65,9 @@ import { NETWORK_OUTPUTS, NETWORK_STACK } from './network-stack';
 import { PlatformStack, type PlatformStackProps } from './platform-stack';
 import { stackRemoteState } from './state';
 import { AURORA_MYSQL } from './versions';
-import { contractBrokerSecretName } from '../platform/gates';
-import { databaseRotationDays, databaseRotationJobRef, ROTATED_BY_TAG, ROTATION_DAYS_TAG } from '../platform/database-rotation';
+import { databaseRotationDays, databaseRotationJobRef, ROTATED_BY_TAG, ROTATION_DAYS_TAG, ROTATION_EXEMPT_TAG } from '../platform/database-rotation';
+import { contractBrokerDatabase, contractBrokerReaderSecretName, contractBrokerSecretName, hostsContractBroker } from '../platform/gates';
+import { ContractBrokerDatabaseCluster } from './contract-broker-database';
 
 /** Short name of the stack (state key, dist directory). */
 export const DATA_STACK = 'data';
@@ -313,6 +314,27 @@ export class DataStack extends PlatformStack {
     }
     // The contract gate's broker client credentials (charts/gates/contract-gate.ts), filled by operators.
     if (env.gates.contract) secret('contract-broker-client', contractBrokerSecretName(platform, env), 'Contract broker client credentials (keys: username, password), read by the contract gate Jobs', 'sre');
+    // The contract broker, in the environment that runs it (infra/contract-broker-database.ts).
+    if (hostsContractBroker(platform, env)) {
+      new ContractBrokerDatabaseCluster(this, 'contract-broker-database', {
+        platform,
+        env,
+        vpcId: network.getString(NETWORK_OUTPUTS.vpcId),
+        databaseSubnetIds: network.getList(NETWORK_OUTPUTS.databaseSubnetIds),
+        clusterSecurityGroupId: cluster.getString(CLUSTER_OUTPUTS.clusterSecurityGroupId),
+        storageKeyArn: auroraKey.arn,
+        secretsKeyArn,
+        logsKeyArn,
+        monitoringRoleArn: monitoringRole.arn,
+        privateZoneId: zone.zoneId,
+      });
+      const db = contractBrokerDatabase(platform, env);
+      secret('contract-broker-database-secret', db.secretName, `Database ${db.database} of the contract broker on ${db.clusterIdentifier}: host, port, database, user and password, written by the DB bootstrap Job`, 'database', {
+        // Not rotated, by the model's named choice (contractBroker.databaseRotationExemption; validation requires it).
+        [ROTATION_EXEMPT_TAG]: platform.contractBroker?.databaseRotationExemption ?? '',
+      });
+      secret('contract-broker-reader', contractBrokerReaderSecretName(platform, env), 'Contract broker read-only user (keys: username, password), for people', 'sre');
+    }
     this.databaseSecrets = databaseSecrets;
     this.appSecrets = appSecrets;
 

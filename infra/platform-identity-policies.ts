@@ -24,6 +24,7 @@ import {
 import { auroraMasterSecretParameter, clusterName, databaseSecretName, type PlatformIdentity } from '../platform/naming';
 import type { Environment, Platform } from '../platform/types';
 import { listServices } from '../platform/validate';
+import { contractBrokerDatabase, hostsContractBroker } from '../platform/gates';
 import type { PolicyStatement } from './aws-grants';
 
 /** ARNs (Terraform references of the cluster stack) the policies name. */
@@ -205,21 +206,30 @@ function fluentBitStatements(platform: Pick<Platform, 'name'>, env: Environment)
  * its ARN; RDS tags it with the cluster's ARN) and writes each service's database secret (schema,
  * user, generated password, endpoint). It can read no other secret.
  */
-function dbBootstrapStatements(platform: Pick<Platform, 'name' | 'teams'>, env: Environment, r: PlatformIdentityResources): PolicyStatement[] {
+function dbBootstrapStatements(platform: Pick<Platform, 'name' | 'teams' | 'contractBroker'>, env: Environment, r: PlatformIdentityResources): PolicyStatement[] {
+  // The contract broker's PostgreSQL cluster, in the environment that runs it (platform/gates.ts).
+  const broker = hostsContractBroker(platform, env) ? contractBrokerDatabase(platform, env) : undefined;
   const databaseSecrets = listServices(platform)
     .filter((e) => e.service.database !== undefined)
-    .map((e) => databaseSecretName(platform, env, { namespace: e.namespace.name, service: e.service.name }));
+    .map((e) => databaseSecretName(platform, env, { namespace: e.namespace.name, service: e.service.name }))
+    .concat(broker ? [broker.secretName] : []);
   return [
     {
       sid: 'ReadAuroraParameters',
       actions: ['ssm:GetParameter'],
-      resources: [auroraMasterSecretParameter(platform, env), auroraEndpointParameter(platform, env)].map((name) => ssmParameterArn(env, name)),
+      resources: [auroraMasterSecretParameter(platform, env), auroraEndpointParameter(platform, env), ...(broker ? [broker.masterSecretParameter, broker.endpointParameter] : [])].map((name) => ssmParameterArn(env, name)),
     },
     {
       sid: 'ReadAuroraMasterSecret',
       actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
       resources: [regionalArn(env, 'secretsmanager', 'secret:rds!cluster-*')],
-      conditions: [{ test: 'StringEquals', variable: 'secretsmanager:ResourceTag/aws:rds:primaryDBClusterArn', values: [auroraClusterArn(platform, env)] }],
+      conditions: [
+        {
+          test: 'StringEquals',
+          variable: 'secretsmanager:ResourceTag/aws:rds:primaryDBClusterArn',
+          values: [auroraClusterArn(platform, env), ...(broker ? [regionalArn(env, 'rds', `cluster:${broker.clusterIdentifier}`)] : [])],
+        },
+      ],
     },
     ...(databaseSecrets.length > 0
       ? [

@@ -32,3 +32,9 @@ export function eksAddonVersions(kubernetesVersion: string): Readonly<Record<Eks
  * aurora-mysql`), and the parameter-group family it belongs to.
  */
 export const AURORA_MYSQL = { engineVersion: '8.0.mysql_aurora.3.08.2', parameterGroupFamily: 'aurora-mysql8.0' } as const;
+
+/**
+ * Aurora PostgreSQL engine version of the contract broker's database (`aws rds
+ * describe-db-engine-versions --engine aurora-postgresql`; Serverless v2 capable), and its family.
+ */
+export const AURORA_POSTGRESQL = { engineVersion: '16.6', parameterGroupFamily: 'aurora-postgresql16' } as const;

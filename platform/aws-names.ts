@@ -5,7 +5,7 @@
  * the Aurora endpoint parameter, KMS alias ARNs); they are candidates for platform/naming.ts.
  */
 import { awsPrefix, databaseSecretName, distEnvPath, kmsAliasName, serviceSecretName, SRE_SECRETS, type SreSecret, sreSecretName, ssmParameterName } from './naming';
-import { contractBrokerSecretName, contractGateNamespaces } from './gates';
+import { CONTRACT_BROKER_NAMESPACE, contractBrokerSecretName, contractBrokerSecretsRead, contractGateNamespaces, hostsContractBroker } from './gates';
 import type { Environment, Platform } from './types';
 
 type PlatformName = Pick<Platform, 'name'>;
@@ -132,8 +132,10 @@ interface SecretsNamespace {
  * Names of exactly the Secrets Manager secrets a namespace reads: the app and database secrets of
  * its services (`secrets-manager` secrets, a database) and the SRE secrets kept in it.
  */
-export function namespaceSecretsRead(platform: PlatformName & Partial<Pick<Platform, 'teams'>>, env: EnvName & Partial<Pick<Environment, 'gates'>>, ns: SecretsNamespace): string[] {
+export function namespaceSecretsRead(platform: PlatformName & Partial<Pick<Platform, 'teams' | 'contractBroker'>>, env: EnvName & Partial<Pick<Environment, 'gates'>>, ns: SecretsNamespace): string[] {
   const secrets: string[] = [];
+  // The broker's namespace, in the environment that runs it, reads its database and users.
+  if (ns.name === CONTRACT_BROKER_NAMESPACE && hostsContractBroker(platform, env)) secrets.push(...contractBrokerSecretsRead(platform, env));
   // A namespace running the contract gate reads the broker's client credentials (platform/gates.ts).
   if (platform.teams && env.gates && contractGateNamespaces({ teams: platform.teams }, { gates: env.gates }).includes(ns.name)) secrets.push(contractBrokerSecretName(platform, env));
   for (const service of ns.services) {
@@ -150,7 +152,7 @@ export function namespaceSecretsRead(platform: PlatformName & Partial<Pick<Platf
  * its own SecretStore, reader ServiceAccount and IRSA role. Sorted by namespace.
  */
 export function secretsReaders(
-  platform: PlatformName & Pick<Platform, 'teams'>,
+  platform: PlatformName & Pick<Platform, 'teams'> & Partial<Pick<Platform, 'contractBroker'>>,
   env: EnvName & Partial<Pick<Environment, 'gates'>>,
 ): { namespace: string; team: string; secrets: string[] }[] {
   const out = platform.teams.flatMap((team) => team.namespaces.map((ns) => ({ namespace: ns.name, team: team.name, secrets: namespaceSecretsRead(platform, env, ns) })));

@@ -19,6 +19,7 @@ import {
   secretsReaders,
   sopsConfigPath,
 } from './aws-names';
+import { contractBrokerDatabase, hostsContractBroker } from './gates';
 import { buildsOwnImage, imageRepository } from './images';
 import {
   cdnPurgeJobName,
@@ -331,9 +332,12 @@ function allContractEntries(platform: Platform, env: Environment): ContractEntry
 
   // ---- Values the DB bootstrap Job and Fluent Bit read ----------------------------------------
   const bootstrapJob = `${namespacePath(env, { name: PLATFORM_IDENTITIES.dbBootstrap.namespace })}/${objectFileName('Job', DB_BOOTSTRAP_JOB)}`;
+  const broker = hostsContractBroker(platform, env) ? contractBrokerDatabase(platform, env) : undefined;
   for (const [name, parameter] of [
     ['aurora-master-secret-parameter', auroraMasterSecretParameter(platform, env)],
     ['aurora-endpoint-parameter', auroraEndpointParameter(platform, env)],
+    // The contract broker's PostgreSQL cluster, where this environment runs it (platform/gates.ts).
+    ...(broker ? ([['contract-broker-db-master-secret-parameter', broker.masterSecretParameter], ['contract-broker-db-endpoint-parameter', broker.endpointParameter]] as const) : []),
   ] as const) {
     add(name, parameter, { stack: 'data', resource: `aws_ssm_parameter ${parameter}`, evidence: [parameter], match: [{ type: 'aws_ssm_parameter', attributes: { name: parameter } }] }, [
       { kind: 'db-bootstrap-job', file: bootstrapJob, field: 'spec.template.spec.containers[].env' },

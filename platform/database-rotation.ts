@@ -41,6 +41,8 @@ export const DATABASE_ROTATION_SCHEDULE = { minute: '17', hour: '3', timeZone: '
 /** Tags of a database secret that declare its in-cluster rotation (read by the security check). */
 export const ROTATION_DAYS_TAG = 'platform.ec/rotation-days';
 export const ROTATED_BY_TAG = 'platform.ec/rotated-by';
+/** Tag of a database secret that does not rotate, by an explicit choice of the model: its value is the reason. */
+export const ROTATION_EXEMPT_TAG = 'platform.ec/rotation-exempt';
 
 /** Days between two rotations of the environment's database credentials. */
 export function databaseRotationDays(env: Pick<Environment, 'databaseCredentialRotationDays'>): number {

@@ -2,7 +2,7 @@
  * Delivery gates (source 004 §23-§26) derived from the model: who takes part in contract tests,
  * where E2E tests point, which faults the mesh injects. Pure functions, read by charts and tests.
  */
-import { parseServiceKey, publicHost, serviceKey, type ServiceRef } from './naming';
+import { databaseSecretName, internalHost, parseServiceKey, privateZoneName, publicHost, serviceHost, serviceKey, ssmParameterName, type ServiceRef } from './naming';
 import type { Environment, FaultInjection, Platform, Service } from './types';
 
 /** The production environment: the last one in promotion order (test -> staging -> production). */
@@ -84,4 +84,140 @@ export function e2eImageReference(platform: Pick<Platform, 'releases'>, env: Pic
   const tag = platform.releases.find((r) => r.environment === env.name)?.images[serviceKey(ref)]?.tag;
   if (!service.e2e || !tag) throw new Error(`no E2E image for ${serviceKey(ref)} in ${env.name}: it needs e2e and a release tag (the model validation should have caught this)`);
   return `${service.e2e.imageRepository}:${tag}`;
+}
+
+// ---- The contract broker (Pact Broker, an SRE tool: charts/addons/pact-broker.ts) -------------------
+
+/** Namespace of the broker (sre, outside the mesh like every `*-infra` tool). */
+export const CONTRACT_BROKER_NAMESPACE = 'contract-infra';
+/** The chart's `fullnameOverride`: the Deployment and the Service the clients call. */
+export const CONTRACT_BROKER_SERVICE = 'pact-broker';
+/** Port of the chart's Service (`service.ports.http`) and of the container (`broker.containerPorts.http`). */
+export const CONTRACT_BROKER_PORTS = { service: 80, container: 9292 } as const;
+/** Kubernetes Secrets of the broker's namespace (ExternalSecrets): its database password, its users. */
+export const CONTRACT_BROKER_K8S_SECRETS = { database: 'pact-broker-database', writeUser: CONTRACT_BROKER_K8S_SECRET, readUser: 'contract-broker-reader' } as const;
+
+/** The environment whose cluster runs the one broker every environment's gate asks; undefined without a broker. */
+export function contractBrokerEnvironment<E extends Pick<Environment, 'name'>>(platform: Pick<Platform, 'contractBroker'> & { readonly environments: readonly E[] }): E | undefined {
+  const name = platform.contractBroker?.environment;
+  return name === undefined ? undefined : platform.environments.find((e) => e.name === name);
+}
+
+/** Whether an environment's cluster runs the broker. */
+export const hostsContractBroker = (platform: Pick<Platform, 'contractBroker'>, env: Pick<Environment, 'name'>): boolean => platform.contractBroker?.environment === env.name;
+
+/** Internal host of the broker (internal ALB -> ingress-nginx -> the broker), where people and the teams' CI reach it. */
+export function contractBrokerHost(platform: Pick<Platform, 'contractBroker' | 'environments'>): string {
+  const host = contractBrokerEnvironment(platform);
+  if (!host || !platform.contractBroker) throw new Error(`the platform has no contractBroker, or its environment ${platform.contractBroker?.environment} does not exist (the model validation should have caught this)`);
+  return internalHost(host, platform.contractBroker.subdomain);
+}
+
+/** The broker's public base URL (its `PACT_BROKER_BASE_URL`: the links it writes into its answers). */
+export const contractBrokerBaseUrl = (platform: Pick<Platform, 'contractBroker' | 'environments'>): string => `https://${contractBrokerHost(platform)}`;
+
+/**
+ * The URL an environment's gate Jobs call: the broker's in-cluster Service where the cluster runs
+ * it (the Jobs have no sidecar and the broker is outside the mesh: plain HTTP inside the cluster),
+ * its internal host from every other environment.
+ */
+export function contractBrokerUrl(platform: Pick<Platform, 'contractBroker' | 'environments'>, env: Pick<Environment, 'name'>): string {
+  if (hostsContractBroker(platform, env)) return `http://${serviceHost({ namespace: CONTRACT_BROKER_NAMESPACE, service: CONTRACT_BROKER_SERVICE })}:${CONTRACT_BROKER_PORTS.service}`;
+  return contractBrokerBaseUrl(platform);
+}
+
+/** Secrets Manager secret of the broker's read-only user (keys `username`, `password`), filled by operators. */
+export const contractBrokerReaderSecretName = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>): string => `${platform.name}/${env.name}/sre/contract-broker-reader`;
+
+/**
+ * The broker's database: a small dedicated Aurora PostgreSQL cluster, because the chart admits only
+ * the `postgres` and `sqlite` adapters (pact-broker-chart values.yaml `database.adapter`) and the
+ * shared Aurora is MySQL. One pure description read by the data stack (cluster, secret, SSM
+ * parameters, private name), the DB bootstrap (role and database) and the chart's values.
+ */
+export interface ContractBrokerDatabase {
+  readonly clusterIdentifier: string;
+  /** Private DNS name of the writer (CNAME in the environment's private zone), what the chart names. */
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly user: string;
+  /** Secrets Manager secret the DB bootstrap writes (DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD). */
+  readonly secretName: string;
+  /** SSM parameters: the ARN of the RDS-managed master secret, and the writer endpoint. */
+  readonly masterSecretParameter: string;
+  readonly endpointParameter: string;
+}
+
+export const CONTRACT_BROKER_DB_PORT = 5432;
+
+export function contractBrokerDatabase(platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>): ContractBrokerDatabase {
+  return {
+    clusterIdentifier: `${platform.name}-${env.name}-pact-broker`,
+    host: `pact-broker-db.${privateZoneName(platform, env)}`,
+    port: CONTRACT_BROKER_DB_PORT,
+    database: 'pact_broker',
+    user: 'pact_broker',
+    // The name a service database of the broker's namespace would have (the bootstrap's policy covers it).
+    secretName: databaseSecretName(platform, env, { namespace: CONTRACT_BROKER_NAMESPACE, service: CONTRACT_BROKER_SERVICE }),
+    masterSecretParameter: ssmParameterName(platform, env, 'pact-broker-db/master-secret-arn'),
+    endpointParameter: ssmParameterName(platform, env, 'pact-broker-db/endpoint'),
+  };
+}
+
+/** Every Secrets Manager secret the broker's namespace reads, in the environment that runs it. */
+export const contractBrokerSecretsRead = (platform: Pick<Platform, 'name'>, env: Pick<Environment, 'name'>): string[] => [
+  contractBrokerDatabase(platform, env).secretName,
+  contractBrokerSecretName(platform, env),
+  contractBrokerReaderSecretName(platform, env),
+];
+
+// ---- The staging load test (charts/gates/load-test.ts) -------------------------------------------
+
+/** Namespace of the load test (sre, outside the mesh: it calls the public hosts like a client). */
+export const LOAD_TEST_NAMESPACE = 'load-infra';
+export const LOAD_TEST_NAME = 'load-test';
+
+/** One public route the load test calls: its URL and the User-Agent that makes the edge route it there. */
+export interface LoadTarget {
+  /** "<namespace>/<service> <host><path prefix>", the `route` tag of its samples. */
+  readonly name: string;
+  readonly url: string;
+  readonly userAgent: string;
+}
+
+/**
+ * User-Agents the load test sends: a desktop browser's and a smartphone's. A route that matches on
+ * User-Agent gets the first one its regex matches; a route without one gets the first that no
+ * User-Agent route of the same host matches (so the gateway routes it to this route, not another).
+ */
+export const LOAD_TEST_USER_AGENTS = [
+  'Mozilla/5.0 (X11; Linux x86_64) k6-load-test',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile k6-load-test',
+] as const;
+
+/**
+ * Every public route of the platform as a load target of an environment, in model order: the
+ * model's public routes are the load test's input (each `https://<public host><path prefix>`).
+ * Throws when no User-Agent reaches a route.
+ */
+export function loadTestTargets(platform: Pick<Platform, 'teams'>, env: Pick<Environment, 'domains'>): LoadTarget[] {
+  const routes = platform.teams.flatMap((t) => t.namespaces.flatMap((ns) => ns.services.flatMap((s) => s.exposure.public.map((r) => ({ key: serviceKey({ namespace: ns.name, service: s.name }), route: r })))));
+  const patternsByHost = new Map<string, Set<string>>();
+  for (const { route } of routes) if (route.userAgent) patternsByHost.set(route.host, (patternsByHost.get(route.host) ?? new Set()).add(route.userAgent));
+  const seen = new Set<string>();
+  const out: LoadTarget[] = [];
+  for (const { key, route } of routes) {
+    const url = `https://${publicHost(env, route.host)}${route.pathPrefix}`;
+    const name = `${key} ${publicHost(env, route.host)}${route.pathPrefix}`;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const others = [...(patternsByHost.get(route.host) ?? [])].map((p) => new RegExp(p));
+    const userAgent = route.userAgent
+      ? LOAD_TEST_USER_AGENTS.find((ua) => new RegExp(route.userAgent!).test(ua))
+      : LOAD_TEST_USER_AGENTS.find((ua) => !others.some((p) => p.test(ua)));
+    if (!userAgent) throw new Error(`${key}: no load-test User-Agent reaches the public route ${url} (User-Agent ${route.userAgent ?? 'none'}; known: ${LOAD_TEST_USER_AGENTS.join(' | ')})`);
+    out.push({ name, url, userAgent });
+  }
+  return out;
 }

@@ -248,8 +248,18 @@ export const platformSchema = z.strictObject({
   argocdNamespace: dnsLabel('argocd namespace').default('argocd'),
   terraformStateBucketPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]{2,40}$/),
   nodePorts: z.strictObject({ istioIngressHttp: nodePort, istioIngressStatus: nodePort, ingressNginxHttp: nodePort }),
-  toolImages: z.strictObject({ awsCli: toolImage, dbBootstrap: toolImage, ksops: toolImage, pactCli: toolImage }),
-  contractBroker: z.strictObject({ url: z.string().regex(/^https:\/\/([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}\/?$/, 'contractBroker.url must be an https URL of a host') }).optional(),
+  toolImages: z.strictObject({ awsCli: toolImage, dbBootstrap: toolImage, ksops: toolImage, pactCli: toolImage, k6: toolImage }),
+  contractBroker: z
+    .strictObject({
+      environment: z.string().min(1),
+      subdomain: dnsLabel('contract broker subdomain').default('pact-broker'),
+      // Written as an AWS tag value: at most 256 characters of letters, digits, spaces and _.:/=+-@.
+      databaseRotationExemption: z
+        .string()
+        .regex(/^[\p{L}\p{N} _.:/=+\-@]{10,256}$/u, 'a reason of 10-256 characters: letters, digits, spaces and _.:/=+-@ (it becomes an AWS tag value)')
+        .optional(),
+    })
+    .optional(),
   identity: z.strictObject({
     service: z.string().regex(/^[^/]+\/[^/]+$/, 'identity.service must be "<namespace>/<service>"'),
     realm: dnsLabel('realm'),

@@ -93,13 +93,17 @@ export interface Environment {
 /** Which delivery gates run in an environment. */
 export interface DeliveryGates {
   /**
-   * A PreSync `can-i-deploy` Job per service with consumers or providers asks the contract broker
-   * whether this version may go to this environment (needs `contractBroker`). @default false
+   * A `can-i-deploy` Job per service with consumers or providers (a Sync hook before the
+   * workloads) asks the contract broker whether this version may go to this environment (needs
+   * `contractBroker`). @default false
    */
   readonly contract: boolean;
   /** A PostSync Job per frontend/BFF that declares `e2e` runs it against the public hosts. @default false */
   readonly e2e: boolean;
-  /** Load and regression tests of the whole architecture (staging only: refused in production). @default false */
+  /**
+   * Load and regression tests of the whole architecture: a nightly k6 CronJob over every public
+   * route (staging only: refused in production; needs the sre namespace `load-infra`). @default false
+   */
   readonly load: boolean;
 }
 
@@ -115,10 +119,25 @@ export interface FaultInjection {
   readonly abort?: { readonly percent: number; readonly httpStatus: number };
 }
 
-/** The consumer-driven contract broker (source 004 §24: Pact Broker) the contract gate asks. */
+/**
+ * The consumer-driven contract broker (source 004 §24: Pact Broker) the contract gate asks: one
+ * broker for every environment (it records which version runs where), run by sre as a tool in the
+ * cluster of one environment (charts/addons/pact-broker.ts); its URLs come from platform/gates.ts.
+ */
 export interface ContractBroker {
-  /** Base URL of the broker, on an internal host (e.g. "https://pact-broker.<internal domain>"). */
-  readonly url: string;
+  /** The environment whose cluster runs the broker (its gate must be on). */
+  readonly environment: EnvironmentName;
+  /** Sub-domain of the broker's host under that environment's internal domain. @default "pact-broker" */
+  readonly subdomain: string;
+  /**
+   * Why the broker's database password may stay unrotated: the in-cluster rotation relies on MySQL
+   * dual passwords, PostgreSQL has none, and the pact-broker chart fixes the user name
+   * (`database.auth.username`), so neither that rotation nor alternating users can keep the broker
+   * connected. Naming the reason is the explicit choice of this weaker setting; it is written on the
+   * secret (tag `platform.ec/rotation-exempt`) and accepted by the security check.
+   * @default none: the model is refused until it names the reason
+   */
+  readonly databaseRotationExemption?: string;
 }
 
 /** A frontend's or BFF's end-to-end tests (source 004 §25: Playwright), run after each sync. */
@@ -399,7 +418,7 @@ export interface ToolImage {
 }
 
 /** The platform's own tool images (keys of `toolImages` and of each release file's `tools:`). */
-export type ToolName = 'awsCli' | 'dbBootstrap' | 'ksops' | 'pactCli';
+export type ToolName = 'awsCli' | 'dbBootstrap' | 'ksops' | 'pactCli' | 'k6';
 
 /** Image of one service in one environment. Exactly one of tag or digest. */
 export interface ImageRelease {
@@ -459,12 +478,14 @@ export interface Platform {
   readonly toolImages: {
     /** AWS CLI, used by Jobs that call AWS APIs at sync time. */
     readonly awsCli: ToolImage;
-    /** The sre team's database bootstrap image: mysql client, AWS CLI, jq and the RDS CA bundle. */
+    /** The sre team's database bootstrap image: mysql and PostgreSQL (psql) clients, AWS CLI, jq and the RDS CA bundle. */
     readonly dbBootstrap: ToolImage;
     /** KSOPS (kustomize + the ksops exec plugin): Argo CD's repo-server sidecar decrypting SOPS files. */
     readonly ksops: ToolImage;
     /** Pact CLI (`pact-broker can-i-deploy`, `record-deployment`): the contract gate's Jobs. */
     readonly pactCli: ToolImage;
+    /** k6 (grafana/k6): the staging load test (charts/gates/load-test.ts). */
+    readonly k6: ToolImage;
   };
   /** The contract broker; required where an environment turns `gates.contract` on. @default none */
   readonly contractBroker?: ContractBroker;

@@ -10,7 +10,7 @@ import { karpenterNodeRoleName, PLATFORM_IDENTITIES, PLATFORM_PROJECT, platformR
 import { platformSchema } from './schema';
 import type { Environment, Platform, Problem, Service, Team, ToolName } from './types';
 import { isPlausibleDigest } from './images';
-import { isProduction } from './gates';
+import { CONTRACT_BROKER_NAMESPACE, isProduction, LOAD_TEST_NAMESPACE } from './gates';
 
 /** Thrown when the model is invalid; `problems` lists every one of them. */
 export class ModelError extends Error {
@@ -173,7 +173,7 @@ export function validatePlatform(platform: Platform): Problem[] {
   validateDerivedNames(platform, entries, add);
   validateRuntimes(platform, entries, add);
   validateCycles(entries, byKey, add);
-  validateExposure(entries, add);
+  validateExposure(entries, add, platform.contractBroker?.subdomain);
   validateReleases(platform, entries, add);
   validateGates(platform, entries, byKey, add);
   return problems;
@@ -226,11 +226,27 @@ function validateGates(platform: Platform, entries: ServiceEntry[], byKey: Map<s
     if (e.service.kind !== 'frontend' && e.service.kind !== 'bff') add(`${e.path}.e2e`, `E2E tests run against the public hosts, so only a frontend or a BFF declares them, not a ${e.service.kind}`);
     else if (e.service.exposure.public.length === 0) add(`${e.path}.e2e`, `E2E tests target the service's public routes, and ${e.service.name} has none (exposure.public)`);
   }
+  const broker = platform.contractBroker;
+  if (broker) {
+    const host = platform.environments.find((e) => e.name === broker.environment);
+    if (!host) add('contractBroker.environment', `unknown environment "${broker.environment}" (environments: ${platform.environments.map((e) => e.name).join(', ')})`);
+    else if (!host.gates.contract) add('contractBroker.environment', `the broker runs in ${host.name}, whose gates.contract is off: run it where the gate is on`);
+    if (!broker.databaseRotationExemption) {
+      add('contractBroker.databaseRotationExemption', "the broker's PostgreSQL password cannot rotate like the MySQL ones (no dual passwords; the chart fixes the user name): name the reason this is accepted");
+    }
+    const sre = platform.teams.find((t) => t.name === SRE_TEAM);
+    if (sre && !sre.namespaces.some((n) => n.name === CONTRACT_BROKER_NAMESPACE)) add(`teams[${SRE_TEAM}].namespaces`, `the sre team must own namespace "${CONTRACT_BROKER_NAMESPACE}" (runs the contract broker)`);
+  }
+  const loaded = platform.environments.filter((e) => e.gates.load).map((e) => e.name);
+  const sreTeam = platform.teams.find((t) => t.name === SRE_TEAM);
+  if (loaded.length > 0 && sreTeam && !sreTeam.namespaces.some((n) => n.name === LOAD_TEST_NAMESPACE)) {
+    add(`teams[${SRE_TEAM}].namespaces`, `the sre team must own namespace "${LOAD_TEST_NAMESPACE}" (runs the load test of ${loaded.join(', ')})`);
+  }
   const releases = new Map(platform.releases.map((r) => [r.environment, r]));
   platform.environments.forEach((env) => {
     const where = `environments[${env.name}]`;
     const production = isProduction(platform, env);
-    if (env.gates.contract && !platform.contractBroker) add(`${where}.gates.contract`, `the contract gate asks a broker: set contractBroker.url`);
+    if (env.gates.contract && !platform.contractBroker) add(`${where}.gates.contract`, `the contract gate asks a broker: set contractBroker.environment (the environment whose cluster runs it)`);
     if (env.gates.load && production) add(`${where}.gates.load`, `load tests run in staging, never in the production environment ${env.name} (the last in promotion order)`);
     if (env.gates.e2e) {
       const release = releases.get(env.name);
@@ -418,7 +434,7 @@ function validateCycles(entries: ServiceEntry[], byKey: Map<string, ServiceEntry
   for (const e of entries) visit(serviceKey({ namespace: e.namespace.name, service: e.service.name }));
 }
 
-function validateExposure(entries: ServiceEntry[], add: (path: string, message: string) => void): void {
+function validateExposure(entries: ServiceEntry[], add: (path: string, message: string) => void, brokerSubdomain?: string): void {
   const routes = new Map<string, string[]>();
   const internal = new Map<string, string[]>();
   for (const e of entries) {
@@ -444,6 +460,9 @@ function validateExposure(entries: ServiceEntry[], add: (path: string, message: 
   for (const [sub, paths] of internal) {
     if (paths.length > 1) add(`${paths[1]}.exposure.internal`, `internal host "${sub}" is also claimed by ${paths[0]}`);
   }
+  // The contract broker's Ingress takes its internal host (platform/gates.ts contractBrokerHost).
+  const brokerSub = brokerSubdomain;
+  if (brokerSub && internal.has(brokerSub)) add(`${internal.get(brokerSub)![0]}.exposure.internal`, `internal host "${brokerSub}" is the contract broker's (contractBroker.subdomain)`);
 }
 
 function validateReleases(platform: Platform, entries: ServiceEntry[], add: (path: string, message: string) => void): void {

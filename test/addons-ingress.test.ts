@@ -127,10 +127,13 @@ describe('SRE secrets', () => {
     const sre = platform().teams.find((t) => t.name === 'sre')!.namespaces.map((n) => n.name);
     for (const env of envs()) {
       const found = objectsWhere((o, p) => p.startsWith(`${env.name}/`) && o.kind === 'ExternalSecret' && sre.includes(o.metadata.namespace));
-      expect(found.map(({ obj }) => `${obj.metadata.namespace}/${obj.metadata.name}`).sort()).toEqual(['ingress-infra/oauth2-proxy-credentials', 'monitoring-infra/grafana-admin', 'monitoring-infra/incident-webhook']);
+      // The contract broker's, where it runs (test/gates-broker.test.ts): its users under the SRE prefix, its database under its namespace's.
+      const broker = env.name === platform().contractBroker?.environment ? ['contract-infra/contract-broker-client', 'contract-infra/contract-broker-reader', 'contract-infra/pact-broker-database'] : [];
+      expect(found.map(({ obj }) => `${obj.metadata.namespace}/${obj.metadata.name}`).sort()).toEqual([...broker, 'ingress-infra/oauth2-proxy-credentials', 'monitoring-infra/grafana-admin', 'monitoring-infra/incident-webhook']);
       for (const { obj } of found) {
         expect(obj.spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: 'aws-secrets-manager' });
-        for (const d of obj.spec.data) expect(d.remoteRef.key.startsWith(`${secretNamePrefix(platform(), env)}sre/`)).toBe(true);
+        const prefix = obj.metadata.name === 'pact-broker-database' ? `${secretNamePrefix(platform(), env)}contract-infra/` : `${secretNamePrefix(platform(), env)}sre/`;
+        for (const d of obj.spec.data) expect(d.remoteRef.key.startsWith(prefix)).toBe(true);
       }
     }
   });

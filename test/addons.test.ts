@@ -55,8 +55,9 @@ describe('platform add-ons', () => {
     }
   });
 
-  test('the same add-ons, at the same versions, run in every environment', () => {
-    const versions = (env: string) => Object.fromEntries(addonApps(env).map(({ obj }) => [obj.metadata.name, `${obj.spec.source.chart}@${obj.spec.source.targetRevision}`]));
+  test('the same add-ons, at the same versions, run in every environment (the contract broker only in the one the model names)', () => {
+    const versions = (env: string) =>
+      Object.fromEntries(addonApps(env).filter(({ obj }) => obj.metadata.name !== 'addon-pact-broker').map(({ obj }) => [obj.metadata.name, `${obj.spec.source.chart}@${obj.spec.source.targetRevision}`]));
     for (const env of platform().environments) expect(versions(env.name)).toEqual(versions('dev'));
     expect(Object.keys(versions('dev'))).toEqual(expect.arrayContaining(Object.keys(RESOURCE_PATHS).map((n) => `addon-${n}`)));
   });

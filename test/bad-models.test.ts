@@ -40,6 +40,8 @@ type Case = readonly [string, (i: Loose) => void, RegExp];
 
 const cases: Case[] = [
   // ---- names that collide with Argo CD, Kubernetes or the platform --------------------------------
+  ["a contract broker that names no reason for its unrotated PostgreSQL password", (i) => { delete i.contractBroker.databaseRotationExemption; }, /^contractBroker\.databaseRotationExemption: the broker's PostgreSQL password cannot rotate/],
+  ['a broker rotation exemption that is no AWS tag value', (i) => { i.contractBroker.databaseRotationExemption = 'because, well'; }, /contractBroker\.databaseRotationExemption.*AWS tag value/],
   ['a team named "platform" (the root AppProject)', (i) => addTeam(i, 'platform'), /^teams\[platform\]\.name: team name "platform" is reserved/],
   ['a team named "default" (Argo CD’s built-in project)', (i) => addTeam(i, 'default'), /^teams\[default\]\.name: team name "default" is reserved/],
   ['a team named "argocd"', (i) => addTeam(i, 'argocd'), /^teams\[argocd\]\.name: team name "argocd" is reserved/],

@@ -32,7 +32,7 @@ describe('delivery gates in the model', () => {
 
   test('the contract gate without a broker is refused', () => {
     const input = mutated((i) => delete i.contractBroker);
-    expect(problemsOf(input)).toContainEqual('environments[stg].gates.contract: the contract gate asks a broker: set contractBroker.url');
+    expect(problemsOf(input)).toContainEqual('environments[stg].gates.contract: the contract gate asks a broker: set contractBroker.environment (the environment whose cluster runs it)');
   });
 
   test('the E2E gate in an environment that pins an E2E service by digest only is refused', () => {

@@ -52,7 +52,7 @@ import {
 import { listServices } from '../platform/validate';
 import { parse as parseYaml } from 'yaml';
 import { envNamed, platform, rendered, type Json } from './support/cdktf-jest';
-import { contractBrokerSecretName } from '../platform/gates';
+import { contractBrokerDatabase, contractBrokerSecretName } from '../platform/gates';
 
 const ENVS = ['dev', 'stg', 'prd'] as const;
 
@@ -72,6 +72,9 @@ const everyStack = (): { env: string; stack: string; json: Json }[] => ENVS.flat
 
 const resources = (stack: Json, type: string): [string, Json][] => Object.entries((stack.resource?.[type] ?? {}) as Record<string, Json>);
 const bodies = (stack: Json, type: string): Json[] => resources(stack, type).map(([, body]) => body);
+/** The shared Aurora MySQL cluster and its instances (the contract broker's PostgreSQL cluster is test/gates-broker.test.ts's). */
+const isSharedAurora = (r: Json): boolean => r.engine === 'aurora-mysql';
+const isSharedAuroraInstance = (r: Json): boolean => r.engine === '${aws_rds_cluster.aurora.engine}';
 function one(stack: Json, type: string, where: (r: Json) => boolean = () => true): { name: string; body: Json } {
   const matches = resources(stack, type).filter(([, body]) => where(body));
   if (matches.length !== 1) throw new Error(`expected one ${type}, found ${matches.length}`);
@@ -211,11 +214,15 @@ describe('cluster: platform components (IRSA)', () => {
     const secretStatements = permissions.filter((s) => s.actions.some((a: string) => a.startsWith('secretsmanager:')));
     const master = secretStatements.find((s) => s.sid === 'ReadAuroraMasterSecret')!;
     expect(master.actions).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']);
-    expect(master.condition).toEqual([{ test: 'StringEquals', variable: 'secretsmanager:ResourceTag/aws:rds:primaryDBClusterArn', values: [auroraClusterArn(platform, env)] }]);
+    // prd runs the contract broker: its PostgreSQL cluster's master secret and its database secret too.
+    const broker = contractBrokerDatabase(platform, env);
+    expect(master.condition).toEqual([
+      { test: 'StringEquals', variable: 'secretsmanager:ResourceTag/aws:rds:primaryDBClusterArn', values: [auroraClusterArn(platform, env), `arn:aws:rds:ap-northeast-1:333333333333:cluster:${broker.clusterIdentifier}`] },
+    ]);
     const databases = listServices(platform).filter((e) => e.service.database);
     const written = secretStatements.find((s) => s.sid === 'WriteServiceDatabaseSecrets')!.resources as string[];
     expect(written.sort()).toEqual(
-      databases.map((e) => `arn:aws:secretsmanager:ap-northeast-1:333333333333:secret:${databaseSecretName(platform, env, { namespace: e.namespace.name, service: e.service.name })}-??????`).sort(),
+      [...databases.map((e) => databaseSecretName(platform, env, { namespace: e.namespace.name, service: e.service.name })), broker.secretName].map((name) => `arn:aws:secretsmanager:ap-northeast-1:333333333333:secret:${name}-??????`).sort(),
     );
     // Besides: the password generator (no resource), and promoting a rotated password (the same secrets only).
     expect(secretStatements.find((s) => s.sid === 'GeneratePasswords')).toMatchObject({ actions: ['secretsmanager:GetRandomPassword'], resources: ['*'] });
@@ -266,19 +273,19 @@ describe('data: Aurora', () => {
       ]),
     });
     const stack = json('prd', 'data');
-    const cluster = one(stack, 'aws_rds_cluster').body;
+    const cluster = one(stack, 'aws_rds_cluster', isSharedAurora).body;
     expect(cluster.master_password).toBeUndefined();
-    expect(cluster.db_cluster_parameter_group_name).toBe(ref('aws_rds_cluster_parameter_group', one(stack, 'aws_rds_cluster_parameter_group').name, 'name'));
+    expect(cluster.db_cluster_parameter_group_name).toBe(ref('aws_rds_cluster_parameter_group', one(stack, 'aws_rds_cluster_parameter_group', (g) => g.family.startsWith('aurora-mysql')).name, 'name'));
   });
 
   it.each(ENVS)('%s: backups, deletion protection, final snapshot and instance count follow the environment', (envName) => {
     const env = envNamed(envName);
     const stack = json(envName, 'data');
-    const cluster = one(stack, 'aws_rds_cluster').body;
+    const cluster = one(stack, 'aws_rds_cluster', isSharedAurora).body;
     expect(cluster).toMatchObject({ backup_retention_period: env.backupRetentionDays, deletion_protection: env.deletionProtection, skip_final_snapshot: !env.deletionProtection });
     if (env.deletionProtection) expect(cluster.final_snapshot_identifier).toBe('ec-' + envName + '-aurora-final');
     else expect(cluster.final_snapshot_identifier).toBeUndefined();
-    const instances = bodies(stack, 'aws_rds_cluster_instance');
+    const instances = bodies(stack, 'aws_rds_cluster_instance').filter(isSharedAuroraInstance);
     expect(instances).toHaveLength(env.sizing.auroraInstances);
     for (const instance of instances) expect(instance).toMatchObject({ instance_class: env.sizing.auroraInstanceClass, publicly_accessible: false });
   });
@@ -295,7 +302,7 @@ describe('data: Aurora', () => {
 
   it('publishes the master secret ARN and the endpoint in SSM, never the password', () => {
     const stack = json('dev', 'data');
-    const cluster = one(stack, 'aws_rds_cluster').name;
+    const cluster = one(stack, 'aws_rds_cluster', isSharedAurora).name;
     expect(one(stack, 'aws_ssm_parameter', (p) => p.name === auroraMasterSecretParameter(platform, envNamed('dev'))).body).toMatchObject({
       type: 'String',
       value: `\${aws_rds_cluster.${cluster}.master_user_secret[0].secret_arn}`,
@@ -591,16 +598,16 @@ describe('environment differences', () => {
   it.each(ENVS)('%s renders its own NAT gateways, Aurora instances and deletion protection', (envName) => {
     const env = envNamed(envName);
     expect(bodies(json(envName, 'network'), 'aws_nat_gateway')).toHaveLength(env.sizing.natGateways);
-    expect(bodies(json(envName, 'data'), 'aws_rds_cluster_instance')).toHaveLength(env.sizing.auroraInstances);
-    expect(one(json(envName, 'data'), 'aws_rds_cluster').body.deletion_protection).toBe(env.deletionProtection);
+    expect(bodies(json(envName, 'data'), 'aws_rds_cluster_instance').filter(isSharedAuroraInstance)).toHaveLength(env.sizing.auroraInstances);
+    expect(one(json(envName, 'data'), 'aws_rds_cluster', isSharedAurora).body.deletion_protection).toBe(env.deletionProtection);
     expect(one(json(envName, 'cluster'), 'aws_eks_cluster').body.deletion_protection).toBe(env.deletionProtection);
   });
 
   it('the example environments differ where the model says they do', () => {
     const summary = ENVS.map((e) => ({
       nat: bodies(json(e, 'network'), 'aws_nat_gateway').length,
-      aurora: bodies(json(e, 'data'), 'aws_rds_cluster_instance').length,
-      protected: one(json(e, 'data'), 'aws_rds_cluster').body.deletion_protection,
+      aurora: bodies(json(e, 'data'), 'aws_rds_cluster_instance').filter(isSharedAuroraInstance).length,
+      protected: one(json(e, 'data'), 'aws_rds_cluster', isSharedAurora).body.deletion_protection,
     }));
     expect(summary).toEqual([
       { nat: 1, aurora: 1, protected: false },

@@ -93,6 +93,26 @@ describe('namespaces outside the mesh', () => {
     expect(Object.keys(NOT_DEFAULT_DENIED).filter((ns) => all.includes(ns))).toEqual([]);
   });
 
+  test("the contract broker admits ingress-nginx and the gate Jobs on its container port and reaches only its PostgreSQL cluster; the load test writes to VictoriaMetrics, which admits it", () => {
+    const nsPeer = (ns: string) => ({ 'kubernetes.io/metadata.name': ns });
+    const fromIngress = policy('prd', 'contract-infra', 'allow-broker-from-ingress').spec;
+    expect(fromIngress.ingress[0].from[0].namespaceSelector.matchLabels).toEqual(nsPeer('ingress-infra'));
+    expect(fromIngress.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 9292 }]);
+    expect(policy('prd', 'contract-infra', 'allow-broker-from-gate-jobs').spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 9292 }]);
+    const db = policy('prd', 'contract-infra', 'allow-broker-database').spec.egress;
+    expect(db).toHaveLength(1);
+    expect(db[0].ports).toEqual([{ protocol: 'TCP', port: 5432 }]);
+    expect(ipBlocks(db[0]).sort()).toEqual(subnetsOfTier('prd', 'database'));
+    const bootstrap = policy('prd', 'database-infra', 'allow-aurora').spec.egress.map((r: Loose) => r.ports[0].port);
+    expect(bootstrap).toEqual([3306, 5432]);
+    const write = policy('stg', 'load-infra', 'allow-remote-write').spec.egress[0];
+    expect(write.to[0].namespaceSelector.matchLabels).toEqual(nsPeer('monitoring-infra'));
+    expect(write.ports).toEqual([{ protocol: 'TCP', port: 8428 }]);
+    const admit = policy('stg', 'monitoring-infra', 'allow-remote-write-from-load-test').spec.ingress[0];
+    expect(admit.from[0].namespaceSelector.matchLabels).toEqual(nsPeer('load-infra'));
+    expect(admit.ports).toEqual([{ protocol: 'TCP', port: 8428 }]);
+  });
+
   test('webhooks are open to the control-plane subnets on their own ports only', () => {
     const rule = policy('prd', 'ingress-infra', 'allow-webhooks-from-control-plane').spec.ingress[0];
     expect(rule.ports).toEqual([{ protocol: 'TCP', port: 8443 }]);
@@ -106,6 +126,7 @@ describe('namespaces outside the mesh', () => {
     expect(internet.map((x) => `${x.obj.metadata.namespace}/${x.obj.metadata.name}`).sort()).toEqual([
       'ingress-infra/allow-internet-staff-issuer',
       'karpenter-infra/allow-internet-aws-apis',
+      'load-infra/allow-internet-public-hosts',
       'monitoring-infra/allow-internet-incident-webhook',
       'monitoring-infra/allow-internet-staff-jwks',
       'tracing-infra/allow-internet-xray',
@@ -136,17 +157,22 @@ describe('sidecar-less hook Jobs', () => {
     }
   });
 
-  test("a migration reaches only DNS and Aurora; a contract gate reaches the broker's host by the path its domain gives; E2E tests reach public hosts", () => {
+  test("a migration reaches only DNS and Aurora; a contract gate reaches the broker's Pods in the broker's environment and its VPC's private subnets from the others; E2E tests reach public hosts", () => {
     const migrate = policy('stg', 'order-service', hookJobPolicyName('order-service-migrate')).spec.egress;
     expect(migrate).toHaveLength(2);
     expect(migrate[1].ports).toEqual([{ protocol: 'TCP', port: 3306 }]);
-    for (const env of ['stg', 'prd']) {
-      // The broker's host: inside this environment's internal domain -> the internal ALB, else through NAT.
-      const gate = policy(env, 'order-service', hookJobPolicyName('order-service-can-i-deploy')).spec.egress;
-      const internal = urlEgress(envNamed(env), platform.contractBroker!.url) === 'vpc-https';
-      expect(ipBlocks(gate[1]).filter((b) => !b.endsWith('/32')).sort()).toEqual(internal ? subnetsOfTier(env, 'private') : ['0.0.0.0/0']);
-    }
-    expect(urlEgress(envNamed('prd'), platform.contractBroker!.url)).toBe('vpc-https');
+    const brokerEnv = platform.contractBroker!.environment;
+    // In the broker's environment: the in-cluster Service, i.e. the broker Pods on their container port.
+    const local = policy(brokerEnv, 'order-service', hookJobPolicyName('order-service-can-i-deploy')).spec.egress;
+    expect(local[1]).toEqual({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'contract-infra' } }, podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/name', operator: 'In', values: ['pact-broker'] }] } }],
+      ports: [{ protocol: 'TCP', port: 9292 }],
+    });
+    // Elsewhere: HTTPS to the broker environment's private subnets (its internal ALB), nothing public.
+    const remote = policy('stg', 'order-service', hookJobPolicyName('order-service-can-i-deploy')).spec.egress;
+    expect(ipBlocks(remote[1]).sort()).toEqual(subnetsOfTier(brokerEnv, 'private'));
+    expect(remote[1].ports).toEqual([{ protocol: 'TCP', port: 443 }]);
+    expect(() => urlEgress(envNamed('stg'), 'http://x.other-ns.svc.cluster.local')).toThrow(/no egress rule for the in-cluster host x.other-ns.svc.cluster.local/);
     const e2e = policy('stg', 'pc-bff', hookJobPolicyName('pc-bff-e2e')).spec.egress;
     expect(e2e[1].to[0].ipBlock.cidr).toBe('0.0.0.0/0');
   });

@@ -241,4 +241,19 @@ describe('each security rule on a tiny bad JSON', () => {
       'aws_secretsmanager_secret.c: secret ec/dev/c/c/database is rotated by Secrets Manager every 120 days; at most 90',
     ]);
   });
+
+  it('database-secret-rotation: a secret the model exempts by name passes, an empty exemption does not', () => {
+    const kind = { 'platform.ec/secret-kind': 'database' };
+    const json = {
+      resource: {
+        aws_secretsmanager_secret: {
+          named: { name: 'ec/prd/contract-infra/pact-broker/database', tags: { ...kind, 'platform.ec/rotation-exempt': 'PostgreSQL has no dual passwords' } },
+          empty: { name: 'ec/prd/x/x/database', tags: { ...kind, 'platform.ec/rotation-exempt': ' ' } },
+        },
+      },
+    };
+    expect(messages('database-secret-rotation', { data: json })).toEqual([
+      'aws_secretsmanager_secret.empty: database secret ec/prd/x/x/database never rotates: no aws_secretsmanager_secret_rotation and no in-cluster rotation declared (tags platform.ec/rotation-days, platform.ec/rotated-by)',
+    ]);
+  });
 });

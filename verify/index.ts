@@ -10,6 +10,7 @@ import { crdAddonPrune } from './bootstrap/crd-addon-prune';
 import { crdArrival } from './bootstrap/crd-arrival';
 import { databaseRotationCoverage } from './bootstrap/database-rotation-coverage';
 import { eksAddonTolerations } from './bootstrap/eks-addon-tolerations';
+import { contractBrokerUrl } from './bootstrap/contract-broker-url';
 import { faultCallerSidecar } from './bootstrap/fault-caller-sidecar';
 import { hookExternalSecret } from './bootstrap/hook-external-secret';
 import { imageDigest } from './bootstrap/image-digest';
@@ -48,6 +49,7 @@ export const CHECKS: readonly Check[] = [
   hookJobEgress,
   chartValuesKeys,
   databaseRotationCoverage,
+  contractBrokerUrl,
 ];
 
 /** Findings of one environment folder (`dist/<env>`). */

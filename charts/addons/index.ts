@@ -16,6 +16,7 @@ import { kialiAddons } from './kiali';
 import { kubePrometheusStackAddons } from './kube-prometheus-stack';
 import { oauth2ProxyAddons } from './oauth2-proxy';
 import { otelCollectorAddons } from './otel-collector';
+import { pactBrokerAddons } from './pact-broker';
 import { temporalAddons } from './temporal';
 import { victoriaMetricsAddons } from './victoria-metrics';
 
@@ -40,6 +41,8 @@ export const ADDON_FACTORIES: readonly AddonFactory[] = [
   // Stateful tools sre runs for their teams (identity, saga): operator and chart, configured from the model.
   keycloakOperatorAddons,
   temporalAddons,
+  // The contract broker of the delivery gates (in the environment the model names).
+  pactBrokerAddons,
 ];
 
 export function platformAddons(platform: Platform, env: Environment): AddonSpec[] {

@@ -18,6 +18,7 @@ import { HookJob } from '../jobs/hook-job';
 import { DatabaseRotation } from './database-rotation';
 import { toolImageReference } from '../../platform/images';
 import { policyNetwork } from '../../platform/network';
+import { contractBrokerDatabase, hostsContractBroker } from '../../platform/gates';
 
 export interface DatabaseBootstrapProps {
   readonly platform: Platform;
@@ -41,6 +42,16 @@ export function bootstrapSchemas(platform: Platform, env: Environment): string {
     ),
   );
   return `${lines.sort().join('\n')}\n`;
+}
+
+/**
+ * One line per PostgreSQL role: "<database secret name> <role> <database>" (the contract broker's,
+ * in the environment that runs it; platform/gates.ts contractBrokerDatabase). Empty elsewhere.
+ */
+export function bootstrapPostgresDatabases(platform: Platform, env: Environment): string {
+  if (!hostsContractBroker(platform, env)) return '';
+  const db = contractBrokerDatabase(platform, env);
+  return `${[db.secretName, db.user, db.database].join(' ')}\n`;
 }
 
 /**
@@ -146,6 +157,36 @@ while read -r secret user schema extra; do
     echo "$user: not bootstrapped yet (the next sync creates it), nothing to rotate"
   fi
 done < ${CONFIG_DIR}/schemas
+# PostgreSQL databases (the contract broker's cluster, where this environment runs it): one line
+# "<database secret name> <role> <database>"; the role owns its database.
+if [ -s ${CONFIG_DIR}/postgres ]; then
+  pg_master_arn=$(aws_ ssm get-parameter --name "$PG_MASTER_SECRET_PARAMETER" --query Parameter.Value --output text)
+  pg_endpoint=$(aws_ ssm get-parameter --name "$PG_ENDPOINT_PARAMETER" --query Parameter.Value --output text)
+  pg_master=$(aws_ secretsmanager get-secret-value --secret-id "$pg_master_arn" --query SecretString --output text)
+  PGUSER=$(printf '%s' "$pg_master" | jq -r .username)
+  PGPASSWORD=$(printf '%s' "$pg_master" | jq -r .password)
+  export PGUSER PGPASSWORD
+  while read -r secret user database; do
+    [ -n "$secret" ] || continue
+    current=$(aws_ secretsmanager get-secret-value --secret-id "$secret" --query SecretString --output text 2>/dev/null || true)
+    password=$(printf '%s' "$current" | jq -r '.DB_PASSWORD // empty' 2>/dev/null || true)
+    if [ -z "$password" ]; then
+      password=$(aws_ secretsmanager get-random-password --password-length 40 --exclude-punctuation --query RandomPassword --output text)
+    fi
+    psql "host=$pg_endpoint port=$PG_PORT dbname=postgres sslmode=verify-full sslrootcert=$RDS_CA_BUNDLE" -v ON_ERROR_STOP=1 \\
+      -v role="$user" -v password="$password" -v database="$database" <<'SQL'
+SELECT format('CREATE ROLE %I LOGIN', :'role') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'role')\\gexec
+ALTER ROLE :"role" WITH LOGIN PASSWORD :'password';
+GRANT :"role" TO CURRENT_USER;
+SELECT format('CREATE DATABASE %I OWNER %I', :'database', :'role') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'database')\\gexec
+SQL
+    jq -n --arg h "$pg_endpoint" --arg p "$PG_PORT" --arg s "$database" --arg u "$user" --arg w "$password" \\
+      '{DB_HOST: $h, DB_PORT: $p, DB_NAME: $s, DB_USER: $u, DB_PASSWORD: $w}' > /tmp/value.json
+    aws_ secretsmanager put-secret-value --secret-id "$secret" --secret-string file:///tmp/value.json > /dev/null
+    rm -f /tmp/value.json
+    echo "database $database of $user ready"
+  done < ${CONFIG_DIR}/postgres
+fi
 `;
 
 /**
@@ -160,6 +201,7 @@ export class DatabaseBootstrap extends Construct {
     super(scope, id);
     const { platform, env } = props;
     const identity = PLATFORM_IDENTITIES.dbBootstrap;
+    const broker = hostsContractBroker(platform, env) ? contractBrokerDatabase(platform, env) : undefined;
 
     new kplus.ServiceAccount(this, 'service-account', {
       metadata: { name: identity.serviceAccount, annotations: { 'eks.amazonaws.com/role-arn': iamRoleArn(env, platformRoleName(platform, env, 'dbBootstrap')) } },
@@ -168,7 +210,7 @@ export class DatabaseBootstrap extends Construct {
 
     const config = new kplus.ConfigMap(this, 'config', {
       metadata: { name: DB_BOOTSTRAP_JOB },
-      data: { 'bootstrap.sh': BOOTSTRAP_SCRIPT, schemas: bootstrapSchemas(platform, env) },
+      data: { 'bootstrap.sh': BOOTSTRAP_SCRIPT, schemas: bootstrapSchemas(platform, env), ...(broker ? { postgres: bootstrapPostgresDatabases(platform, env) } : {}) },
     });
 
     const scriptEnv = {
@@ -177,6 +219,7 @@ export class DatabaseBootstrap extends Construct {
       ENDPOINT_PARAMETER: auroraEndpointParameter(platform, env),
       DB_PORT: String(AURORA_PORT),
       RDS_CA_BUNDLE: '/etc/ssl/certs/rds-global-bundle.pem',
+      ...(broker ? { PG_MASTER_SECRET_PARAMETER: broker.masterSecretParameter, PG_ENDPOINT_PARAMETER: broker.endpointParameter, PG_PORT: String(broker.port) } : {}),
     };
     const job = new HookJob(this, 'job', {
       name: DB_BOOTSTRAP_JOB,

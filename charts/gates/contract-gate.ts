@@ -26,6 +26,8 @@ import {
   canIDeployJobName,
   CONTRACT_BROKER_K8S_SECRET,
   contractBrokerSecretName,
+  contractBrokerEnvironment,
+  contractBrokerUrl,
   contractParticipants,
   pacticipantName,
   recordDeploymentJobName,
@@ -38,7 +40,7 @@ import { HookJob } from '../jobs/hook-job';
 import { NAMESPACE_WAVE } from '../sync-options';
 import { AwsSecret } from '../secrets/aws-secret';
 import { policyNetwork } from '../../platform/network';
-import { urlEgress } from '../network-policy/hook-job-network-policy';
+import { type HookJobNetwork, urlEgress } from '../network-policy/hook-job-network-policy';
 
 export interface ContractGateProps {
   readonly platform: Platform;
@@ -60,8 +62,7 @@ export class ContractGate extends Construct {
     super(scope, id);
     const { platform, env, namespace } = props;
     if (!env.gates.contract) return;
-    const broker = platform.contractBroker;
-    if (!broker) throw new Error(`environment ${env.name} turns gates.contract on but the platform has no contractBroker (the model validation should have caught this)`);
+    if (!platform.contractBroker) throw new Error(`environment ${env.name} turns gates.contract on but the platform has no contractBroker (the model validation should have caught this)`);
     const participants = props.participants ?? contractParticipants(platform);
     const services = namespace.services.filter((s) => participants.has(serviceKey({ namespace: namespace.name, service: s.name })));
     if (services.length === 0) return;
@@ -76,16 +77,17 @@ export class ContractGate extends Construct {
     });
 
     const image = toolImageReference(platform, env, 'pactCli');
+    const network = gateJobNetwork(platform, env);
     for (const service of services) {
       const ref = { namespace: namespace.name, service: service.name };
       const common = {
         image,
         serviceAccountName: 'default',
         envFromSecrets: [CONTRACT_BROKER_K8S_SECRET],
-        env: { PACT_BROKER_BASE_URL: broker.url, PACTICIPANT: pacticipantName(ref), VERSION: releaseVersion(platform, env, ref), ENVIRONMENT: env.name },
+        env: { PACT_BROKER_BASE_URL: contractBrokerUrl(platform, env), PACTICIPANT: pacticipantName(ref), VERSION: releaseVersion(platform, env, ref), ENVIRONMENT: env.name },
         cpu: kplus.Cpu.millis(100),
         memory: Size.mebibytes(256),
-        network: { network: policyNetwork(env), egress: [urlEgress(env, broker.url)] },
+        network,
       };
       new HookJob(this, `can-i-deploy-${service.name}`, {
         ...common,
@@ -114,4 +116,16 @@ export class ContractGate extends Construct {
       });
     }
   }
+}
+
+/**
+ * Where a gate Job may connect: the broker's Pods where this cluster runs it, else the private
+ * subnets of the environment that does (its internal host, over private routing between the VPCs).
+ */
+function gateJobNetwork(platform: Platform, env: Environment): HookJobNetwork {
+  const egress = urlEgress(env, contractBrokerUrl(platform, env));
+  if (egress === 'contract-broker') return { network: policyNetwork(env), egress: [egress] };
+  const brokerEnv = contractBrokerEnvironment(platform);
+  if (!brokerEnv) throw new Error(`ContractGate ${env.name}: contractBroker.environment ${platform.contractBroker?.environment} does not exist`);
+  return { network: policyNetwork(env), egress: ['broker-vpc-https'], brokerNetwork: policyNetwork(brokerEnv) };
 }

@@ -58,7 +58,7 @@ export class NonMeshNetworkPolicies extends Construct {
       policies.push({ name: `allow-${r.name}`, pods: r.pods, egress: [{ to, ...(r.ports ? { ports: tcpPorts(r.ports) } : {}) }] });
     }
     for (const r of profile.egressNodes ?? []) policies.push({ name: `allow-${r.name}`, pods: r.pods, egress: [{ to: cidrPeers(net.privateSubnets) }] });
-    if (profile.aurora) policies.push({ name: `allow-${profile.aurora.name}`, pods: profile.aurora.pods, egress: [auroraEgress(net, DATABASE_PORT)] });
+    if (profile.aurora) policies.push({ name: `allow-${profile.aurora.name}`, pods: profile.aurora.pods, egress: (profile.aurora.ports ?? [DATABASE_PORT]).map((port) => auroraEgress(net, port)) });
     for (const r of profile.internetHttps ?? []) policies.push({ name: `allow-internet-${r.name}`, pods: r.pods, egress: [internetHttpsEgress(net)] });
 
     const names = new Set<string>();

@@ -9,8 +9,9 @@
  */
 import { AURORA_PORT, INGRESS_NGINX_NAMESPACE, ISTIO_SYSTEM_NAMESPACE, PLATFORM_IDENTITIES } from '../../platform/naming';
 import { OTLP_HTTP_PORT } from '../addons/otel-collector';
-import { MONITORING_NAMESPACE, SRE_DASHBOARDS } from '../addons/sre-tools';
+import { MONITORING_NAMESPACE, SRE_DASHBOARDS, VICTORIA_METRICS_SERVICE } from '../addons/sre-tools';
 import { OTEL_COLLECTOR } from '../mesh/telemetry';
+import { CONTRACT_BROKER_DB_PORT, CONTRACT_BROKER_NAMESPACE, CONTRACT_BROKER_PORTS, LOAD_TEST_NAMESPACE } from '../../platform/gates';
 
 /** A set of Pods of the namespace, by `app.kubernetes.io/name`; absent = every Pod. */
 export interface PodSet {
@@ -35,8 +36,8 @@ export interface NamespaceNetworkProfile {
   readonly egressTo?: readonly (ProfileRule & { readonly namespaces: 'all' | readonly string[]; readonly peerPods?: readonly string[]; readonly ports?: readonly number[] })[];
   /** Any port on the private subnets (nodes: kubelet, node-exporter). @default none */
   readonly egressNodes?: readonly ProfileRule[];
-  /** Aurora (MySQL) from these Pods. @default none */
-  readonly aurora?: ProfileRule;
+  /** A database on the database subnets from these Pods (`ports` @default [DATABASE_PORT], Aurora MySQL). @default none */
+  readonly aurora?: ProfileRule & { readonly ports?: readonly number[] };
   /** HTTPS to public addresses (through NAT): a host with no VPC endpoint or a public one. @default none */
   readonly internetHttps?: readonly ProfileRule[];
 }
@@ -51,6 +52,10 @@ export const INGRESS_NGINX_PORTS = { admission: 8443, http: 80 } as const;
 export const INGRESS_NGINX_POD = 'ingress-nginx';
 
 const DASHBOARD_PODS = SRE_DASHBOARDS.map((d) => d.subdomain);
+/** `app.kubernetes.io/name` of the broker Pods (pact-broker-chart `_helpers.tpl` `pact-broker.name`, the chart name). */
+export const CONTRACT_BROKER_POD = 'pact-broker';
+/** `app.kubernetes.io/name` of the VictoriaMetrics Pod (victoria-metrics-single chart: its chart name). */
+export const VICTORIA_METRICS_POD = 'victoria-metrics-single';
 
 export const NON_MESH_PROFILES: Readonly<Record<string, NamespaceNetworkProfile>> = {
   // istiod only: the istio-cni node agent runs on the host network, where no NetworkPolicy applies.
@@ -74,10 +79,28 @@ export const NON_MESH_PROFILES: Readonly<Record<string, NamespaceNetworkProfile>
     internetHttps: [{ name: 'xray', reason: 'the awsxray exporter calls AWS X-Ray, which has no interface endpoint in the VPC' }],
   },
   [PLATFORM_IDENTITIES.dbBootstrap.namespace]: {
-    aurora: { name: 'aurora', reason: 'the bootstrap Job creates every schema and user on Aurora' },
+    aurora: {
+      name: 'aurora',
+      ports: [AURORA_PORT, CONTRACT_BROKER_DB_PORT],
+      reason: "the bootstrap Job creates every schema and user on Aurora MySQL, and the contract broker's role and database on its Aurora PostgreSQL cluster (where the environment runs the broker)",
+    },
+  },
+  // The contract broker (charts/addons/pact-broker.ts): its Pods are the chart's `app.kubernetes.io/name: pact-broker`.
+  [CONTRACT_BROKER_NAMESPACE]: {
+    ingressFrom: [
+      { name: 'broker-from-ingress', pods: [CONTRACT_BROKER_POD], namespaces: [INGRESS_NGINX_NAMESPACE], peerPods: [INGRESS_NGINX_POD], ports: [CONTRACT_BROKER_PORTS.container], reason: 'ingress-nginx proxies the internal broker host (team CI, SRE) to the broker' },
+      { name: 'broker-from-gate-jobs', pods: [CONTRACT_BROKER_POD], namespaces: 'all', ports: [CONTRACT_BROKER_PORTS.container], reason: "the contract gate's can-i-deploy / record-deployment Jobs of every gated namespace call the broker's Service; each Job's own egress policy names the broker, every other Pod's egress is denied at its side (sidecar or NetworkPolicy), and the broker requires basic auth" },
+    ],
+    aurora: { name: 'broker-database', pods: [CONTRACT_BROKER_POD], ports: [CONTRACT_BROKER_DB_PORT], reason: 'the broker stores pacts on its Aurora PostgreSQL cluster in the database subnets' },
+  },
+  // The staging load test (charts/gates/load-test.ts): k6 calls the public hosts and remote-writes to VictoriaMetrics.
+  [LOAD_TEST_NAMESPACE]: {
+    egressTo: [{ name: 'remote-write', namespaces: [VICTORIA_METRICS_SERVICE.namespace], peerPods: [VICTORIA_METRICS_POD], ports: [VICTORIA_METRICS_SERVICE.port], reason: "k6 remote-writes its results to VictoriaMetrics' /api/v1/write" }],
+    internetHttps: [{ name: 'public-hosts', reason: "k6 calls the environment's public hosts through CloudFront and the public ALB, as customers do" }],
   },
   // No webhook: kube-prometheus-stack runs without its admission webhook (charts/addons/kube-prometheus-stack.ts).
   [MONITORING_NAMESPACE]: {
+    ingressFrom: [{ name: 'remote-write-from-load-test', pods: [VICTORIA_METRICS_POD], namespaces: [LOAD_TEST_NAMESPACE], ports: [VICTORIA_METRICS_SERVICE.port], reason: 'the staging load test remote-writes its k6 results to VictoriaMetrics' }],
     egressTo: [
       { name: 'scrape-every-namespace', pods: ['prometheus'], namespaces: 'all', reason: 'Prometheus scrapes the ServiceMonitors and PodMonitors of every namespace; its sidecar fetches certificates from istiod' },
       { name: 'kiali-to-istiod', pods: ['kiali'], namespaces: [ISTIO_SYSTEM_NAMESPACE], reason: 'Kiali reads the mesh configuration from istiod' },

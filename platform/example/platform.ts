@@ -198,6 +198,8 @@ export const exampleTeams: TeamInput[] = [
       { name: 'logging-infra', mesh: false, podSecurity: 'privileged' }, // Fluent Bit: hostPath /var/log
       { name: 'tracing-infra', mesh: false },
       { name: 'ingress-infra', mesh: false },
+      { name: 'contract-infra', mesh: false }, // the Pact Broker (platform/gates.ts CONTRACT_BROKER_NAMESPACE)
+      { name: 'load-infra', mesh: false }, // the staging load test (platform/gates.ts LOAD_TEST_NAMESPACE)
     ],
     ['sre@shop.example.com'],
   ),
@@ -345,9 +347,15 @@ export const examplePlatformInput: Omit<PlatformInput, 'releases'> = {
     dbBootstrap: { repository: 'ghcr.io/example-shop/db-bootstrap' },
     ksops: { repository: 'docker.io/viaductoss/ksops' },
     pactCli: { repository: 'docker.io/pactfoundation/pact-cli' },
+    k6: { repository: 'docker.io/grafana/k6' },
   },
-  // One broker for every environment: it records which version runs where (source 004 §24).
-  contractBroker: { url: 'https://pact-broker.internal.shop.example.com' },
+  // One broker for every environment: it records which version runs where (source 004 §24). It runs
+  // in production's cluster (the most durable one), at https://pact-broker.internal.shop.example.com.
+  contractBroker: {
+    environment: 'prd',
+    subdomain: 'pact-broker',
+    databaseRotationExemption: 'PostgreSQL has no dual passwords and the chart fixes the user: rotated by SRE in a maintenance window',
+  },
   environments: exampleEnvironments,
   teams: exampleTeams,
 };

@@ -9,7 +9,11 @@
  *   match list matches everything); the conditions inside one HTTPMatchRequest are ANDed, the
  *   entries of the list ORed; `uri`/header StringMatch is exact, prefix or RE2 regex (full match);
  * - `rewrite.uri` replaces the matched prefix when the route matched on a prefix (else the path);
- * - `timeout` and `retries` apply per route; "0s" disables the timeout.
+ * - `timeout` and `retries` apply per route; "0s" disables the timeout;
+ * - `fault` (HTTPFaultInjection) delays (`delay.fixedDelay`) and/or aborts (`abort.httpStatus`,
+ *   `grpcStatus`) the share `percentage.value` of the route's requests (the deprecated integer
+ *   `percent` where no `percentage` is given); the hop prints it, the request goes on (a trace is
+ *   one request, not a sample).
  * No VirtualService for a host: the sidecar routes to the Service as is (Istio's default route has
  * no timeout and 2 retries).
  */
@@ -22,6 +26,24 @@ export interface RouteResult {
   readonly destination?: { readonly host: string; readonly port?: number };
   readonly request?: TraceRequest;
   readonly timeout?: string;
+  /** The route's fault injection, as printed (e.g. "delay 10% x 2s, abort 5% with HTTP 503"). @default none */
+  readonly fault?: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const share = (f: any): string => `${f?.percentage?.value ?? f?.percent ?? 'unset'}%`;
+
+/** One line for a route's `fault`, or undefined when it has none. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function describeFault(fault: any): string | undefined {
+  if (!fault || (!fault.delay && !fault.abort)) return undefined;
+  const parts: string[] = [];
+  if (fault.delay) parts.push(`delay ${share(fault.delay)} x ${fault.delay.fixedDelay ?? fault.delay.exponentialDelay ?? '-'}`);
+  if (fault.abort) {
+    const status = fault.abort.httpStatus !== undefined ? `HTTP ${fault.abort.httpStatus}` : fault.abort.grpcStatus !== undefined ? `gRPC ${fault.abort.grpcStatus}` : fault.abort.http2Error !== undefined ? `HTTP/2 ${fault.abort.http2Error}` : '-';
+    parts.push(`abort ${share(fault.abort)} with ${status}`);
+  }
+  return parts.join(', ');
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -83,11 +105,13 @@ export function evaluateVirtualService(tree: DistTree, req: TraceRequest, ctx: {
     const dest = route.route?.[0]?.destination;
     const retries = route.retries ? `, retries ${route.retries.attempts} x ${route.retries.perTryTimeout ?? '-'} on ${route.retries.retryOn ?? '-'}` : '';
     const rewrite = path !== req.path ? `, rewrite ${req.path} -> ${path}` : '';
+    const fault = describeFault(route.fault);
     return {
-      hop: { hop: 'VirtualService', object: ref(vs), detail: `route[${i}] ${route.name ?? ''} -> ${dest?.host}:${dest?.port?.number ?? req.port}${rewrite}, timeout ${route.timeout ?? 'none'}${retries}` },
+      hop: { hop: 'VirtualService', object: ref(vs), detail: `route[${i}] ${route.name ?? ''} -> ${dest?.host}:${dest?.port?.number ?? req.port}${rewrite}, timeout ${route.timeout ?? 'none'}${retries}${fault ? `, fault: ${fault}` : ''}` },
       destination: { host: dest?.host, port: dest?.port?.number },
       request: { ...req, path },
       timeout: route.timeout,
+      ...(fault ? { fault } : {}),
     };
   }
   return { hop: refuse('VirtualService', ref(vs), `no http route matches ${req.method} ${req.path}`, `${ref(vs)} http[] (first match wins)`, '404') };

@@ -59,6 +59,9 @@ export const CHART_FACTS: Readonly<Record<string, ChartFacts>> = {
     crdGroups: ['networking.istio.io', 'security.istio.io', 'telemetry.istio.io', 'extensions.istio.io'],
     crdSource: 'istio/istio manifests/charts/base/files/crd-all.gen.yaml',
   },
+  // pact-foundation/pact-broker-chart charts/pact-broker/templates/ (deployment, service, ingress,
+  // serviceaccount, poddisruptionbudget, cronjob): everything in the release namespace, no CRDs.
+  'pact-broker': { namespaces: [], crdGroups: [] },
   'argo-cd': {
     namespaces: [],
     crdGroups: ['argoproj.io'],
