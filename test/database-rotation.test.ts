@@ -23,8 +23,10 @@ import { messages, verifyTiny } from './support/verify-tree';
 
 const DAY = 24 * 60 * 60;
 const dataStack = (env: string): Loose => JSON.parse(exampleFiles().get(`${env}/terraform/data/cdk.tf.json`)!);
-const databaseSecrets = (env: string): Loose[] =>
+const allDatabaseSecrets = (env: string): Loose[] =>
   Object.values(dataStack(env).resource.aws_secretsmanager_secret as Record<string, Loose>).filter((s) => s.tags['platform.ec/secret-kind'] === 'database');
+/** The database secrets the MySQL rotation covers: all but those the model exempts by name (the contract broker's PostgreSQL). */
+const databaseSecrets = (env: string): Loose[] => allDatabaseSecrets(env).filter((s) => s.tags['platform.ec/rotation-exempt'] === undefined);
 const rotationJob = (env: string): Loose => objectAt(`${env}/namespaces/database-infra/cronjob-db-rotation.yaml`);
 const jobEnv = (env: string): Record<string, string> =>
   Object.fromEntries((rotationJob(env).spec.jobTemplate.spec.template.spec.containers[0].env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
@@ -40,6 +42,15 @@ describe('database credential rotation', () => {
     const byEnv = Object.fromEntries(platform.environments.map((e) => [e.name, databaseRotationDays(e)]));
     expect(byEnv).toEqual({ dev: 7, stg: DEFAULT_DATABASE_ROTATION_DAYS, prd: DEFAULT_DATABASE_ROTATION_DAYS });
     expect(databaseRotationDays({} as Pick<Environment, 'databaseCredentialRotationDays'>)).toBe(30);
+  });
+
+  it("exempts from rotation only the contract broker's database secret, with the model's reason, where the broker runs", () => {
+    for (const env of platform.environments) {
+      const exempt = allDatabaseSecrets(env.name).filter((s) => s.tags['platform.ec/rotation-exempt'] !== undefined);
+      const expected = env.name === platform.contractBroker!.environment ? [`ec/${env.name}/contract-infra/pact-broker/database`] : [];
+      expect(exempt.map((s) => s.name)).toEqual(expected);
+      for (const s of exempt) expect(s.tags['platform.ec/rotation-exempt']).toBe(platform.contractBroker!.databaseRotationExemption);
+    }
   });
 
   it('the data stack declares on every database secret the period the rotation CronJob rotates at', () => {
