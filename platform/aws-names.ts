@@ -5,7 +5,7 @@
  * the Aurora endpoint parameter, KMS alias ARNs); they are candidates for platform/naming.ts.
  */
 import { awsPrefix, databaseSecretName, distEnvPath, kmsAliasName, serviceSecretName, SRE_SECRETS, type SreSecret, sreSecretName, ssmParameterName } from './naming';
-import { contractBrokerSecretName, contractGateNamespaces } from './gates';
+import { contractBrokerSecretName, isContractGateNamespace } from './gates';
 import type { Environment, Platform } from './types';
 
 type PlatformName = Pick<Platform, 'name'>;
@@ -135,7 +135,7 @@ interface SecretsNamespace {
 export function namespaceSecretsRead(platform: PlatformName & Partial<Pick<Platform, 'teams'>>, env: EnvName & Partial<Pick<Environment, 'gates'>>, ns: SecretsNamespace): string[] {
   const secrets: string[] = [];
   // A namespace running the contract gate reads the broker's client credentials (platform/gates.ts).
-  if (platform.teams && env.gates && contractGateNamespaces({ teams: platform.teams }, { gates: env.gates }).includes(ns.name)) secrets.push(contractBrokerSecretName(platform, env));
+  if (platform.teams && env.gates && isContractGateNamespace({ teams: platform.teams }, { gates: env.gates }, ns.name)) secrets.push(contractBrokerSecretName(platform, env));
   for (const service of ns.services) {
     const ref = { namespace: ns.name, service: service.name };
     if (service.secrets.some((s) => s.from === 'secrets-manager')) secrets.push(serviceSecretName(platform, env, ref));
