@@ -31,11 +31,15 @@ export function renderTerraform(platform: Platform, env: Environment): RenderedS
   // An App creates its output directory (and "stacks/" in it) when constructed; point it at a
   // throw-away directory so rendering never touches the working tree. Nothing is synthesized there.
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-render-'));
-  // cdktf records a full stack trace for every token it creates (debug info only, captured into a
-  // plain object). Formatting those (through source maps under tsx and jest, or frame by frame)
-  // cost a quarter of the Terraform render: they are left empty; real Errors keep V8's plain format.
+  // cdktf records a full stack trace (every frame) for every token it creates, captured into a plain
+  // object: debug info only. Capturing and formatting those (through source maps under tsx and jest)
+  // cost a quarter of the Terraform render: they are skipped; real Errors keep V8's plain format.
   const previousPrepareStackTrace = Error.prepareStackTrace;
+  const captureStackTrace = Error.captureStackTrace;
   Error.prepareStackTrace = plainStackTrace;
+  Error.captureStackTrace = (target: object, constructorOpt?: Function) => {
+    if (target instanceof Error) captureStackTrace(target, constructorOpt);
+  };
   try {
     const app = new App({ outdir, stackTraces: false, skipValidation: true });
     const stacks = addEnvironmentStacks(app, platform, env);
@@ -48,6 +52,7 @@ export function renderTerraform(platform: Platform, env: Environment): RenderedS
     return stacks.map((stack) => ({ stack: stack.stackName, json: `${JSON.stringify(stack.toTerraform(), null, 2)}\n` }));
   } finally {
     Error.prepareStackTrace = previousPrepareStackTrace;
+    Error.captureStackTrace = captureStackTrace;
     fs.rmSync(outdir, { recursive: true, force: true });
   }
 }
