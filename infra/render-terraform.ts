@@ -11,6 +11,7 @@ import { App, Aspects } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import type { Environment, Platform } from '../platform/types';
 import { addEnvironmentStacks } from './stacks';
+import { foreignReferenceProblems } from './terraform-references';
 
 export interface RenderedStack {
   /** Short stack name, e.g. "network". */
@@ -44,12 +45,17 @@ export function renderTerraform(platform: Platform, env: Environment): RenderedS
     const app = new App({ outdir, stackTraces: false, skipValidation: true });
     const stacks = addEnvironmentStacks(app, platform, env);
     invokeAspects(app);
-    for (const stack of stacks) stack.prepareStack();
+    // No prepareStack(): it resolves every token once more only to wire references that cross
+    // stacks, which this platform never makes (they are refused below).
+    for (const stack of stacks) stack.ensureBackendExists();
 
     const problems = app.node.findAll().flatMap((construct) => construct.node.validate().map((message) => `[${construct.node.path}] ${message}`));
     if (problems.length > 0) throw new InfraValidationError(problems);
 
-    return stacks.map((stack) => ({ stack: stack.stackName, json: `${JSON.stringify(stack.toTerraform(), null, 2)}\n` }));
+    const rendered = stacks.map((stack) => ({ stack: stack.stackName, json: `${JSON.stringify(stack.toTerraform(), null, 2)}\n` }));
+    const foreign = foreignReferenceProblems(rendered);
+    if (foreign.length > 0) throw new InfraValidationError(foreign);
+    return rendered;
   } finally {
     Error.prepareStackTrace = previousPrepareStackTrace;
     Error.captureStackTrace = captureStackTrace;
