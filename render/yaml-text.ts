@@ -107,47 +107,56 @@ function scalar(value: unknown, indent: string): string {
 
 const isCollection = (value: unknown): value is object => value !== null && typeof value === 'object';
 
-/** A non-empty collection's lines, or its flow form when empty; `indent` is the collection's own. */
-function collection(value: object, indent: string): string {
+/**
+ * Appends a collection's lines (or its flow form `[]` / `{}` when empty, then returns true) to
+ * `out`; `indent` is the collection's own. Pieces are joined once at the end: a string grown by
+ * `+=` stays a rope of every piece until written, which for a whole rendered tree is gigabytes.
+ */
+function collection(value: object, indent: string, out: string[]): boolean {
   if (Array.isArray(value)) {
-    if (value.length === 0) return '[]';
+    if (value.length === 0) {
+      out.push('[]');
+      return true;
+    }
     const itemIndent = indent + INDENT_STEP;
-    let out = '';
     for (let i = 0; i < value.length; i++) {
       const item = value[i];
-      const text = isCollection(item) ? collection(item, itemIndent) : scalar(item, itemIndent);
-      out += i === 0 ? `- ${text}` : `\n${indent}- ${text}`;
+      out.push(i === 0 ? '- ' : `\n${indent}- `);
+      if (isCollection(item)) collection(item, itemIndent, out);
+      else out.push(scalar(item, itemIndent));
     }
-    return out;
+    return false;
   }
   if (!isPlainObject(value)) throw new NotPlain();
   const pairIndent = indent + INDENT_STEP;
-  let out = '';
   let first = true;
   for (const key of Object.keys(value)) {
     const item = value[key];
     if (item === undefined) continue; // yaml drops undefined values of a mapping
     const keyStr = stringText(key, pairIndent, true);
     if (keyStr.length > MAX_IMPLICIT_KEY) throw new NotPlain();
-    let line: string;
+    if (!first) out.push(`\n${indent}`);
+    first = false;
     if (isCollection(item)) {
-      const text = collection(item, pairIndent);
-      line = text === '[]' || text === '{}' ? `${keyStr}: ${text}` : `${keyStr}:\n${pairIndent}${text}`;
+      const mark = out.push(`${keyStr}:\n${pairIndent}`) - 1;
+      if (collection(item, pairIndent, out)) out[mark] = `${keyStr}: `; // an empty collection stays on the key's line
     } else {
       const text = scalar(item, pairIndent);
-      line = text === '' || text[0] === '\n' ? `${keyStr}:${text}` : `${keyStr}: ${text}`;
+      out.push(keyStr, text === '' || text[0] === '\n' ? ':' : ': ', text);
     }
-    out += first ? line : `\n${indent}${line}`;
-    first = false;
   }
-  return first ? '{}' : out;
+  if (first) out.push('{}');
+  return first;
 }
 
 /** `stringify(obj, YAML_OPTIONS)`, faster for the plain objects the charts render. */
 export function yamlText(obj: unknown): string {
   if (isCollection(obj) && (Array.isArray(obj) || isPlainObject(obj))) {
     try {
-      return `${collection(obj, '')}\n`;
+      const out: string[] = [];
+      collection(obj, '', out);
+      out.push('\n');
+      return out.join('');
     } catch (err) {
       if (!(err instanceof NotPlain)) throw err;
     }
