@@ -3,19 +3,22 @@
  * (so peak RSS is per size), into a temporary folder, and prints wall time, objects and files.
  * In the same process it measures the serialization floor: turning the same objects into text
  * (YAML/JSON) and writing them into a fresh folder, which no renderer can beat; it prints
- * render/floor and process/floor, and the growth of the render time between sizes.
+ * render/floor and process/floor, and the growth of the render time between sizes. The floor uses
+ * the render's own YAML writer (render/yaml-text.ts); a second floor writes the YAML with yaml's
+ * stringify, the writer the render used before, so runs stay comparable with older figures.
  *
  *   tsx bench/bench.ts [SIZES...]        e.g. tsx bench/bench.ts 10 100 500 1000
  */
 import { spawnSync } from 'child_process';
 import { parseArgs } from 'util';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { renderPlatform } from '../render/render';
 import { toJsonFile, toYaml } from '../render/rendered-file';
 import { writeTree } from '../render/write-tree';
+import { YAML_OPTIONS } from '../render/yaml-text';
 import { parsePlatform } from '../platform/validate';
 import { syntheticPlatformInput } from './synthetic-platform';
 
@@ -32,6 +35,9 @@ interface Result {
   /** CPU time (user + system) of validate + render + write, and of the floor: steadier than wall time on a shared machine. */
   renderCpuMs: number;
   floorCpuMs: number;
+  /** The same floor with yaml's own stringify (a Document per object) writing the YAML: the floor the render had before render/yaml-text.ts. */
+  yamlFloorMs: number;
+  yamlFloorCpuMs: number;
   processMs: number;
   peakRssMb: number;
 }
@@ -52,9 +58,8 @@ function measure(size: number): Result {
     const processMs = Date.now() - started;
     // Peak RSS of the synth itself, before the floor measurement adds its own copies of the objects.
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
-    const c2 = process.cpuUsage();
-    const floorMs = serializationFloor(files, path.join(out, 'floor'));
-    const c3 = process.cpuUsage(c2);
+    const { ms: floorMs, cpu: c3 } = serializationFloor(files, path.join(out, 'floor'), toYaml);
+    const yamlFloor = serializationFloor(files, path.join(out, 'yaml-floor'), (obj) => stringify(obj, YAML_OPTIONS));
     const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
     const services = platform.teams.flatMap((t) => t.namespaces.flatMap((n) => n.services)).length;
     return {
@@ -69,6 +74,8 @@ function measure(size: number): Result {
       floorMs,
       renderCpuMs: cpuMs(c1),
       floorCpuMs: cpuMs(c3),
+      yamlFloorMs: yamlFloor.ms,
+      yamlFloorCpuMs: cpuMs(yamlFloor.cpu),
       processMs,
       peakRssMb,
     };
@@ -81,12 +88,14 @@ function measure(size: number): Result {
  * The floor: the rendered objects (parsed back, untimed) turned into the same text and written
  * into a fresh folder, one mkdir per folder and one write per file.
  */
-function serializationFloor(files: readonly { path: string; content: string }[], dir: string): number {
+function serializationFloor(files: readonly { path: string; content: string }[], dir: string, yaml: (obj: unknown) => string): { ms: number; cpu: NodeJS.CpuUsage } {
   const objects = files.map((f) => ({ path: f.path, obj: f.path.endsWith('.json') ? JSON.parse(f.content) : f.path.endsWith('.yaml') ? parse(f.content) : f.content }));
+  // Wall and CPU time of the text and the writes only (the parse above is not the floor's).
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const made = new Set<string>();
   for (const { path: rel, obj } of objects) {
-    const text = typeof obj === 'string' ? obj : rel.endsWith('.json') ? toJsonFile(obj) : toYaml(obj);
+    const text = typeof obj === 'string' ? obj : rel.endsWith('.json') ? toJsonFile(obj) : yaml(obj);
     const folder = path.dirname(path.join(dir, rel));
     if (!made.has(folder)) {
       fs.mkdirSync(folder, { recursive: true });
@@ -94,7 +103,7 @@ function serializationFloor(files: readonly { path: string; content: string }[],
     }
     fs.writeFileSync(path.join(dir, rel), text);
   }
-  return performance.now() - t0;
+  return { ms: performance.now() - t0, cpu: process.cpuUsage(c0) };
 }
 
 const USAGE = `usage: npm run bench [-- SERVICES ...]
@@ -146,6 +155,9 @@ function main(): void {
       'render/floor': ratio(r.validateMs + r.renderMs + r.writeMs, r.floorMs),
       'process/floor': ratio(r.processMs, r.floorMs),
       'render cpu/floor cpu': ratio(r.renderCpuMs, r.floorCpuMs),
+      'yaml-stringify floor ms': f(r.yamlFloorMs),
+      'render/yaml-stringify floor': ratio(r.validateMs + r.renderMs + r.writeMs, r.yamlFloorMs),
+      'render cpu/yaml-stringify floor cpu': ratio(r.renderCpuMs, r.yamlFloorCpuMs),
       'peak RSS MB': f(r.peakRssMb),
     })),
   );

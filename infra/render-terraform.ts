@@ -11,6 +11,7 @@ import { App, Aspects } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import type { Environment, Platform } from '../platform/types';
 import { addEnvironmentStacks } from './stacks';
+import { foreignReferenceProblems } from './terraform-references';
 
 export interface RenderedStack {
   /** Short stack name, e.g. "network". */
@@ -31,28 +32,40 @@ export function renderTerraform(platform: Platform, env: Environment): RenderedS
   // An App creates its output directory (and "stacks/" in it) when constructed; point it at a
   // throw-away directory so rendering never touches the working tree. Nothing is synthesized there.
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-render-'));
-  // cdktf records a full stack trace for every token it creates (debug info only). Formatting those
-  // through source maps (tsx, jest) costs more than the whole render; plain frames are enough.
+  // cdktf records a full stack trace (every frame) for every token it creates, captured into a plain
+  // object: debug info only. Capturing and formatting those (through source maps under tsx and jest)
+  // cost a quarter of the Terraform render: they are skipped; real Errors keep V8's plain format.
   const previousPrepareStackTrace = Error.prepareStackTrace;
+  const captureStackTrace = Error.captureStackTrace;
   Error.prepareStackTrace = plainStackTrace;
+  Error.captureStackTrace = (target: object, constructorOpt?: Function) => {
+    if (target instanceof Error) captureStackTrace(target, constructorOpt);
+  };
   try {
     const app = new App({ outdir, stackTraces: false, skipValidation: true });
     const stacks = addEnvironmentStacks(app, platform, env);
     invokeAspects(app);
-    for (const stack of stacks) stack.prepareStack();
+    // No prepareStack(): it resolves every token once more only to wire references that cross
+    // stacks, which this platform never makes (they are refused below).
+    for (const stack of stacks) stack.ensureBackendExists();
 
     const problems = app.node.findAll().flatMap((construct) => construct.node.validate().map((message) => `[${construct.node.path}] ${message}`));
     if (problems.length > 0) throw new InfraValidationError(problems);
 
-    return stacks.map((stack) => ({ stack: stack.stackName, json: `${JSON.stringify(stack.toTerraform(), null, 2)}\n` }));
+    const rendered = stacks.map((stack) => ({ stack: stack.stackName, json: `${JSON.stringify(stack.toTerraform(), null, 2)}\n` }));
+    const foreign = foreignReferenceProblems(rendered);
+    if (foreign.length > 0) throw new InfraValidationError(foreign);
+    return rendered;
   } finally {
     Error.prepareStackTrace = previousPrepareStackTrace;
+    Error.captureStackTrace = captureStackTrace;
     fs.rmSync(outdir, { recursive: true, force: true });
   }
 }
 
-/** V8's own stack format, without source-map lookups. */
+/** V8's own stack format, without source-map lookups, for Errors; nothing for cdktf's token traces. */
 function plainStackTrace(error: Error, frames: NodeJS.CallSite[]): string {
+  if (!(error instanceof Error)) return '';
   return [`${error.name}: ${error.message}`, ...frames.map((frame) => `    at ${frame.toString()}`)].join('\n');
 }
 

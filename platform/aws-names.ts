@@ -5,7 +5,7 @@
  * the Aurora endpoint parameter, KMS alias ARNs); they are candidates for platform/naming.ts.
  */
 import { awsPrefix, databaseSecretName, distEnvPath, kmsAliasName, serviceSecretName, SRE_SECRETS, type SreSecret, sreSecretName, ssmParameterName } from './naming';
-import { CONTRACT_BROKER_NAMESPACE, contractBrokerSecretName, contractBrokerSecretsRead, contractGateNamespaces, hostsContractBroker } from './gates';
+import { CONTRACT_BROKER_NAMESPACE, contractBrokerSecretName, contractBrokerSecretsRead, hostsContractBroker, isContractGateNamespace } from './gates';
 import type { Environment, Platform } from './types';
 
 type PlatformName = Pick<Platform, 'name'>;
@@ -137,7 +137,7 @@ export function namespaceSecretsRead(platform: PlatformName & Partial<Pick<Platf
   // The broker's namespace, in the environment that runs it, reads its database and users.
   if (ns.name === CONTRACT_BROKER_NAMESPACE && hostsContractBroker(platform, env)) secrets.push(...contractBrokerSecretsRead(platform, env));
   // A namespace running the contract gate reads the broker's client credentials (platform/gates.ts).
-  if (platform.teams && env.gates && contractGateNamespaces({ teams: platform.teams }, { gates: env.gates }).includes(ns.name)) secrets.push(contractBrokerSecretName(platform, env));
+  if (platform.teams && env.gates && isContractGateNamespace({ teams: platform.teams }, { gates: env.gates }, ns.name)) secrets.push(contractBrokerSecretName(platform, env));
   for (const service of ns.services) {
     const ref = { namespace: ns.name, service: service.name };
     if (service.secrets.some((s) => s.from === 'secrets-manager')) secrets.push(serviceSecretName(platform, env, ref));

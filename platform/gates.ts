@@ -18,6 +18,9 @@ export const pacticipantName = (ref: ServiceRef): string => `${ref.namespace}.${
  * publish no contracts), as "<namespace>/<service>" keys. Two passes over the dependency graph.
  */
 export function contractParticipants(platform: Pick<Platform, 'teams'>): ReadonlySet<string> {
+  // Asked once per namespace (secret readers, gates): computed once per model (its teams are immutable).
+  const cached = participantsByTeams.get(platform.teams);
+  if (cached) return cached;
   const kinds = new Map<string, Service['kind']>();
   for (const t of platform.teams) for (const ns of t.namespaces) for (const s of ns.services) kinds.set(serviceKey({ namespace: ns.name, service: s.name }), s.kind);
   const out = new Set<string>();
@@ -33,13 +36,37 @@ export function contractParticipants(platform: Pick<Platform, 'teams'>): Readonl
       }
     }
   }
+  participantsByTeams.set(platform.teams, out);
   return out;
+}
+const participantsByTeams = new WeakMap<Platform['teams'], ReadonlySet<string>>();
+const gateNamespacesByTeams = new WeakMap<Platform['teams'], readonly string[]>();
+const gateNamespaceSets = new WeakMap<Platform['teams'], ReadonlySet<string>>();
+
+function gateNamespaces(platform: Pick<Platform, 'teams'>): readonly string[] {
+  let namespaces = gateNamespacesByTeams.get(platform.teams);
+  if (!namespaces) {
+    namespaces = [...new Set([...contractParticipants(platform)].map((k) => parseServiceKey(k).namespace))].sort();
+    gateNamespacesByTeams.set(platform.teams, namespaces);
+  }
+  return namespaces;
 }
 
 /** Namespaces that run a contract gate in an environment (the ones whose ExternalSecrets need the store). */
 export function contractGateNamespaces(platform: Pick<Platform, 'teams'>, env: Pick<Environment, 'gates'>): string[] {
   if (!env.gates.contract) return [];
-  return [...new Set([...contractParticipants(platform)].map((k) => parseServiceKey(k).namespace))].sort();
+  return [...gateNamespaces(platform)];
+}
+
+/** Whether a namespace runs a contract gate in an environment (`contractGateNamespaces` includes it), in constant time. */
+export function isContractGateNamespace(platform: Pick<Platform, 'teams'>, env: Pick<Environment, 'gates'>, namespace: string): boolean {
+  if (!env.gates.contract) return false;
+  let set = gateNamespaceSets.get(platform.teams);
+  if (!set) {
+    set = new Set(gateNamespaces(platform));
+    gateNamespaceSets.set(platform.teams, set);
+  }
+  return set.has(namespace);
 }
 
 /** AWS Secrets Manager secret holding the contract broker's client credentials (keys `username`, `password`). */

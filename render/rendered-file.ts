@@ -1,5 +1,5 @@
-import { stringify } from 'yaml';
 import { DIST_ROOT } from '../platform/naming';
+import { yamlText } from './yaml-text';
 
 /** One file of the rendered tree; `path` is relative to the dist/ folder (e.g. "dev/cluster/namespace-x.yaml"). */
 export interface RenderedFile {
@@ -27,10 +27,11 @@ export function toDistRelative(repoPath: string): string {
 
 /**
  * Deterministic YAML. YAML 1.1 quoting so that strings such as "yes", "on" or "0755" stay strings
- * for Kubernetes' YAML 1.1 parser; no line folding, so a diff shows whole values.
+ * for Kubernetes' YAML 1.1 parser; no line folding, so a diff shows whole values (the text of
+ * `yaml`'s stringify with YAML_OPTIONS, see yaml-text.ts).
  */
 export function toYaml(obj: unknown): string {
-  return stringify(obj, { version: '1.1', lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
+  return yamlText(obj);
 }
 
 /** Deterministic JSON (two-space indent, trailing newline). Key order is the producer's. */
