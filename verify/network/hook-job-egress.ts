@@ -25,7 +25,7 @@ export const hookJobEgress: Check = {
       const labels: Record<string, string> = tpl.labels ?? {};
       const sidecarless = tpl.annotations?.['sidecar.istio.io/inject'] === 'false' || labels['sidecar.istio.io/inject'] === 'false' || injected.get(job.namespace) !== true;
       if (!sidecarless) continue;
-      const selecting = (byNamespace.get(job.namespace) ?? []).filter((p) => policyTypesOf(p).includes('Egress') && selectorMatches(p.doc.spec?.podSelector, labels));
+      const selecting = (byNamespace.get(job.namespace) ?? []).filter((p) => policyTypesOf(p.doc.spec).includes('Egress') && selectorMatches(p.doc.spec?.podSelector, labels));
       if (selecting.length === 0) {
         out.push({ file: job.file, message: `Job ${job.namespace}/${job.name} runs without a sidecar and no Egress NetworkPolicy selects its Pod labels ${JSON.stringify(labels)}: it may connect anywhere` });
         continue;

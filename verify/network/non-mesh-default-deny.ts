@@ -23,14 +23,14 @@ export const nonMeshDefaultDeny: Check = {
       if (ns.kind !== 'Namespace' || namespaceInjected(ns.doc.metadata?.labels)) continue;
       const policies = byNamespace.get(ns.name) ?? [];
       const denyAll = policies.some((p) => {
-        const types = policyTypesOf(p);
+        const types = policyTypesOf(p.doc.spec);
         return selectsEverything(p.doc.spec?.podSelector) && types.includes('Ingress') && types.includes('Egress') && (p.doc.spec?.ingress ?? []).length === 0 && (p.doc.spec?.egress ?? []).length === 0;
       });
       if (!denyAll) {
         out.push({ file: ns.file, message: `namespace ${ns.name} is outside the mesh and no NetworkPolicy of it selects every Pod for Ingress and Egress without rules: its Pods accept and open any connection` });
       }
       for (const p of policies) {
-        const types = policyTypesOf(p);
+        const types = policyTypesOf(p.doc.spec);
         for (const [dir, key, peers] of [['Ingress', 'ingress', 'from'], ['Egress', 'egress', 'to']] as const) {
           if (!types.includes(dir)) continue;
           for (const [i, rule] of ((p.doc.spec?.[key] ?? []) as unknown[]).entries()) {

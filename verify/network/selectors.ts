@@ -30,10 +30,11 @@ export function selectorMatches(selector: Selector, labels: Labels): boolean {
 export const selectsEverything = (selector: Selector): boolean =>
   Object.keys(selector?.matchLabels ?? {}).length === 0 && (selector?.matchExpressions ?? []).length === 0;
 
-export function policyTypesOf(policy: RenderedObject): string[] {
-  const spec = policy.doc.spec ?? {};
-  if (Array.isArray(spec.policyTypes) && spec.policyTypes.length > 0) return spec.policyTypes;
-  return ['Ingress', ...(spec.egress ? ['Egress'] : [])];
+/** The directions a NetworkPolicy's `spec` isolates. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function policyTypesOf(spec: any): string[] {
+  if (Array.isArray(spec?.policyTypes) && spec.policyTypes.length > 0) return spec.policyTypes;
+  return ['Ingress', ...(spec?.egress ? ['Egress'] : [])];
 }
 
 /** A rule with no peers and no ports admits every address on every port. */

@@ -19,7 +19,7 @@
  *   every public address (`0.0.0.0/0`, its `except` naming private ranges only) is taken to hold it.
  */
 import { type DistTree, objectsIn, ref } from './dist-tree';
-import { selects } from './gateway';
+import { policyTypesOf, selectorMatches, selectsEverything } from '../network/selectors';
 import { type Hop, refuse } from './hop';
 
 export interface Endpoint {
@@ -30,21 +30,10 @@ export interface Endpoint {
   readonly external?: boolean;
 }
 
+/** An empty selector selects every Pod, even one whose labels a Helm chart sets (unknown here). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const selectsPod = (sel: any, labels: Readonly<Record<string, string>> | undefined): boolean => {
-  const ml = sel?.matchLabels ?? {};
-  const exprs: { key: string; operator: string; values?: string[] }[] = sel?.matchExpressions ?? [];
-  if (Object.keys(ml).length === 0 && exprs.length === 0) return true;
-  if (labels === undefined || !selects(ml, labels)) return false;
-  return exprs.every((e) => {
-    const v = labels[e.key];
-    if (e.operator === 'In') return v !== undefined && (e.values ?? []).includes(v);
-    if (e.operator === 'NotIn') return v === undefined || !(e.values ?? []).includes(v);
-    if (e.operator === 'Exists') return v !== undefined;
-    if (e.operator === 'DoesNotExist') return v === undefined;
-    return false;
-  });
-};
+const selectsPod = (sel: any, labels: Readonly<Record<string, string>> | undefined): boolean =>
+  selectsEverything(sel) || (labels !== undefined && selectorMatches(sel, labels));
 
 const cidr = (block: string): { net: number; prefix: number } => {
   const [a, p] = block.split('/');
@@ -81,8 +70,7 @@ const describe = (o: Endpoint): string => (o.external ? 'a host outside the clus
 
 function evaluate(tree: DistTree, direction: 'Ingress' | 'Egress', self: Endpoint, other: Endpoint, port: number): Hop | undefined {
   const policies = objectsIn(tree, 'NetworkPolicy', self.namespace).filter((p) => {
-    const types: string[] = p.spec?.policyTypes ?? (direction === 'Ingress' ? ['Ingress'] : p.spec?.egress ? ['Egress'] : []);
-    return types.includes(direction) && selectsPod(p.spec?.podSelector, self.labels);
+    return policyTypesOf(p.spec).includes(direction) && selectsPod(p.spec?.podSelector, self.labels);
   });
   if (policies.length === 0) return undefined;
   const key = direction === 'Ingress' ? 'ingress' : 'egress';
