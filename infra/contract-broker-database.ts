@@ -19,10 +19,10 @@ import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { AURORA_MASTER_USERNAME } from '../platform/aws-names';
 import { contractBrokerDatabase } from '../platform/gates';
 import type { Environment, Platform } from '../platform/types';
 import { AURORA_POSTGRESQL } from './versions';
+import { auroraClusterPosture, auroraInstancePosture } from './aurora-posture';
 
 export interface ContractBrokerDatabaseProps {
   readonly platform: Platform;
@@ -51,7 +51,6 @@ export class ContractBrokerDatabaseCluster extends Construct {
     super(scope, id);
     const { platform, env } = props;
     const db = contractBrokerDatabase(platform, env);
-    const protect = env.deletionProtection;
 
     const subnets = new DbSubnetGroup(this, 'subnets', { name: db.clusterIdentifier, description: 'Database subnets of the contract broker (no route out of the VPC)', subnetIds: props.databaseSubnetIds });
     const securityGroup = new SecurityGroup(this, 'security-group', {
@@ -86,27 +85,13 @@ export class ContractBrokerDatabaseCluster extends Construct {
       engineMode: 'provisioned',
       engineVersion: AURORA_POSTGRESQL.engineVersion,
       port: db.port,
-      masterUsername: AURORA_MASTER_USERNAME,
-      manageMasterUserPassword: true,
-      masterUserSecretKmsKeyId: props.secretsKeyArn,
-      storageEncrypted: true,
-      kmsKeyId: props.storageKeyArn,
+      ...auroraClusterPosture(env, db.clusterIdentifier, { storageKeyArn: props.storageKeyArn, secretsKeyArn: props.secretsKeyArn }),
       dbSubnetGroupName: subnets.name,
       vpcSecurityGroupIds: [securityGroup.id],
       dbClusterParameterGroupName: parameters.name,
       serverlessv2ScalingConfiguration: CAPACITY,
-      backupRetentionPeriod: env.backupRetentionDays,
-      preferredBackupWindow: '18:00-19:00',
-      preferredMaintenanceWindow: 'sun:19:30-sun:20:30',
-      copyTagsToSnapshot: true,
-      deletionProtection: protect,
-      skipFinalSnapshot: !protect,
-      finalSnapshotIdentifier: protect ? `${db.clusterIdentifier}-final` : undefined,
       enabledCloudwatchLogsExports: ['postgresql'],
-      iamDatabaseAuthenticationEnabled: false,
-      applyImmediately: !protect,
       dependsOn: [logGroup],
-      lifecycle: { ignoreChanges: ['engine_version'] },
     });
     new RdsClusterInstance(this, 'instance-1', {
       identifier: `${db.clusterIdentifier}-1`,
@@ -115,17 +100,8 @@ export class ContractBrokerDatabaseCluster extends Construct {
       engineVersion: this.cluster.engineVersion,
       instanceClass: 'db.serverless',
       dbSubnetGroupName: subnets.name,
-      publiclyAccessible: false,
-      autoMinorVersionUpgrade: true,
-      caCertIdentifier: 'rds-ca-rsa2048-g1',
+      ...auroraInstancePosture(env, { storageKeyArn: props.storageKeyArn, monitoringRoleArn: props.monitoringRoleArn }),
       availabilityZone: env.availabilityZones[0],
-      performanceInsightsEnabled: true,
-      performanceInsightsKmsKeyId: props.storageKeyArn,
-      performanceInsightsRetentionPeriod: 7,
-      monitoringInterval: 60,
-      monitoringRoleArn: props.monitoringRoleArn,
-      applyImmediately: !protect,
-      lifecycle: { ignoreChanges: ['engine_version'] },
     });
     new Route53Record(this, 'writer-name', { zoneId: props.privateZoneId, name: db.host, type: 'CNAME', ttl: 60, records: [this.cluster.endpoint] });
     new SsmParameter(this, 'master-secret-arn', { name: db.masterSecretParameter, type: 'String', value: this.cluster.masterUserSecret.get(0).secretArn, description: 'ARN of the contract broker database master secret (read by the DB bootstrap Job only)' });

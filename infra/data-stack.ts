@@ -41,7 +41,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { AURORA_LOG_EXPORTS, AURORA_MASTER_USERNAME, awsPartition, SECRET_KIND_TAG, auroraClusterIdentifier, auroraEndpointParameter, auroraLogGroupName, kmsKeyAlias } from '../platform/aws-names';
+import { AURORA_LOG_EXPORTS, awsPartition, SECRET_KIND_TAG, auroraClusterIdentifier, auroraEndpointParameter, auroraLogGroupName, kmsKeyAlias } from '../platform/aws-names';
 import {
   SRE_SECRETS,
   type SreSecret,
@@ -65,6 +65,7 @@ import { NETWORK_OUTPUTS, NETWORK_STACK } from './network-stack';
 import { PlatformStack, type PlatformStackProps } from './platform-stack';
 import { stackRemoteState } from './state';
 import { AURORA_MYSQL } from './versions';
+import { auroraClusterPosture, auroraInstancePosture } from './aurora-posture';
 import { databaseRotationDays, databaseRotationJobRef, ROTATED_BY_TAG, ROTATION_DAYS_TAG, ROTATION_EXEMPT_TAG } from '../platform/database-rotation';
 import { contractBrokerDatabase, contractBrokerReaderSecretName, contractBrokerSecretName, hostsContractBroker } from '../platform/gates';
 import { ContractBrokerDatabaseCluster } from './contract-broker-database';
@@ -194,31 +195,15 @@ export class DataStack extends PlatformStack {
       engine: 'aurora-mysql',
       engineVersion: AURORA_MYSQL.engineVersion,
       port: AURORA_PORT,
-      masterUsername: AURORA_MASTER_USERNAME,
       // RDS generates, stores and rotates the master password in Secrets Manager; it never passes
-      // through Terraform. Only the DB bootstrap Job may read it.
-      manageMasterUserPassword: true,
-      masterUserSecretKmsKeyId: secretsKeyArn,
-      storageEncrypted: true,
-      kmsKeyId: auroraKey.arn,
+      // through Terraform. Only the DB bootstrap Job may read it. Bump AURORA_MYSQL for a
+      // deliberate engine upgrade (infra/aurora-posture.ts ignores the drift of auto upgrades).
+      ...auroraClusterPosture(env, identifier, { storageKeyArn: auroraKey.arn, secretsKeyArn }),
       dbSubnetGroupName: subnets.name,
       vpcSecurityGroupIds: [securityGroup.id],
       dbClusterParameterGroupName: parameters.name,
-      backupRetentionPeriod: env.backupRetentionDays,
-      preferredBackupWindow: '18:00-19:00',
-      preferredMaintenanceWindow: 'sun:19:30-sun:20:30',
-      copyTagsToSnapshot: true,
-      deletionProtection: protect,
-      skipFinalSnapshot: !protect,
-      finalSnapshotIdentifier: protect ? `${identifier}-final` : undefined,
       enabledCloudwatchLogsExports: [...AURORA_LOG_EXPORTS],
-      iamDatabaseAuthenticationEnabled: false,
-      applyImmediately: !protect,
       dependsOn: logGroups,
-      // Auto minor version upgrades (instances) move the cluster past the pinned patch; the next
-      // apply must not try to "downgrade" it. Bump AURORA_MYSQL for a deliberate upgrade, and drop
-      // this entry for that one apply.
-      lifecycle: { ignoreChanges: ['engine_version'] },
     });
     // Enhanced Monitoring: OS metrics every minute, published by RDS through this role.
     const monitoringTrust = new DataAwsIamPolicyDocument(this, 'aurora-monitoring-trust', {
@@ -247,21 +232,12 @@ export class DataStack extends PlatformStack {
           engineVersion: this.aurora.engineVersion,
           instanceClass: env.sizing.auroraInstanceClass,
           dbSubnetGroupName: subnets.name,
-          publiclyAccessible: false,
-          autoMinorVersionUpgrade: true,
-          caCertIdentifier: 'rds-ca-rsa2048-g1',
+          ...auroraInstancePosture(env, { storageKeyArn: auroraKey.arn, monitoringRoleArn: monitoringRole.arn }),
           // The first instance is the preferred writer; readers fail over in order.
           promotionTier: i,
           // One instance per zone, in the order of the environment's zones (writer in the first).
           availabilityZone: env.availabilityZones[i % env.availabilityZones.length],
-          performanceInsightsEnabled: true,
-          performanceInsightsKmsKeyId: auroraKey.arn,
-          performanceInsightsRetentionPeriod: 7,
-          monitoringInterval: 60,
-          monitoringRoleArn: monitoringRole.arn,
           dependsOn: [monitoringPolicy],
-          applyImmediately: !protect,
-          lifecycle: { ignoreChanges: ['engine_version'] },
         }),
     );
 
