@@ -28,6 +28,7 @@ import {
   contractBrokerSecretName,
   contractBrokerEnvironment,
   contractBrokerUrl,
+  hostsContractBroker,
   contractParticipants,
   pacticipantName,
   recordDeploymentJobName,
@@ -40,7 +41,7 @@ import { HookJob } from '../jobs/hook-job';
 import { NAMESPACE_WAVE } from '../sync-options';
 import { AwsSecret } from '../secrets/aws-secret';
 import { policyNetwork } from '../../platform/network';
-import { type HookJobNetwork, urlEgress } from '../network-policy/hook-job-network-policy';
+import type { HookJobNetwork } from '../network-policy/hook-job-network-policy';
 
 export interface ContractGateProps {
   readonly platform: Platform;
@@ -123,8 +124,7 @@ export class ContractGate extends Construct {
  * subnets of the environment that does (its internal host, over private routing between the VPCs).
  */
 function gateJobNetwork(platform: Platform, env: Environment): HookJobNetwork {
-  const egress = urlEgress(env, contractBrokerUrl(platform, env));
-  if (egress === 'contract-broker') return { network: policyNetwork(env), egress: [egress] };
+  if (hostsContractBroker(platform, env)) return { network: policyNetwork(env), egress: ['contract-broker'] };
   const brokerEnv = contractBrokerEnvironment(platform);
   if (!brokerEnv) throw new Error(`ContractGate ${env.name}: contractBroker.environment ${platform.contractBroker?.environment} does not exist`);
   return { network: policyNetwork(env), egress: ['broker-vpc-https'], brokerNetwork: policyNetwork(brokerEnv) };

@@ -87,15 +87,13 @@ function egressRule(net: PolicyNetwork, kind: HookJobEgress, brokerNetwork: Poli
 }
 
 /**
- * How a Job reaches the host of `url`: the broker's in-cluster Service goes to its Pods; : a host of the internal domain resolves to the internal ALB
- * in the private subnets (infra/edge-stack.ts), anything else is a public host.
+ * How a Job reaches the host of `url`: a host of the internal domain resolves to the internal ALB
+ * in the private subnets (infra/edge-stack.ts), anything else is a public host. An in-cluster host
+ * has no path by its name alone: its Job names the Pods it calls (e.g. `contract-broker`).
  */
 export function urlEgress(env: Pick<Environment, 'domains'>, url: string): HookJobEgress {
   const host = new URL(url).hostname;
-  if (host.endsWith('.svc.cluster.local')) {
-    if (host.split('.')[1] === CONTRACT_BROKER_NAMESPACE) return 'contract-broker';
-    throw new Error(`urlEgress: no egress rule for the in-cluster host ${host}`);
-  }
+  if (host.endsWith('.svc.cluster.local')) throw new Error(`urlEgress: no egress rule for the in-cluster host ${host}`);
   const internal = env.domains.internal;
   return host === internal || host.endsWith(`.${internal}`) ? 'vpc-https' : 'internet-https';
 }
