@@ -4,14 +4,12 @@
  * they came from, validates, re-renders, and prints the pull-request body (the rendered diff).
  */
 import * as path from 'path';
-import { ModelError } from '../../platform/validate';
-import { RenderError } from '../../render/rendered-file';
 import { describeImage } from '../diff/attribution';
 import { git, resolveCommit } from '../diff/read-tree';
 import { renderReport } from '../diff/report';
 import { semanticDiff } from '../diff/semantic-diff';
 import { findReleaseFile, readImages, setReleaseImage } from '../release/release-file';
-import { validateWithRelease, writeThenRender } from '../release/main';
+import { releaseEditFailed, validateWithRelease, writeThenRender } from '../release/main';
 import { loadRepoPlatform, releasesDir, type RepoLayout } from '../common/render-repo';
 import { planPromotion } from './promotion';
 import { LAYOUT_OPTIONS, parseCommand } from '../common/cli';
@@ -73,9 +71,7 @@ export function main(argv: readonly string[]): number {
     process.stdout.write(`${lines.join('\n')}\n`);
     return 0;
   } catch (err) {
-    if (err instanceof ModelError || err instanceof RenderError) console.error(`${err.message}\nThe release file was not changed.`);
-    else console.error((err as Error).message);
-    return 1;
+    return releaseEditFailed(err);
   }
 }
 

@@ -56,6 +56,16 @@ export function writeThenRender(file: string, original: string, edited: string, 
   }
 }
 
+/**
+ * How a release-file command (release, promote) reports a failure: a model or render problem says
+ * the file was left as it was (writeThenRender restores it); exit status 1.
+ */
+export function releaseEditFailed(err: unknown): number {
+  if (err instanceof ModelError || err instanceof RenderError) console.error(`${err.message}\nThe release file was not changed.`);
+  else console.error((err as Error).message);
+  return 1;
+}
+
 export function main(argv: readonly string[]): number {
   const parsed = parseCommand(argv, USAGE, { tag: { type: 'string' }, digest: { type: 'string' }, 'no-render': { type: 'boolean', default: false }, ...LAYOUT_OPTIONS }, true);
   if (typeof parsed === 'number') return parsed;
@@ -74,9 +84,7 @@ export function main(argv: readonly string[]): number {
     console.log(`${path.relative(layout.repo, file)}: ${key} -> ${values.digest ?? `tag ${values.tag}`}`);
     return 0;
   } catch (err) {
-    if (err instanceof ModelError || err instanceof RenderError) console.error(`${err.message}\nThe release file was not changed.`);
-    else console.error((err as Error).message);
-    return 1;
+    return releaseEditFailed(err);
   }
 }
 
