@@ -1,11 +1,14 @@
 /**
- * `npm run bench`: renders synthetic platforms of 10, 100 and 500 services, each in its own process
- * (so peak RSS is per size), into a temporary folder, and prints wall time, objects and files.
- * In the same process it measures the serialization floor: turning the same objects into text
- * (YAML/JSON) and writing them into a fresh folder, which no renderer can beat; it prints
- * render/floor and process/floor, and the growth of the render time between sizes. The floor uses
- * the render's own YAML writer (render/yaml-text.ts); a second floor writes the YAML with yaml's
- * stringify, the writer the render used before, so runs stay comparable with older figures.
+ * `npm run bench`: for each size, a synthetic platform of that many services is written as a model
+ * file and rendered by the real command, `node render/launch.cjs --model FILE --out DIR`, in its
+ * own process (so wall time, CPU and peak RSS are the command's, start included), which reports
+ * its phases (SYNTH_TIMINGS, see render/main.ts). The same command then runs again on its own
+ * output (nothing changed: the re-render a CI check or a one-line change costs).
+ * After that, in this process, the serialization floor: the same objects (parsed back, untimed)
+ * turned into the same text and written into a fresh folder, which no renderer can beat; and the
+ * same floor with yaml's stringify writing the YAML (the writer the render used before
+ * render/yaml-text.ts), so runs stay comparable with older figures. It prints process/floor and
+ * the growth of the render between sizes.
  *
  *   tsx bench/bench.ts [SIZES...]        e.g. tsx bench/bench.ts 10 100 500 1000
  */
@@ -15,72 +18,85 @@ import { parse, stringify } from 'yaml';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { renderPlatform } from '../render/render';
 import { toJsonFile, toYaml } from '../render/rendered-file';
-import { writeTree } from '../render/write-tree';
 import { YAML_OPTIONS } from '../render/yaml-text';
-import { parsePlatform } from '../platform/validate';
 import { syntheticPlatformInput } from './synthetic-platform';
+
+const LAUNCHER = path.join(__dirname, '..', 'render', 'launch.cjs');
+
+/** What render/main.ts reports with SYNTH_TIMINGS. */
+interface Timings {
+  startMs: number;
+  validateMs: number;
+  renderMs: number;
+  writeTailMs: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+  peakRssMb: number;
+  total: number;
+  written: number;
+  unchanged: number;
+}
 
 interface Result {
   services: number;
-  environments: number;
   objects: number;
-  files: number;
-  written: number;
-  validateMs: number;
-  renderMs: number;
-  writeMs: number;
+  first: Timings & { processMs: number };
+  rerun: Timings & { processMs: number };
   floorMs: number;
-  /** CPU time (user + system) of validate + render + write, and of the floor: steadier than wall time on a shared machine. */
-  renderCpuMs: number;
   floorCpuMs: number;
-  /** The same floor with yaml's own stringify (a Document per object) writing the YAML: the floor the render had before render/yaml-text.ts. */
+  /** The same floor with yaml's own stringify (a Document per object) writing the YAML. */
   yamlFloorMs: number;
-  yamlFloorCpuMs: number;
-  processMs: number;
-  peakRssMb: number;
+}
+
+/** Runs the real synth command once; its wall time from spawn to exit, and its own timings. */
+function synth(model: string, out: string, dir: string): Timings & { processMs: number } {
+  const timingsFile = path.join(dir, 'timings.json');
+  const t0 = performance.now();
+  const child = spawnSync(process.execPath, [LAUNCHER, '--model', model, '--out', out], { encoding: 'utf8', env: { ...process.env, SYNTH_TIMINGS: timingsFile } });
+  const processMs = performance.now() - t0;
+  if (child.status !== 0) throw new Error(`synth of ${model} failed:\n${child.stderr}`);
+  return { ...(JSON.parse(fs.readFileSync(timingsFile, 'utf8')) as Timings), processMs };
+}
+
+/** Every file of a rendered tree (the manifest skipped), read back. */
+function readTree(dir: string): { path: string; content: string }[] {
+  const files: { path: string; content: string }[] = [];
+  const walk = (abs: string, rel: string) => {
+    for (const e of fs.readdirSync(abs, { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(path.join(abs, e.name), r);
+      else if (r !== '.rendered-files') files.push({ path: r, content: fs.readFileSync(path.join(abs, e.name), 'utf8') });
+    }
+  };
+  walk(dir, '');
+  return files;
 }
 
 function measure(size: number): Result {
-  const started = Number(process.env.BENCH_STARTED ?? Date.now());
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), `platform-bench-${size}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `platform-bench-${size}-`));
   try {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    const platform = parsePlatform(syntheticPlatformInput(size));
-    const t1 = performance.now();
-    const files = renderPlatform(platform);
-    const t2 = performance.now();
-    const summary = writeTree(path.join(out, 'dist'), files);
-    const t3 = performance.now();
-    const c1 = process.cpuUsage(c0);
-    const processMs = Date.now() - started;
-    // Peak RSS of the synth itself, before the floor measurement adds its own copies of the objects.
-    const peakRssMb = process.resourceUsage().maxRSS / 1024;
-    const { ms: floorMs, cpu: c3 } = serializationFloor(files, path.join(out, 'floor'), toYaml);
-    const yamlFloor = serializationFloor(files, path.join(out, 'yaml-floor'), (obj) => stringify(obj, YAML_OPTIONS));
-    const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
-    const services = platform.teams.flatMap((t) => t.namespaces.flatMap((n) => n.services)).length;
+    const model = path.join(dir, 'model.json');
+    const input = syntheticPlatformInput(size);
+    fs.writeFileSync(model, JSON.stringify(input));
+    const out = path.join(dir, 'dist');
+    const first = synth(model, out, dir);
+    const rerun = synth(model, out, dir);
+    const files = readTree(out);
+    const floor = serializationFloor(files, path.join(dir, 'floor'), toYaml);
+    const yamlFloor = serializationFloor(files, path.join(dir, 'yaml-floor'), (obj) => stringify(obj, YAML_OPTIONS));
+    const services = input.teams.flatMap((t) => t.namespaces.flatMap((n) => n.services)).length;
     return {
       services,
-      environments: platform.environments.length,
       objects: files.filter((f) => f.path.endsWith('.yaml')).length,
-      files: summary.total,
-      written: summary.written,
-      validateMs: t1 - t0,
-      renderMs: t2 - t1,
-      writeMs: t3 - t2,
-      floorMs,
-      renderCpuMs: cpuMs(c1),
-      floorCpuMs: cpuMs(c3),
+      first,
+      rerun,
+      floorMs: floor.ms,
+      floorCpuMs: (floor.cpu.user + floor.cpu.system) / 1000,
       yamlFloorMs: yamlFloor.ms,
-      yamlFloorCpuMs: cpuMs(yamlFloor.cpu),
-      processMs,
-      peakRssMb,
     };
   } finally {
-    fs.rmSync(out, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -108,18 +124,15 @@ function serializationFloor(files: readonly { path: string; content: string }[],
 
 const USAGE = `usage: npm run bench [-- SERVICES ...]
 
-Renders synthetic platforms of the given numbers of services (default: 10 100 500), each in its own
-process, and prints wall and CPU time, objects, files, peak RSS, the serialization floor measured in
-the same run, render/floor and the growth between sizes.`;
+Renders synthetic platforms of the given numbers of services (default: 10 100 500) with the real
+synth command, each in its own process, twice (fresh, then again with nothing changed), and prints
+wall and CPU time, phases, objects, peak RSS, the serialization floor measured in the same run,
+process/floor and the growth between sizes.`;
 
 function main(): void {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { child: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
     console.log(USAGE);
-    return;
-  }
-  if (values.child !== undefined) {
-    process.stdout.write(JSON.stringify(measure(Number(values.child))));
     return;
   }
   const bad = positionals.filter((p) => !/^[1-9][0-9]*$/.test(p));
@@ -128,52 +141,40 @@ function main(): void {
     process.exit(2);
   }
   const sizes = positionals.length > 0 ? positionals.map(Number) : [10, 100, 500];
-  const rows: Result[] = [];
-  for (const size of sizes) {
-    const child = spawnSync(process.execPath, [...process.execArgv, __filename, `--child=${size}`], {
-      encoding: 'utf8',
-      env: { ...process.env, BENCH_STARTED: String(Date.now()) },
-      maxBuffer: 1 << 20,
-    });
-    if (child.status !== 0) throw new Error(`bench of ${size} services failed:\n${child.stderr}`);
-    rows.push(JSON.parse(child.stdout) as Result);
-  }
+  // Builds the synth bundle if a source changed, so the first size does not pay for it.
+  spawnSync(process.execPath, [LAUNCHER, '--help'], { stdio: 'ignore' });
+  const rows = sizes.map(measure);
   const f = (n: number) => n.toFixed(0);
-  console.log(`node ${process.version}, ${os.cpus().length} cores, ${os.platform()}`);
   const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : '-');
+  const cpu = (t: Timings) => t.cpuUserMs + t.cpuSystemMs;
+  /** The render with its writer: validate, render, and the writer's tail after it. */
+  const work = (t: Timings) => t.validateMs + t.renderMs + t.writeTailMs;
+  console.log(`node ${process.version}, ${os.cpus().length} cores, ${os.platform()}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.table(
     rows.map((r) => ({
       services: r.services,
-      envs: r.environments,
       'k8s objects': r.objects,
-      'files written': r.written,
-      'validate ms': f(r.validateMs),
-      'render ms': f(r.renderMs),
-      'write ms': f(r.writeMs),
-      'wall ms (process)': f(r.processMs),
+      files: r.first.total,
+      'start ms': f(r.first.startMs),
+      'validate ms': f(r.first.validateMs),
+      'render ms': f(r.first.renderMs),
+      'write tail ms': f(r.first.writeTailMs),
+      'process ms': f(r.first.processMs),
+      'process cpu ms': f(cpu(r.first)),
+      'rerun process ms': f(r.rerun.processMs),
+      'rerun written': r.rerun.written,
       'floor ms': f(r.floorMs),
-      'render/floor': ratio(r.validateMs + r.renderMs + r.writeMs, r.floorMs),
-      'process/floor': ratio(r.processMs, r.floorMs),
-      'render cpu/floor cpu': ratio(r.renderCpuMs, r.floorCpuMs),
+      'process/floor': ratio(r.first.processMs, r.floorMs),
+      'render/floor': ratio(work(r.first), r.floorMs),
       'yaml-stringify floor ms': f(r.yamlFloorMs),
-      'render/yaml-stringify floor': ratio(r.validateMs + r.renderMs + r.writeMs, r.yamlFloorMs),
-      'render cpu/yaml-stringify floor cpu': ratio(r.renderCpuMs, r.yamlFloorCpuMs),
-      'peak RSS MB': f(r.peakRssMb),
+      'render/yaml-stringify floor': ratio(work(r.first), r.yamlFloorMs),
+      'peak RSS MB': f(Math.max(r.first.peakRssMb, r.rerun.peakRssMb)),
     })),
   );
-  // Growth of the render (validate + render + write) between consecutive sizes, against the growth in services.
-  for (let i = 1; i < rows.length; i++) {
-    const [a, b] = [rows[i - 1], rows[i]];
-    const t = (r: Result) => r.validateMs + r.renderMs + r.writeMs;
-    console.log(
-      `t(${b.services})/t(${a.services}) = ${ratio(t(b), t(a))} wall, ${ratio(b.renderCpuMs, a.renderCpuMs)} cpu, for ${ratio(b.services, a.services)}x the services (process: ${ratio(b.processMs, a.processMs)}, floor: ${ratio(b.floorMs, a.floorMs)} wall, ${ratio(b.floorCpuMs, a.floorCpuMs)} cpu)`,
-    );
-  }
-  if (rows.length > 2) {
-    const [a, b] = [rows[0], rows[rows.length - 1]];
-    const t = (r: Result) => r.validateMs + r.renderMs + r.writeMs;
-    console.log(`t(${b.services})/t(${a.services}) = ${ratio(t(b), t(a))} wall, ${ratio(b.renderCpuMs, a.renderCpuMs)} cpu, for ${ratio(b.services, a.services)}x the services`);
-  }
+  const growth = (a: Result, b: Result) =>
+    `t(${b.services})/t(${a.services}) = ${ratio(work(b.first), work(a.first))} wall, ${ratio(cpu(b.first), cpu(a.first))} cpu, for ${ratio(b.services, a.services)}x the services (process: ${ratio(b.first.processMs, a.first.processMs)}, floor: ${ratio(b.floorMs, a.floorMs)} wall, ${ratio(b.floorCpuMs, a.floorCpuMs)} cpu)`;
+  for (let i = 1; i < rows.length; i++) console.log(growth(rows[i - 1], rows[i]));
+  if (rows.length > 2) console.log(growth(rows[0], rows[rows.length - 1]));
 }
 
 main();

@@ -6,4 +6,4 @@
 import { main } from './main';
 
 const out = process.env.CDK8S_OUTDIR ?? 'cdk8s.out';
-process.exitCode = main(['--out', out, '--kubernetes-only', ...process.argv.slice(2)]);
+void main(['--out', out, '--kubernetes-only', ...process.argv.slice(2)]).then((code) => (process.exitCode = code));

@@ -90,15 +90,16 @@ function run(bundle, argv) {
   const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
   const mod = { exports: {}, filename: bundle, id: bundle, loaded: false, children: [], paths: [] };
   script.runInThisContext()(mod.exports, Module.createRequire(bundle), mod, bundle, path.dirname(bundle));
-  const code = mod.exports.main(argv);
-  if (cachedData === undefined || script.cachedDataRejected) {
-    try {
-      writeAtomic(cacheFile, script.createCachedData());
-    } catch {
-      // A cache is an optimisation only.
+  return mod.exports.main(argv).then((code) => {
+    if (cachedData === undefined || script.cachedDataRejected) {
+      try {
+        writeAtomic(cacheFile, script.createCachedData());
+      } catch {
+        // A cache is an optimisation only.
+      }
     }
-  }
-  return code;
+    return code;
+  });
 }
 
 if (process.argv[2] === '--build-bundle') {
@@ -109,5 +110,5 @@ if (process.argv[2] === '--build-bundle') {
 } else {
   const bundle = path.join(CACHE_DIR, `synth-${sourceKey()}.js`);
   if (!fs.existsSync(bundle)) buildWithPlugins(bundle);
-  process.exitCode = run(bundle, process.argv.slice(2));
+  run(bundle, process.argv.slice(2)).then((code) => (process.exitCode = code));
 }

@@ -8,10 +8,10 @@ import * as path from 'path';
 import { parseArgs as parseCommandLine } from 'util';
 import { loadPlatform } from '../platform/load';
 import { ModelError } from '../platform/validate';
-import { renderPlatform } from './render';
+import { renderPlatformInto } from './render';
 import { RenderError } from './rendered-file';
 import { TreeError } from './tree-error';
-import { checkTarget, writeTree } from './write-tree';
+import { checkTarget, openTree, type WriteSummary } from './write-tree';
 
 export const USAGE = `usage: synth [--out DIR] [--model FILE] [--releases DIR] [--kubernetes-only]
 
@@ -90,7 +90,29 @@ function checkArgs(args: Args): void {
   }
 }
 
-export function main(argv: readonly string[]): number {
+/**
+ * For `npm run bench`, which runs this very command: with SYNTH_TIMINGS=FILE, synth writes its
+ * phases there as JSON (validate, render with the writer running beside it, the writer's tail
+ * after the render, CPU time and peak RSS of the whole process).
+ */
+function writeTimings(file: string, t: { started: bigint; validated: bigint; rendered: bigint; summary: WriteSummary }): void {
+  const ms = (from: bigint, to: bigint) => Number(to - from) / 1e6;
+  const cpu = process.cpuUsage();
+  const usage = process.resourceUsage();
+  const timings = {
+    startMs: performance.now() - ms(t.started, process.hrtime.bigint()),
+    validateMs: ms(t.started, t.validated),
+    renderMs: ms(t.validated, t.rendered),
+    writeTailMs: ms(t.rendered, process.hrtime.bigint()),
+    cpuUserMs: cpu.user / 1000,
+    cpuSystemMs: cpu.system / 1000,
+    peakRssMb: usage.maxRSS / 1024,
+    ...t.summary,
+  };
+  fs.writeFileSync(file, `${JSON.stringify(timings)}\n`);
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
   const started = process.hrtime.bigint();
   let args: Args;
   try {
@@ -107,9 +129,23 @@ export function main(argv: readonly string[]): number {
   }
   try {
     const platform = loadPlatform({ modelFile: args.model, releasesDir: args.releases });
-    const files = renderPlatform(platform, { terraform: !args.kubernetesOnly, onEnvironment: (env, i, n) => i > 0 && process.stderr.isTTY && process.stderr.write(`rendering ${env} (${i + 1}/${n}, ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s)\n`) });
-    const summary = writeTree(args.out, files);
+    const validated = process.hrtime.bigint();
+    // The new tree is built beside the folder while the render goes on (write-tree.ts).
+    const tree = openTree(args.out);
+    let rendered = validated;
+    try {
+      renderPlatformInto(platform, (files) => tree.add(files), {
+        terraform: !args.kubernetesOnly,
+        onEnvironment: (env, i, n) => i > 0 && process.stderr.isTTY && process.stderr.write(`rendering ${env} (${i + 1}/${n}, ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s)\n`),
+      });
+      rendered = process.hrtime.bigint();
+    } catch (err) {
+      await tree.abort();
+      throw err;
+    }
+    const summary = await tree.finish();
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    if (process.env.SYNTH_TIMINGS) writeTimings(process.env.SYNTH_TIMINGS, { started, validated, rendered, summary });
     console.log(
       `Rendered ${platform.environments.length} environments, ${summary.total} files into ${path.relative(process.cwd(), args.out) || '.'}: ` +
         `${summary.written} written, ${summary.unchanged} unchanged, ${summary.deleted} deleted (${ms.toFixed(0)} ms)`,
@@ -128,4 +164,4 @@ export function main(argv: readonly string[]): number {
   }
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) void main(process.argv.slice(2)).then((code) => (process.exitCode = code));

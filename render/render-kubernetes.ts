@@ -53,36 +53,28 @@ function kindsOf(outputs: readonly ChartOutput[]): GroupKind[] {
   return [...seen.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, gk]) => gk);
 }
 
-/** Renders one environment's Kubernetes objects. Throws RenderError listing every problem. */
-export function renderEnvironmentKubernetes(platform: Platform, env: Environment, policies: readonly Policy[] = POLICIES): RenderedFile[] {
+/**
+ * Renders one environment's Kubernetes objects, handing each group of charts' files to `onFiles`
+ * as soon as they are made (so they can be written while the rest renders). Throws RenderError
+ * listing every problem; files handed over before a problem was found must then be dropped.
+ */
+export function renderEnvironmentKubernetes(
+  platform: Platform,
+  env: Environment,
+  policies: readonly Policy[] = POLICIES,
+  onFiles: (files: readonly RenderedFile[]) => void = () => undefined,
+): RenderedFile[] {
   // One App per chart: cdk8s resolves dependencies across the whole App on every chart.toJson(),
   // so a shared App makes rendering quadratic in the number of namespaces. Apps are never
   // synthesized to disk.
   const app = () => new App({ outdir: '/nonexistent' });
   const errors: string[] = [];
-
-  const cluster = synthCharts([ClusterChart, ClusterNodesChart].map((C, i) => () => new C(app(), `${env.name}-cluster${['', '-nodes'][i]}`, { platform, env })), errors);
-  const namespaceCharts = new Map<string, ChartOutput[]>();
-  const participants = contractParticipants(platform);
-  for (const team of platform.teams) {
-    const charts = team.namespaces.map((namespace) => () => new NamespaceChart(app(), `${env.name}-ns-${namespace.name}`, { platform, env, team, namespace, participants }));
-    namespaceCharts.set(team.name, synthCharts(charts, errors));
-  }
-  const addons = platformAddons(platform, env);
-  const namespacedKinds = new Map([...namespaceCharts].map(([team, outputs]) => [team, kindsOf(outputs)]));
-  const argocd = synthCharts(
-    [
-      () => new RootChart(app(), `${env.name}-root`, { platform, env }),
-      () => new TeamsChart(app(), `${env.name}-teams`, { platform, env, namespacedKinds, clusterKinds: kindsOf(cluster), addons }),
-      ...platform.teams.map((team) => () => new ChildrenChart(app(), `${env.name}-children-${team.name}`, { platform, env, team, addons })),
-    ],
-    errors,
-  );
-
   const files: RenderedFile[] = [];
   const placed: PlacedObject[] = [];
   const byPath = new Map<string, string>();
+  /** Turns a group of charts into files at once, so their objects and construct trees can go. */
   const emit = (outputs: readonly ChartOutput[], scope: 'cluster' | 'namespaced') => {
+    const made: RenderedFile[] = [];
     for (const { outputDir, objects } of outputs) {
       for (const obj of objects) {
         const id = `${obj.kind}/${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`;
@@ -94,13 +86,33 @@ export function renderEnvironmentKubernetes(platform: Platform, env: Environment
         if (previous) errors.push(`${path}: ${id} and ${previous} would be written to the same file`);
         byPath.set(path, id);
         placed.push({ path, obj });
-        files.push({ path, content: toYaml(obj) });
+        made.push({ path, content: toYaml(obj) });
       }
     }
+    files.push(...made);
+    if (errors.length === 0) onFiles(made);
+    return kindsOf(outputs);
   };
-  emit(cluster, 'cluster');
-  for (const outputs of namespaceCharts.values()) emit(outputs, 'namespaced');
-  emit(argocd, 'namespaced');
+
+  const clusterKinds = emit(synthCharts([ClusterChart, ClusterNodesChart].map((C, i) => () => new C(app(), `${env.name}-cluster${['', '-nodes'][i]}`, { platform, env })), errors), 'cluster');
+  const namespacedKinds = new Map<string, GroupKind[]>();
+  const participants = contractParticipants(platform);
+  for (const team of platform.teams) {
+    const charts = team.namespaces.map((namespace) => () => new NamespaceChart(app(), `${env.name}-ns-${namespace.name}`, { platform, env, team, namespace, participants }));
+    namespacedKinds.set(team.name, emit(synthCharts(charts, errors), 'namespaced'));
+  }
+  const addons = platformAddons(platform, env);
+  emit(
+    synthCharts(
+      [
+        () => new RootChart(app(), `${env.name}-root`, { platform, env }),
+        () => new TeamsChart(app(), `${env.name}-teams`, { platform, env, namespacedKinds, clusterKinds, addons }),
+        ...platform.teams.map((team) => () => new ChildrenChart(app(), `${env.name}-children-${team.name}`, { platform, env, team, addons })),
+      ],
+      errors,
+    ),
+    'namespaced',
+  );
 
   errors.push(...checkPolicies(env, placed, policies));
   if (errors.length > 0) throw new RenderError(`Rendering ${env.name} failed`, errors);

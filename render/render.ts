@@ -19,21 +19,29 @@ export interface RenderOptions {
   readonly onEnvironment?: (env: string, index: number, total: number) => void;
 }
 
-/** Renders every environment; throws RenderError listing the problems of all environments. */
-export function renderPlatform(platform: Platform, options: RenderOptions = {}): RenderedFile[] {
-  const files: RenderedFile[] = [];
+/**
+ * Renders every environment, handing the files to `sink` in groups as they are made (the order of
+ * groups is not the order of the tree). Once a problem is found nothing more reaches `sink`, and
+ * at the end a RenderError lists the problems of all environments: whatever reached `sink` must
+ * then be dropped (openTree's abort). The manifest is not part of it (the tree writer makes it).
+ */
+export function renderPlatformInto(platform: Platform, sink: (files: readonly RenderedFile[]) => void, options: RenderOptions = {}): void {
   const problems: string[] = [];
+  const give = (files: readonly RenderedFile[]) => problems.length === 0 && sink(files);
   for (const env of platform.environments) {
     options.onEnvironment?.(env.name, platform.environments.indexOf(env), platform.environments.length);
     try {
-      const kubernetes = renderEnvironmentKubernetes(platform, env);
-      files.push(...kubernetes);
+      const kubernetes = renderEnvironmentKubernetes(platform, env, undefined, give);
       if (options.terraform ?? true) {
         const stacks = renderTerraform(platform, env);
-        for (const { stack, json } of stacks) files.push({ path: toDistRelative(`${terraformPath(env, stack)}/cdk.tf.json`), content: json });
         const sops = { path: toDistRelative(sopsConfigPath(env)), content: sopsConfigYaml(platform, env) };
-        files.push(sops, { path: toDistRelative(architecturePath(env)), content: architectureMarkdown(platform, env) });
-        files.push({ path: toDistRelative(contractPath(env)), content: toJsonFile(buildContract(platform, env, [...kubernetes, sops], stacks)) });
+        const contract = { path: toDistRelative(contractPath(env)), content: toJsonFile(buildContract(platform, env, [...kubernetes, sops], stacks)) };
+        give([
+          ...stacks.map(({ stack, json }) => ({ path: toDistRelative(`${terraformPath(env, stack)}/cdk.tf.json`), content: json })),
+          sops,
+          { path: toDistRelative(architecturePath(env)), content: architectureMarkdown(platform, env) },
+          contract,
+        ]);
       }
     } catch (err) {
       if (err instanceof RenderError) problems.push(...err.problems.map((p) => `${env.name}: ${p}`));
@@ -41,6 +49,12 @@ export function renderPlatform(platform: Platform, options: RenderOptions = {}):
     }
   }
   if (problems.length > 0) throw new RenderError('Rendering failed', problems);
+}
+
+/** Renders every environment into files in memory, sorted by path, the manifest included. */
+export function renderPlatform(platform: Platform, options: RenderOptions = {}): RenderedFile[] {
+  const files: RenderedFile[] = [];
+  renderPlatformInto(platform, (made) => files.push(...made), options);
   // The manifest is part of the tree, so the in-memory render is exactly what lands on disk.
   files.push(manifestFile(files));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -16,10 +16,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { Worker } from 'worker_threads';
 import { MANIFEST_FILE, manifestFile, parseManifest } from './manifest';
 import type { RenderedFile } from './rendered-file';
 import { TreeError } from './tree-error';
-import { acquireTreeLock, type TreeLockOptions } from './tree-lock';
+import { StagingError, StagingWriter, type StagingResult } from './staging-writer.cjs';
+import { acquireTreeLock, type TreeLock, type TreeLockOptions } from './tree-lock';
 
 export { TreeError } from './tree-error';
 
@@ -140,91 +142,260 @@ export function recoverTree(outDir: string): 'none' | 'restored' | 'cleaned' {
   return done;
 }
 
-/** Paths must be plain relative paths, unique, and no file may sit where another needs a folder. */
-function checkPaths(files: readonly RenderedFile[]): Map<string, string> {
-  const wanted = new Map<string, string>();
-  for (const f of files) {
-    if (f.path === MANIFEST_FILE) continue;
-    const normal = path.posix.normalize(f.path);
-    if (normal !== f.path || normal === '.' || normal.startsWith('../') || path.posix.isAbsolute(normal) || normal.includes('\\')) {
-      throw new TreeError(`refusing to write outside the tree: ${JSON.stringify(f.path)}`);
-    }
-    if (wanted.has(f.path)) throw new TreeError(`two objects render to ${f.path}`);
-    wanted.set(f.path, f.content);
-  }
-  for (const p of wanted.keys()) {
+/**
+ * The paths of a tree being built: plain relative paths, each once, and no file where another
+ * needs a folder. Checked as files arrive; the first problem stops the tree (see `problem`).
+ */
+class TreePaths {
+  readonly files = new Set<string>();
+  /** Every folder some file needs, with the first file that needed it. */
+  private readonly folders = new Map<string, string>();
+  problem?: string;
+
+  /** Whether `p` may be written; the manifest's own name is skipped (synth writes it last). */
+  accept(p: string): boolean {
+    if (this.problem !== undefined || p === MANIFEST_FILE) return false;
+    this.problem = this.check(p);
+    if (this.problem !== undefined) return false;
+    this.files.add(p);
     for (let i = p.indexOf('/'); i !== -1; i = p.indexOf('/', i + 1)) {
-      const dir = p.slice(0, i);
-      if (wanted.has(dir)) throw new TreeError(`${dir} would be both a file and the folder of ${p}`);
+      const folder = p.slice(0, i);
+      if (!this.folders.has(folder)) this.folders.set(folder, p);
     }
+    return true;
   }
-  return wanted;
+
+  private check(p: string): string | undefined {
+    const normal = path.posix.normalize(p);
+    if (normal !== p || normal === '.' || normal.startsWith('../') || path.posix.isAbsolute(normal) || normal.includes('\\')) {
+      return `refusing to write outside the tree: ${JSON.stringify(p)}`;
+    }
+    if (this.files.has(p)) return `two objects render to ${p}`;
+    const under = this.folders.get(p);
+    if (under !== undefined) return `${p} would be both a file and the folder of ${under}`;
+    for (let i = p.indexOf('/'); i !== -1; i = p.indexOf('/', i + 1)) {
+      const folder = p.slice(0, i);
+      if (this.files.has(folder)) return `${folder} would be both a file and the folder of ${p}`;
+    }
+    return undefined;
+  }
 }
 
-/** Writes the whole tree into `dir` (which must not exist): each folder made once, each file written once. */
-function writeAll(dir: string, files: ReadonlyMap<string, string>): void {
-  fs.mkdirSync(dir);
-  const made = new Set<string>();
-  for (const [rel, content] of files) {
-    const slash = rel.lastIndexOf('/');
-    if (slash > 0) {
-      const folder = rel.slice(0, slash);
-      if (!made.has(folder)) {
-        fs.mkdirSync(path.join(dir, folder), { recursive: true });
-        made.add(folder);
-      }
-    }
+/** Where the new tree is built: in the render's thread, or in a worker thread beside it. */
+interface StagingBackend {
+  add(files: [string, string][]): void;
+  finish(manifest: string, force: boolean): StagingResult | Promise<StagingResult>;
+  /** Stops building and removes the staging folder. */
+  abort(): void | Promise<void>;
+}
+
+/** The writer in this thread; like the worker, it reports its first failure at the end. */
+class InlineStaging implements StagingBackend {
+  private readonly writer: StagingWriter;
+  private failure?: unknown;
+  constructor(out: string, private readonly staging: string) {
+    this.writer = new StagingWriter(out, staging);
+  }
+  add(files: [string, string][]): void {
+    if (this.failure !== undefined) return;
     try {
-      fs.writeFileSync(path.join(dir, rel), content);
+      this.writer.add(files);
     } catch (err) {
-      throw new TreeError(`cannot write ${rel}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      this.failure = err;
     }
+  }
+  finish(manifest: string, force: boolean): StagingResult {
+    if (this.failure !== undefined) throw this.failure;
+    return this.writer.finish(MANIFEST_FILE, manifest, force);
+  }
+  abort(): void {
+    fs.rmSync(this.staging, { recursive: true, force: true });
   }
 }
 
+/** staging-writer.cjs run as it is (this file's folder, in the repository also when synth runs bundled). */
+const STAGING_WORKER = path.join(__dirname, 'staging-writer.cjs');
+
+/**
+ * The staging writer on a worker thread: the render hands files over as it makes them (the copy
+ * into the worker is cheap next to creating the files), and the disk work runs on the second core
+ * while the render goes on. The worker answers only at the end; a worker that fails or dies ends
+ * the write with an error (never a wait).
+ */
+class WorkerStaging implements StagingBackend {
+  private readonly worker: Worker;
+  private failure?: Error;
+  constructor(out: string, private readonly staging: string) {
+    this.worker = new Worker(STAGING_WORKER, { workerData: { stagingWriter: true, out, staging } });
+    this.worker.on('error', (err) => (this.failure ??= err));
+    this.worker.on('exit', (code) => (this.failure ??= new Error(`the writer thread stopped (exit code ${code})`)));
+  }
+  add(files: [string, string][]): void {
+    if (this.failure === undefined) this.worker.postMessage({ type: 'add', files });
+  }
+  finish(manifest: string, force: boolean): Promise<StagingResult> {
+    return new Promise<StagingResult>((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      const onMessage = (msg: { type: string; result?: StagingResult; message?: string }) => {
+        this.worker.off('exit', onExit);
+        if (msg.type === 'done') resolve(msg.result!);
+        else reject(new StagingError(msg.message ?? 'the writer thread failed'));
+      };
+      const onExit = () => {
+        this.worker.off('message', onMessage);
+        reject(this.failure);
+      };
+      this.worker.once('message', onMessage);
+      this.worker.once('exit', onExit);
+      this.worker.postMessage({ type: 'finish', manifestName: MANIFEST_FILE, manifest, force });
+    }).finally(() => this.worker.terminate());
+  }
+  async abort(): Promise<void> {
+    // Stopping the thread first drops the files still queued for it.
+    await this.worker.terminate();
+    fs.rmSync(this.staging, { recursive: true, force: true });
+  }
+}
+
+export interface OpenTreeOptions extends WriteTreeOptions {
+  /** Build the new tree on a worker thread beside the render. @default true */
+  readonly worker?: boolean;
+}
+
+/**
+ * A tree being replaced: `add` the files as they are rendered, then `finish` (or `abort`). Holds
+ * the folder's lock from `openTree` to the end.
+ */
+export class TreeWriter {
+  private readonly paths = new TreePaths();
+  private readonly backend: StagingBackend;
+  private readonly lock: TreeLock;
+  private readonly staging: string;
+  private readonly previous: string;
+  private closed = false;
+
+  /** @internal use openTree */
+  constructor(
+    private readonly out: string,
+    options: OpenTreeOptions,
+  ) {
+    checkTarget(out);
+    const { staging, previous, lock: lockFile } = treeSiblings(out);
+    this.staging = staging;
+    this.previous = previous;
+    try {
+      fs.mkdirSync(path.dirname(out), { recursive: true });
+    } catch (err) {
+      throw new TreeError(`cannot create the folder of ${out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    this.lock = acquireTreeLock(lockFile, out, options.lock);
+    try {
+      recoverTree(out);
+      checkTarget(out);
+      this.backend = (options.worker ?? true) ? new WorkerStaging(out, staging) : new InlineStaging(out, staging);
+    } catch (err) {
+      this.lock.release();
+      throw err;
+    }
+  }
+
+  /** Hands rendered files over (paths are checked here; a problem is reported by `finish`). */
+  add(files: readonly RenderedFile[]): void {
+    if (this.closed) throw new Error('the tree is already finished');
+    const accepted: [string, string][] = [];
+    for (const f of files) if (this.paths.accept(f.path)) accepted.push([f.path, f.content]);
+    if (accepted.length > 0 && this.paths.problem === undefined) this.backend.add(accepted);
+  }
+
+  /**
+   * Ends the tree: refuses a folder holding files synth did not write, writes the manifest, and
+   * swaps the new tree in (or touches nothing when nothing changed). On any failure the new tree
+   * is dropped and the folder is left as it was.
+   */
+  async finish(): Promise<WriteSummary> {
+    this.close();
+    try {
+      const { force, manifest, summary } = this.plan();
+      return this.complete(summary, await this.backend.finish(manifest, force));
+    } catch (err) {
+      await this.backend.abort();
+      throw this.failure(err);
+    } finally {
+      this.lock.release();
+    }
+  }
+
+  /** `finish` for a tree built in this thread (writeTree). */
+  finishSync(): WriteSummary {
+    if (!(this.backend instanceof InlineStaging)) throw new Error('finishSync needs a tree built in this thread');
+    const backend = this.backend;
+    this.close();
+    try {
+      const { force, manifest, summary } = this.plan();
+      return this.complete(summary, backend.finish(manifest, force));
+    } catch (err) {
+      backend.abort();
+      throw this.failure(err);
+    } finally {
+      this.lock.release();
+    }
+  }
+
+  /** Drops the new tree; the folder stays as it was. */
+  async abort(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.backend.abort();
+    } finally {
+      this.lock.release();
+    }
+  }
+
+  private close(): void {
+    if (this.closed) throw new Error('the tree is already finished');
+    this.closed = true;
+  }
+
+  private failure(err: unknown): TreeError {
+    if (err instanceof TreeError) return err;
+    if (err instanceof StagingError) return new TreeError(`${err.message}; ${this.out} is left as it was`);
+    return new TreeError(`cannot write the new tree: ${(err as Error)?.message ?? String(err)}; ${this.out} is left as it was`);
+  }
+
+  private plan(): { force: boolean; manifest: string; summary: Omit<WriteSummary, 'written' | 'unchanged'> } {
+    if (this.paths.problem !== undefined) throw new TreeError(this.paths.problem);
+    const wanted = this.paths.files;
+    const existing = checkTarget(this.out, wanted);
+    const deleted = existing.filter((f) => f !== MANIFEST_FILE && !wanted.has(f)).length;
+    return { force: deleted > 0, manifest: manifestFile([...wanted].map((p) => ({ path: p }))).content, summary: { total: wanted.size, deleted } };
+  }
+
+  private complete(summary: Omit<WriteSummary, 'written' | 'unchanged'>, result: StagingResult): WriteSummary {
+    const done = { total: summary.total, written: result.written, unchanged: result.unchanged, deleted: summary.deleted };
+    if (!result.materialized) return done;
+    if (!this.lock.held()) throw new TreeError(`another synth took the lock of ${this.out} while this one was writing; ${this.out} is left as it was`);
+    const hadTree = lstat(this.out) !== undefined;
+    if (hadTree) fs.renameSync(this.out, this.previous);
+    try {
+      fs.renameSync(this.staging, this.out);
+    } catch (err) {
+      if (hadTree) fs.renameSync(this.previous, this.out);
+      throw err;
+    }
+    if (hadTree) fs.rmSync(this.previous, { recursive: true, force: true });
+    return done;
+  }
+}
+
+/** Starts replacing `outDir`: takes its lock, finishes what a killed synth left, and checks the folder is synth's. */
+export function openTree(outDir: string, options: OpenTreeOptions = {}): TreeWriter {
+  return new TreeWriter(path.resolve(outDir), options);
+}
+
+/** Replaces `outDir` with `files` as a whole, in this thread (see the file's comment). */
 export function writeTree(outDir: string, files: readonly RenderedFile[], options: WriteTreeOptions = {}): WriteSummary {
-  const out = path.resolve(outDir);
-  const wanted = checkPaths(files);
-  const manifest = manifestFile([...wanted.keys()].map((p) => ({ path: p })));
-  wanted.set(MANIFEST_FILE, manifest.content);
-  const wantedPaths = new Set(wanted.keys());
-  checkTarget(out);
-
-  const { staging, previous, lock: lockFile } = treeSiblings(out);
-  try {
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-  } catch (err) {
-    throw new TreeError(`cannot create the folder of ${out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  const lock = acquireTreeLock(lockFile, out, options.lock);
-  try {
-    recoverTree(out);
-    const existing = checkTarget(out, wantedPaths);
-    const existingSet = new Set(existing);
-    const same = (rel: string) => existingSet.has(rel) && fs.readFileSync(path.join(out, rel), 'utf8') === wanted.get(rel);
-    let unchanged = 0;
-    for (const rel of wanted.keys()) if (rel !== MANIFEST_FILE && same(rel)) unchanged++;
-    const total = wanted.size - 1;
-    const summary: WriteSummary = { total, written: total - unchanged, unchanged, deleted: existing.filter((f) => f !== MANIFEST_FILE && !wanted.has(f)).length };
-    if (summary.written === 0 && summary.deleted === 0 && same(MANIFEST_FILE)) return summary;
-
-    try {
-      writeAll(staging, wanted);
-    } catch (err) {
-      fs.rmSync(staging, { recursive: true, force: true });
-      const message = err instanceof TreeError ? err.message : `cannot write the new tree: ${(err as Error).message}`;
-      throw new TreeError(`${message}; ${out} is left as it was`);
-    }
-    if (!lock.held()) {
-      fs.rmSync(staging, { recursive: true, force: true });
-      throw new TreeError(`another synth took the lock of ${out} while this one was writing; ${out} is left as it was`);
-    }
-    const hadTree = lstat(out) !== undefined;
-    if (hadTree) fs.renameSync(out, previous);
-    fs.renameSync(staging, out);
-    if (hadTree) fs.rmSync(previous, { recursive: true, force: true });
-    return summary;
-  } finally {
-    lock.release();
-  }
+  const tree = openTree(outDir, { ...options, worker: false });
+  tree.add(files);
+  return tree.finishSync();
 }

@@ -67,12 +67,12 @@ describe('bad model files', () => {
     expect(problemsLoading({ releasesDir: path.join(tmp(), 'missing') })).toContainEqual(expect.stringMatching(/^releases: folder .*missing cannot be read: ENOENT$/));
   });
 
-  test('synth answers a non-object model without a stack trace and writes nothing', () => {
+  test('synth answers a non-object model without a stack trace and writes nothing', async () => {
     const out = path.join(tmp(), 'dist');
     const errors: string[] = [];
     const spy = jest.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void errors.push(a.join(' ')));
     try {
-      expect(main(['--out', out, '--model', modelFile('list.json', '[]'), '--releases', tmp()])).toBe(1);
+      expect(await main(['--out', out, '--model', modelFile('list.json', '[]'), '--releases', tmp()])).toBe(1);
     } finally {
       spy.mockRestore();
     }

@@ -15,13 +15,13 @@ const ROOT = path.resolve(__dirname, '..');
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'render-cli-'));
 
 /** Runs main() in this process, capturing what it prints. */
-function run(argv: string[]): { code: number; stderr: string; stdout: string } {
+async function run(argv: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
   const err: string[] = [];
   const out: string[] = [];
   const e = jest.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
   const o = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
   try {
-    return { code: main(argv), stderr: err.join('\n'), stdout: out.join('\n') };
+    return { code: await main(argv), stderr: err.join('\n'), stdout: out.join('\n') };
   } finally {
     e.mockRestore();
     o.mockRestore();
@@ -52,11 +52,11 @@ describe('synth command-line misuse', () => {
     ['--model naming a folder', ({ dir, out }) => ['--out', out, '--model', dir], /^synth: --model .*: not a file/],
   ];
 
-  test.each(cases)('%s is answered in one line, exit 2, nothing written', (_name, argv, message) => {
+  test.each(cases)('%s is answered in one line, exit 2, nothing written', async (_name, argv, message) => {
     const s = sandbox();
     const args = argv(s);
     const before = readTree(s.dir);
-    const result = run(args);
+    const result = await run(args);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).toMatch(/\(synth --help for usage\); nothing was written$/);
@@ -64,12 +64,12 @@ describe('synth command-line misuse', () => {
     expect(readTree(s.dir)).toEqual(before);
   });
 
-  test('a file added by hand to the rendered tree stops synth in one line, exit 1, tree untouched', () => {
+  test('a file added by hand to the rendered tree stops synth in one line, exit 1, tree untouched', async () => {
     const { dir, out } = sandbox();
     writeTree(out, syntheticTree('a', 3));
     fs.writeFileSync(path.join(out, 'env', 'hand-added.yaml'), 'kind: ConfigMap\n');
     const before = readTree(dir);
-    const result = run(['--out', out, '--kubernetes-only']);
+    const result = await run(['--out', out, '--kubernetes-only']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^synth: refusing to replace .*dist: it holds a file synth did not write \(env\/hand-added\.yaml\); move it out of the folder first$/);
     oneLine(result.stderr);
@@ -77,8 +77,8 @@ describe('synth command-line misuse', () => {
     expect(before.has(`dist/${MANIFEST_FILE}`)).toBe(true);
   }, 120_000);
 
-  test('--help prints the usage and exits 0', () => {
-    const result = run(['--help']);
+  test('--help prints the usage and exits 0', async () => {
+    const result = await run(['--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(USAGE);
     expect(USAGE).toMatch(/--out DIR .*\n.*--model FILE.*\n.*--releases DIR.*\n.*--kubernetes-only/);

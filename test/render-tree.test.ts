@@ -20,8 +20,8 @@ const asMap = (files: { path: string; content: string }[]) => new Map(files.map(
 /** Entries of the folder holding `out` other than `out` itself (staging, old tree, lock). */
 const leftovers = (out: string) => fs.readdirSync(path.dirname(out)).filter((e) => e !== path.basename(out));
 
-function startWriter(out: string, variant: 'a' | 'b', count: number): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', WRITER, out, variant, String(count)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+function startWriter(out: string, variant: 'a' | 'b', count: number, mode: 'thread' | 'worker' = 'thread'): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', WRITER, out, variant, String(count), mode], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
@@ -219,16 +219,16 @@ describe('one synth at a time', () => {
   }, 60_000);
 });
 
-describe('SIGKILL at random moments', () => {
+describe.each(['thread', 'worker'] as const)('SIGKILL at random moments, the new tree built on the %s', (mode) => {
   const COUNT = 3000;
-  const KILLS = 8;
+  const KILLS = mode === 'thread' ? 8 : 6;
 
   test(`after each of ${KILLS} kills during a write the folder holds the old tree or the new one, never a mix`, async () => {
     const out = path.join(tmp(), 'dist');
     const trees = { a: asMap(syntheticTree('a', COUNT)), b: asMap(syntheticTree('b', COUNT)) };
     writeTree(out, syntheticTree('a', COUNT));
     // How long one whole write takes here, so the kills land inside it.
-    const probe = startWriter(out, 'b', COUNT);
+    const probe = startWriter(out, 'b', COUNT, mode);
     const result = await exited(probe);
     expect(result.code).toBe(0);
     const writeMs = JSON.parse(result.stdout.split('\n')[1]).ms as number;
@@ -236,7 +236,7 @@ describe('SIGKILL at random moments', () => {
     const outcomes: string[] = [];
     for (let i = 0; i < KILLS; i++) {
       const next: 'a' | 'b' = current === 'a' ? 'b' : 'a';
-      const child = startWriter(out, next, COUNT);
+      const child = startWriter(out, next, COUNT, mode);
       const done = exited(child);
       await whenWriting(child);
       const delay = Math.random() * writeMs * 1.2;
