@@ -76,6 +76,7 @@ async function buildBundle(outfile) {
     format: 'cjs',
     target: 'node20',
     keepNames: false,
+    minifyWhitespace: true,
     write: false,
     logLevel: 'error',
     plugins: [ownDirname],
@@ -83,14 +84,18 @@ async function buildBundle(outfile) {
   writeAtomic(outfile, result.outputFiles[0].contents);
 }
 
-function run(bundle, argv) {
+/**
+ * Runs the bundle's main. It may reuse an environment's earlier render (render/render-cache.ts) under
+ * the bundle's own key: the same code, lockfile and Node version.
+ */
+function run(bundle, key, argv) {
   const cacheFile = `${bundle}.v8cache`;
   const source = fs.readFileSync(bundle, 'utf8');
   const cachedData = fs.existsSync(cacheFile) ? fs.readFileSync(cacheFile) : undefined;
   const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
   const mod = { exports: {}, filename: bundle, id: bundle, loaded: false, children: [], paths: [] };
   script.runInThisContext()(mod.exports, Module.createRequire(bundle), mod, bundle, path.dirname(bundle));
-  return mod.exports.main(argv).then((code) => {
+  return mod.exports.main(argv, { renderCache: { dir: path.join(CACHE_DIR, 'renders'), codeKey: key } }).then((code) => {
     if (cachedData === undefined || script.cachedDataRejected) {
       try {
         writeAtomic(cacheFile, script.createCachedData());
@@ -108,7 +113,8 @@ if (process.argv[2] === '--build-bundle') {
     process.exit(1);
   });
 } else {
-  const bundle = path.join(CACHE_DIR, `synth-${sourceKey()}.js`);
+  const key = sourceKey();
+  const bundle = path.join(CACHE_DIR, `synth-${key}.js`);
   if (!fs.existsSync(bundle)) buildWithPlugins(bundle);
-  run(bundle, process.argv.slice(2)).then((code) => (process.exitCode = code));
+  run(bundle, key, process.argv.slice(2)).then((code) => (process.exitCode = code));
 }

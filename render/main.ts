@@ -8,12 +8,13 @@ import * as path from 'path';
 import { parseArgs as parseCommandLine } from 'util';
 import { loadPlatform } from '../platform/load';
 import { ModelError } from '../platform/validate';
-import { renderPlatformInto } from './render';
+import { renderPlatformInto, type RenderInfo } from './render';
+import { RenderCache, type RenderCacheProps } from './render-cache';
 import { RenderError } from './rendered-file';
 import { TreeError } from './tree-error';
 import { checkTarget, openTree, type WriteSummary } from './write-tree';
 
-export const USAGE = `usage: synth [--out DIR] [--model FILE] [--releases DIR] [--kubernetes-only]
+export const USAGE = `usage: synth [--out DIR] [--model FILE] [--releases DIR] [--kubernetes-only] [--no-cache]
 
 Validates the platform model and renders every environment into DIR (default: dist/ of the repository).
 
@@ -21,6 +22,7 @@ Validates the platform model and renders every environment into DIR (default: di
   --model FILE       a whole model as JSON or YAML (default: the example platform)
   --releases DIR     folder of release files <env>.yaml (default: the example's, or none with --model)
   --kubernetes-only  render the Kubernetes files only (what \`cdk8s synth\` runs)
+  --no-cache         render every environment, even one whose inputs did not change
   -h, --help         print this help`;
 
 interface Args {
@@ -28,7 +30,13 @@ interface Args {
   readonly model?: string;
   readonly releases?: string;
   readonly kubernetesOnly: boolean;
+  readonly noCache: boolean;
   readonly help: boolean;
+}
+
+export interface MainOptions {
+  /** Where and under which code key environments' renders are reused (given by render/launch.cjs). @default none: every environment renders */
+  readonly renderCache?: RenderCacheProps;
 }
 
 /** A misused command line (exit 2, one line). */
@@ -52,6 +60,7 @@ function parseArgs(argv: readonly string[]): Args {
         model: { type: 'string' },
         releases: { type: 'string' },
         'kubernetes-only': { type: 'boolean', default: false },
+        'no-cache': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -66,6 +75,7 @@ function parseArgs(argv: readonly string[]): Args {
     model: values.model === undefined ? undefined : path.resolve(values.model),
     releases: values.releases === undefined ? undefined : path.resolve(values.releases),
     kubernetesOnly: values['kubernetes-only'] ?? false,
+    noCache: values['no-cache'] ?? false,
     help: values.help ?? false,
   };
 }
@@ -112,7 +122,7 @@ function writeTimings(file: string, t: { started: bigint; validated: bigint; ren
   fs.writeFileSync(file, `${JSON.stringify(timings)}\n`);
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
   const started = process.hrtime.bigint();
   let args: Args;
   try {
@@ -133,22 +143,26 @@ export async function main(argv: readonly string[]): Promise<number> {
     // The new tree is built beside the folder while the render goes on (write-tree.ts).
     const tree = openTree(args.out);
     let rendered = validated;
+    let info: RenderInfo;
+    const cache = options.renderCache && !args.noCache ? new RenderCache(options.renderCache) : undefined;
     try {
-      renderPlatformInto(platform, (files) => tree.add(files), {
+      info = renderPlatformInto(platform, (files) => tree.add(files), {
         terraform: !args.kubernetesOnly,
+        cache,
         onEnvironment: (env, i, n) => i > 0 && process.stderr.isTTY && process.stderr.write(`rendering ${env} (${i + 1}/${n}, ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s)\n`),
       });
       rendered = process.hrtime.bigint();
     } catch (err) {
-      await tree.abort();
+      await Promise.all([tree.abort(), cache?.flush()]);
       throw err;
     }
-    const summary = await tree.finish();
+    const [summary] = await Promise.all([tree.finish(), cache?.flush()]);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     if (process.env.SYNTH_TIMINGS) writeTimings(process.env.SYNTH_TIMINGS, { started, validated, rendered, summary });
     console.log(
       `Rendered ${platform.environments.length} environments, ${summary.total} files into ${path.relative(process.cwd(), args.out) || '.'}: ` +
-        `${summary.written} written, ${summary.unchanged} unchanged, ${summary.deleted} deleted (${ms.toFixed(0)} ms)`,
+        `${summary.written} written, ${summary.unchanged} unchanged, ${summary.deleted} deleted` +
+        `${info.cached.length > 0 ? `; ${info.cached.join(', ')} reused (inputs unchanged; --no-cache renders all)` : ''} (${ms.toFixed(0)} ms)`,
     );
     return 0;
   } catch (err) {

@@ -209,9 +209,9 @@ describe('one synth at a time', () => {
     lock.release();
   });
 
-  test('two synths started together into one folder both finish, one after the other, leaving one whole tree', async () => {
+  test('two synths started together into one folder (one building in its thread, one on a worker) both finish, one after the other, leaving one whole tree', async () => {
     const out = path.join(tmp(), 'dist');
-    const [a, b] = await Promise.all([exited(startWriter(out, 'a', 2000)), exited(startWriter(out, 'b', 2000))]);
+    const [a, b] = await Promise.all([exited(startWriter(out, 'a', 2000, 'thread')), exited(startWriter(out, 'b', 2000, 'worker'))]);
     expect([a.code, a.stderr, b.code, b.stderr]).toEqual([0, '', 0, '']);
     const tree = readTree(out);
     expect([asMap(syntheticTree('a', 2000)), asMap(syntheticTree('b', 2000))]).toContainEqual(tree);

@@ -1,0 +1,102 @@
+/**
+ * Re-rendering only what a change touches, per environment: an environment's files are stored
+ * under a key of everything its render reads (the code, the options and the model as that
+ * environment sees it), and reused while that key is unchanged. A change to one environment's
+ * release file therefore re-renders that environment only; any change to the code, the lockfile,
+ * Node or the shared model re-renders all of them.
+ *
+ * What an environment's render reads is made exact rather than assumed: it is given the model
+ * with only its own release (`platformForEnvironment`), in a cached render and an uncached one
+ * alike, and the render reads no files, clock or environment variables (charts/, infra/,
+ * apps-of-apps/ and platform/ outside load.ts). The code key comes from the launcher
+ * (render/launch.cjs: paths, sizes and mtimes of every source file, the lockfile and the Node
+ * version, the same key its bundle is built under); without one nothing is cached.
+ *
+ * A cache entry is one JSON file per environment, written atomically; one that cannot be read or
+ * does not match its key is a miss. Only the newest entry per environment is kept.
+ */
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Environment, Platform } from '../platform/types';
+import type { RenderedFile } from './rendered-file';
+
+export interface RenderCacheProps {
+  /** Folder of the entries (created when first written). */
+  readonly dir: string;
+  /** Identity of the code that renders (e.g. the launcher's source key). */
+  readonly codeKey: string;
+}
+
+/** The model as one environment's render sees it: every environment, but only its own release. */
+export function platformForEnvironment(platform: Platform, env: Pick<Environment, 'name'>): Platform {
+  return { ...platform, releases: platform.releases.filter((r) => r.environment === env.name) };
+}
+
+interface Entry {
+  readonly key: string;
+  readonly files: readonly (readonly [string, string])[];
+}
+
+export class RenderCache {
+  private readonly pending: Promise<void>[] = [];
+  constructor(private readonly props: RenderCacheProps) {}
+
+  /** The key of an environment's render: the code, the options, and the model it is given. */
+  key(envPlatform: Platform, env: Pick<Environment, 'name'>, options: { readonly terraform: boolean }): string {
+    return createHash('sha256')
+      .update(JSON.stringify({ code: this.props.codeKey, environment: env.name, terraform: options.terraform, platform: envPlatform }))
+      .digest('hex');
+  }
+
+  /** The files stored under `key`, or undefined (a miss). */
+  read(env: Pick<Environment, 'name'>, key: string): RenderedFile[] | undefined {
+    let entry: Entry;
+    try {
+      entry = JSON.parse(fs.readFileSync(this.file(env, key), 'utf8')) as Entry;
+    } catch {
+      return undefined;
+    }
+    if (entry?.key !== key || !Array.isArray(entry.files)) return undefined;
+    return entry.files.map(([p, content]) => ({ path: p, content }));
+  }
+
+  /**
+   * Stores an environment's files under `key` and drops its older entries. The disk work runs on
+   * libuv's threads (it finishes while the rest renders or the tree is written); `flush` waits for
+   * it. A cache that cannot be written is skipped.
+   */
+  write(env: Pick<Environment, 'name'>, key: string, files: readonly RenderedFile[]): void {
+    const file = this.file(env, key);
+    const tmp = `${file}.${process.pid}.tmp`;
+    const entry: Entry = { key, files: files.map((f) => [f.path, f.content] as const) };
+    const data = JSON.stringify(entry);
+    const written = (async () => {
+      try {
+        await fs.promises.mkdir(this.props.dir, { recursive: true });
+        await fs.promises.writeFile(tmp, data);
+        await fs.promises.rename(tmp, file);
+        for (const name of await fs.promises.readdir(this.props.dir)) {
+          if (name !== path.basename(file) && this.isEntryOf(env, name)) await fs.promises.rm(path.join(this.props.dir, name), { force: true });
+        }
+      } catch {
+        await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
+      }
+    })();
+    this.pending.push(written);
+  }
+
+  /** Waits until every entry written so far is on disk (or skipped). */
+  async flush(): Promise<void> {
+    while (this.pending.length > 0) await Promise.all(this.pending.splice(0));
+  }
+
+  /** `<env>.<key>.json`: environment names hold no dots, so one environment's entries never match another's. */
+  private file(env: Pick<Environment, 'name'>, key: string): string {
+    return path.join(this.props.dir, `${env.name}.${key.slice(0, 32)}.json`);
+  }
+
+  private isEntryOf(env: Pick<Environment, 'name'>, name: string): boolean {
+    return name.startsWith(`${env.name}.`) && /^\.[0-9a-f]{32}\.json$/.test(name.slice(env.name.length));
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Re-rendering only what a change touches: an environment's files are reused while everything its
+ * render reads is unchanged, and the tree is always byte-identical to a full render.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { loadPlatform } from '../platform/load';
+import type { Platform } from '../platform/types';
+import { main } from '../render/main';
+import { renderPlatformInto, type RenderInfo } from '../render/render';
+import { platformForEnvironment, RenderCache } from '../render/render-cache';
+import type { RenderedFile } from '../render/rendered-file';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'render-cache-'));
+const sorted = (files: RenderedFile[]) => [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+/** Renders the Kubernetes files (enough to see which environments rendered), with or without a cache. */
+function render(platform: Platform, cache?: RenderCache): { files: RenderedFile[]; info: RenderInfo } {
+  const files: RenderedFile[] = [];
+  const info = renderPlatformInto(platform, (made) => files.push(...made), { terraform: false, cache });
+  return { files: sorted(files), info };
+}
+
+/** A render whose cache entries are on disk when it returns. */
+async function renderFlushed(platform: Platform, cache: RenderCache): Promise<{ files: RenderedFile[]; info: RenderInfo }> {
+  const result = render(platform, cache);
+  await cache.flush();
+  return result;
+}
+
+/** The example with one image of dev changed, as App CI would edit releases/dev.yaml. */
+function withDevImage(platform: Platform, tag: string): Platform {
+  return {
+    ...platform,
+    releases: platform.releases.map((r) => (r.environment === 'dev' ? { ...r, images: { ...r.images, 'order-service/order-service': { tag } } } : r)),
+  };
+}
+
+describe('reusing an environment whose inputs did not change', () => {
+  const platform = loadPlatform();
+  const full = render(platform).files;
+
+  test('a cold cache renders every environment, and a warm one reuses them all, byte-identical to a full render', async () => {
+    const cache = new RenderCache({ dir: tmp(), codeKey: 'code-1' });
+    const cold = await renderFlushed(platform, cache);
+    expect(cold.info.cached).toEqual([]);
+    expect(cold.files).toEqual(full);
+    const warm = await renderFlushed(platform, cache);
+    expect(warm.info.cached).toEqual(['dev', 'stg', 'prd']);
+    expect(warm.files).toEqual(full);
+  });
+
+  test('a change to one environment’s release re-renders that environment only, and the tree equals a full render of the new model', async () => {
+    const cache = new RenderCache({ dir: tmp(), codeKey: 'code-1' });
+    await renderFlushed(platform, cache);
+    const changed = withDevImage(platform, '3.8.1');
+    const again = await renderFlushed(changed, cache);
+    expect(again.info.cached).toEqual(['stg', 'prd']);
+    expect(again.files).toEqual(render(changed).files);
+    const deployment = again.files.find((f) => f.path === 'dev/namespaces/order-service/deployment-order-service.yaml');
+    expect(deployment?.content).toContain(':3.8.1');
+  });
+
+  test('other code, other options or a change shared by all environments re-renders every environment', async () => {
+    const dir = tmp();
+    await renderFlushed(platform, new RenderCache({ dir, codeKey: 'code-1' }));
+    expect((await renderFlushed(platform, new RenderCache({ dir, codeKey: 'code-2' }))).info.cached).toEqual([]);
+    const cache = new RenderCache({ dir, codeKey: 'code-2' });
+    expect(renderPlatformInto(platform, () => undefined, { terraform: true, cache }).cached).toEqual([]);
+    await cache.flush();
+    expect(renderPlatformInto(platform, () => undefined, { terraform: true, cache }).cached).toEqual(['dev', 'stg', 'prd']);
+    const renamed = { ...platform, repo: `${platform.repo}.moved` };
+    expect((await renderFlushed(renamed, cache)).info.cached).toEqual([]);
+  });
+
+  test('an entry that cannot be read is a miss, and only the newest entry per environment is kept', async () => {
+    const dir = tmp();
+    const cache = new RenderCache({ dir, codeKey: 'code-1' });
+    await renderFlushed(platform, cache);
+    const dev = fs.readdirSync(dir).find((f) => f.startsWith('dev.'))!;
+    fs.writeFileSync(path.join(dir, dev), '{"key": "trunc');
+    const again = await renderFlushed(platform, cache);
+    expect(again.info.cached).toEqual(['stg', 'prd']);
+    expect(again.files).toEqual(full);
+    await renderFlushed(withDevImage(platform, '3.8.2'), cache);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('dev.'))).toHaveLength(1);
+    expect(fs.readdirSync(dir)).toHaveLength(3);
+  });
+
+  test('an environment’s render sees every environment but only its own release', () => {
+    const dev = platformForEnvironment(platform, { name: 'dev' });
+    expect(dev.releases.map((r) => r.environment)).toEqual(['dev']);
+    expect(dev.environments).toEqual(platform.environments);
+    expect(new RenderCache({ dir: tmp(), codeKey: 'c' }).key(dev, { name: 'dev' }, { terraform: true })).not.toBe(
+      new RenderCache({ dir: tmp(), codeKey: 'c' }).key(platformForEnvironment(withDevImage(platform, '3.8.3'), { name: 'dev' }), { name: 'dev' }, { terraform: true }),
+    );
+  });
+
+  test('synth says which environments it reused, and --no-cache renders them all', async () => {
+    const dir = tmp();
+    const out = path.join(dir, 'dist');
+    const renderCache = { dir: path.join(dir, 'cache'), codeKey: 'code-1' };
+    const lines: string[] = [];
+    const spy = jest.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));
+    try {
+      expect(await main(['--out', out, '--kubernetes-only'], { renderCache })).toBe(0);
+      expect(await main(['--out', out, '--kubernetes-only'], { renderCache })).toBe(0);
+      expect(await main(['--out', out, '--kubernetes-only', '--no-cache'], { renderCache })).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines[0]).not.toMatch(/reused/);
+    expect(lines[1]).toMatch(/: 0 written, \d+ unchanged, 0 deleted; dev, stg, prd reused \(inputs unchanged; --no-cache renders all\)/);
+    expect(lines[2]).not.toMatch(/reused/);
+  });
+});
