@@ -1,13 +1,16 @@
 /**
- * Replaces a rendered tree on disk with a new one computed in memory, as a whole:
+ * Replaces a rendered tree on disk with a new one, as a whole:
  *
  * 1. take the folder's lock (`.<name>.synth-lock` beside it; a second synth waits);
  * 2. finish or undo what a killed synth left (see `recoverTree`);
  * 3. refuse a target that is not ours (`/`, the repository, a file, a folder holding files synth
  *    did not write: the manifest `.rendered-files` lists what it wrote);
- * 4. if nothing changed, touch nothing; otherwise write the whole new tree into `.<name>.synth-new`
- *    beside it (a write error there leaves the old tree untouched), then swap by two renames:
- *    `<name>` -> `.<name>.synth-old`, `.<name>.synth-new` -> `<name>`, and delete the old tree.
+ * 4. build the new tree in `.<name>.synth-new` beside it as the files arrive (staging-writer.cjs:
+ *    unchanged files hard-linked from the current tree, nothing created at all until a file
+ *    differs), on a worker thread while the render goes on (`openTree`) or in this thread
+ *    (`writeTree`); a problem at any point drops it and leaves the old tree untouched;
+ * 5. if nothing changed, touch nothing; otherwise swap by two renames: `<name>` ->
+ *    `.<name>.synth-old`, `.<name>.synth-new` -> `<name>`, and delete the old tree.
  *
  * A SIGKILL at any moment therefore leaves the old tree or the new one in `<name>`; only between
  * the two renames is `<name>` briefly absent, with the complete old tree beside it, which the next
