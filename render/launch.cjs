@@ -15,6 +15,7 @@ const fs = require('fs');
 const Module = require('module');
 const path = require('path');
 const vm = require('vm');
+const { isMainThread, Worker, workerData } = require('worker_threads');
 
 const ROOT = path.resolve(__dirname, '..');
 const SOURCE_DIRS = ['platform', 'charts', 'apps-of-apps', 'infra', 'render', 'imports'];
@@ -84,30 +85,42 @@ async function buildBundle(outfile) {
   writeAtomic(outfile, result.outputFiles[0].contents);
 }
 
-/**
- * Runs the bundle's main. It may reuse an environment's earlier render (render/render-cache.ts) under
- * the bundle's own key: the same code, lockfile and Node version.
- */
-function run(bundle, key, argv) {
+/** Loads the bundle (with its V8 code cache) and returns its exports and whether the cache should be written. */
+function load(bundle) {
   const cacheFile = `${bundle}.v8cache`;
   const source = fs.readFileSync(bundle, 'utf8');
   const cachedData = fs.existsSync(cacheFile) ? fs.readFileSync(cacheFile) : undefined;
   const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
   const mod = { exports: {}, filename: bundle, id: bundle, loaded: false, children: [], paths: [] };
   script.runInThisContext()(mod.exports, Module.createRequire(bundle), mod, bundle, path.dirname(bundle));
-  return mod.exports.main(argv, { renderCache: { dir: path.join(CACHE_DIR, 'renders'), codeKey: key } }).then((code) => {
-    if (cachedData === undefined || script.cachedDataRejected) {
-      try {
-        writeAtomic(cacheFile, script.createCachedData());
-      } catch {
-        // A cache is an optimisation only.
-      }
+  const writeCache = () => {
+    if (cachedData !== undefined && !script.cachedDataRejected) return;
+    try {
+      writeAtomic(cacheFile, script.createCachedData());
+    } catch {
+      // A cache is an optimisation only.
     }
+  };
+  return { exports: mod.exports, writeCache };
+}
+
+/**
+ * Runs the bundle's main. It may reuse an environment's earlier render (render/render-cache.ts) under
+ * the bundle's own key (the same code, lockfile and Node version), and render environments on
+ * threads that run this launcher, and so the same bundle (render/render-threads.ts).
+ */
+function run(bundle, key, argv) {
+  const { exports, writeCache } = load(bundle);
+  const startRenderThread = () => new Worker(__filename, { workerData: { renderThread: true, bundle } });
+  return exports.main(argv, { renderCache: { dir: path.join(CACHE_DIR, 'renders'), codeKey: key }, startRenderThread }).then((code) => {
+    writeCache();
     return code;
   });
 }
 
-if (process.argv[2] === '--build-bundle') {
+if (!isMainThread && workerData && workerData.renderThread === true) {
+  load(workerData.bundle).exports.serveRenderThread();
+} else if (process.argv[2] === '--build-bundle') {
   buildBundle(process.argv[3]).catch((err) => {
     console.error(`synth: cannot bundle the render: ${err.message}`);
     process.exit(1);

@@ -4,17 +4,26 @@
  * problem listed and the folder untouched; a misused command line is answered in one line (exit 2).
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { parseArgs as parseCommandLine } from 'util';
 import { loadPlatform } from '../platform/load';
+import type { Platform } from '../platform/types';
 import { ModelError } from '../platform/validate';
 import { renderPlatformInto, type RenderInfo } from './render';
+import { renderPlatformThreaded, type StartRenderThread } from './render-threads';
+
+/** What render/launch.cjs runs on a render thread (the bundle's entry is this file). */
+export { serveRenderThread } from './render-threads';
 import { RenderCache, type RenderCacheProps } from './render-cache';
-import { RenderError } from './rendered-file';
+import { RenderError, type RenderedFile } from './rendered-file';
 import { TreeError } from './tree-error';
 import { checkTarget, openTree, type WriteSummary } from './write-tree';
 
-export const USAGE = `usage: synth [--out DIR] [--model FILE] [--releases DIR] [--kubernetes-only] [--no-cache]
+/** From this many services synth renders environments on threads: below, starting one (~0.5 s) costs more than it saves. */
+export const THREADS_FROM_SERVICES = 100;
+
+export const USAGE = `usage: synth [--out DIR] [--model FILE] [--releases DIR] [--kubernetes-only] [--no-cache] [--threads N]
 
 Validates the platform model and renders every environment into DIR (default: dist/ of the repository).
 
@@ -23,6 +32,8 @@ Validates the platform model and renders every environment into DIR (default: di
   --releases DIR     folder of release files <env>.yaml (default: the example's, or none with --model)
   --kubernetes-only  render the Kubernetes files only (what \`cdk8s synth\` runs)
   --no-cache         render every environment, even one whose inputs did not change
+  --threads N        render up to N environments at once, each on a worker thread (default: 1 below
+                     ${THREADS_FROM_SERVICES} services; from there one per core but one, at least 2)
   -h, --help         print this help`;
 
 interface Args {
@@ -31,12 +42,23 @@ interface Args {
   readonly releases?: string;
   readonly kubernetesOnly: boolean;
   readonly noCache: boolean;
+  readonly threads?: number;
   readonly help: boolean;
 }
 
 export interface MainOptions {
   /** Where and under which code key environments' renders are reused (given by render/launch.cjs). @default none: every environment renders */
   readonly renderCache?: RenderCacheProps;
+  /** Starts a render thread (render-threads.ts; given by render/launch.cjs, which runs the bundle there too). @default none: environments render in this thread */
+  readonly startRenderThread?: StartRenderThread;
+}
+
+/** How many render threads: none without a way to start them, else --threads or the default for the platform's size. */
+function renderThreads(args: Args, platform: Platform, options: MainOptions): number {
+  if (!options.startRenderThread) return 1;
+  if (args.threads !== undefined) return args.threads;
+  const services = platform.teams.reduce((n, t) => n + t.namespaces.reduce((m, ns) => m + ns.services.length, 0), 0);
+  return services < THREADS_FROM_SERVICES ? 1 : Math.max(2, os.availableParallelism() - 1);
 }
 
 /** A misused command line (exit 2, one line). */
@@ -61,11 +83,16 @@ function parseArgs(argv: readonly string[]): Args {
         releases: { type: 'string' },
         'kubernetes-only': { type: 'boolean', default: false },
         'no-cache': { type: 'boolean', default: false },
+        threads: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
   } catch (err) {
     throw new UsageError(firstSentence((err as Error).message));
+  }
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 64 && /^[0-9]+$/.test(values.threads!))) {
+    throw new UsageError(`--threads needs a whole number from 1 to 64, not ${JSON.stringify(values.threads)}`);
   }
   for (const flag of ['out', 'model', 'releases'] as const) {
     if (values[flag] !== undefined && values[flag].trim() === '') throw new UsageError(`--${flag} needs a non-empty value`);
@@ -76,6 +103,7 @@ function parseArgs(argv: readonly string[]): Args {
     releases: values.releases === undefined ? undefined : path.resolve(values.releases),
     kubernetesOnly: values['kubernetes-only'] ?? false,
     noCache: values['no-cache'] ?? false,
+    threads,
     help: values.help ?? false,
   };
 }
@@ -145,12 +173,15 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     let rendered = validated;
     let info: RenderInfo;
     const cache = options.renderCache && !args.noCache ? new RenderCache(options.renderCache) : undefined;
+    const threads = renderThreads(args, platform, options);
     try {
-      info = renderPlatformInto(platform, (files) => tree.add(files), {
+      const renderOptions = {
         terraform: !args.kubernetesOnly,
         cache,
-        onEnvironment: (env, i, n) => i > 0 && process.stderr.isTTY && process.stderr.write(`rendering ${env} (${i + 1}/${n}, ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s)\n`),
-      });
+        onEnvironment: (env: string, i: number, n: number) => i > 0 && process.stderr.isTTY && process.stderr.write(`rendering ${env} (${i + 1}/${n}, ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s)\n`),
+      };
+      const sink = (files: readonly RenderedFile[]) => tree.add(files);
+      info = threads > 1 ? await renderPlatformThreaded(platform, sink, { ...renderOptions, threads, startThread: options.startRenderThread! }) : renderPlatformInto(platform, sink, renderOptions);
       rendered = process.hrtime.bigint();
     } catch (err) {
       await Promise.all([tree.abort(), cache?.flush()]);

@@ -1,11 +1,12 @@
 /**
- * The whole render: model -> every file of dist/, in memory. Nothing is written until every
- * environment rendered without a problem (see write-tree.ts and main.ts).
+ * The whole render: model -> every file of dist/, environment by environment, handed to a sink
+ * as they are made (main.ts builds the new tree beside dist/ from them and swaps it in only when
+ * every environment rendered without a problem; see write-tree.ts).
  */
 import { renderTerraform } from '../infra/render-terraform';
 import { sopsConfigPath, sopsConfigYaml } from '../infra/sops-config';
 import { contractPath, terraformPath } from '../platform/naming';
-import type { Platform } from '../platform/types';
+import type { Environment, Platform } from '../platform/types';
 import { architectureMarkdown, architecturePath } from './architecture';
 import { buildContract } from './contract';
 import { manifestFile } from './manifest';
@@ -33,43 +34,85 @@ export interface RenderInfo {
  * at the end a RenderError lists the problems of all environments: whatever reached `sink` must
  * then be dropped (openTree's abort). The manifest is not part of it (the tree writer makes it).
  */
-export function renderPlatformInto(platform: Platform, sink: (files: readonly RenderedFile[]) => void, options: RenderOptions = {}): RenderInfo {
-  const problems: string[] = [];
-  const cached: string[] = [];
+/**
+ * Renders one environment from the model as it sees it (`platformForEnvironment`), handing its
+ * files to `give` in groups. Throws RenderError listing its problems.
+ */
+export function renderEnvironment(envPlatform: Platform, env: Environment, terraform: boolean, give: (files: readonly RenderedFile[]) => void): void {
+  const kubernetes = renderEnvironmentKubernetes(envPlatform, env, undefined, give);
+  if (!terraform) return;
+  const stacks = renderTerraform(envPlatform, env);
+  const sops = { path: toDistRelative(sopsConfigPath(env)), content: sopsConfigYaml(envPlatform, env) };
+  const contract = { path: toDistRelative(contractPath(env)), content: toJsonFile(buildContract(envPlatform, env, [...kubernetes, sops], stacks)) };
+  give([
+    ...stacks.map(({ stack, json }) => ({ path: toDistRelative(`${terraformPath(env, stack)}/cdk.tf.json`), content: json })),
+    sops,
+    { path: toDistRelative(architecturePath(env)), content: architectureMarkdown(envPlatform, env) },
+    contract,
+  ]);
+}
+
+/** The problems a failed render reports (a RenderError's list, or the message of anything else). */
+export function problemsOf(err: unknown): string[] {
+  return err instanceof RenderError ? [...err.problems] : [(err as Error)?.message ?? String(err)];
+}
+
+/** An environment's problems, each prefixed with its name. */
+export function environmentProblems(env: Pick<Environment, 'name'>, problems: readonly string[]): string[] {
+  return problems.map((p) => `${env.name}: ${p}`);
+}
+
+/**
+ * The environments to render, in the model's order, after the cached ones went to `sink`: each
+ * with the model as it sees it and its cache key.
+ */
+export function environmentsToRender(platform: Platform, sink: (files: readonly RenderedFile[]) => void, options: RenderOptions): { todo: EnvironmentTask[]; cached: string[] } {
   const terraform = options.terraform ?? true;
+  const todo: EnvironmentTask[] = [];
+  const cached: string[] = [];
   for (const env of platform.environments) {
-    options.onEnvironment?.(env.name, platform.environments.indexOf(env), platform.environments.length);
     // Each environment sees only its own release, cached or not, so its cache key is all it reads.
     const envPlatform = platformForEnvironment(platform, env);
     const key = options.cache?.key(envPlatform, env, { terraform });
     const hit = key === undefined ? undefined : options.cache!.read(env, key);
     if (hit) {
       cached.push(env.name);
-      if (problems.length === 0) sink(hit);
-      continue;
+      sink(hit);
+    } else {
+      todo.push({ env, envPlatform, key });
     }
+  }
+  return { todo, cached };
+}
+
+export interface EnvironmentTask {
+  readonly env: Environment;
+  readonly envPlatform: Platform;
+  /** Its cache key, when a cache is used. */
+  readonly key?: string;
+}
+
+/**
+ * Renders every environment, handing the files to `sink` in groups as they are made (the order of
+ * groups is not the order of the tree). Once a problem is found nothing more reaches `sink`, and
+ * at the end a RenderError lists the problems of all environments: whatever reached `sink` must
+ * then be dropped (openTree's abort). The manifest is not part of it (the tree writer makes it).
+ */
+export function renderPlatformInto(platform: Platform, sink: (files: readonly RenderedFile[]) => void, options: RenderOptions = {}): RenderInfo {
+  const problems: string[] = [];
+  const terraform = options.terraform ?? true;
+  const { todo, cached } = environmentsToRender(platform, sink, options);
+  for (const { env, envPlatform, key } of todo) {
+    options.onEnvironment?.(env.name, platform.environments.indexOf(env), platform.environments.length);
     const made: RenderedFile[] = [];
-    const give = (files: readonly RenderedFile[]) => {
-      if (key !== undefined) made.push(...files);
-      if (problems.length === 0) sink(files);
-    };
     try {
-      const kubernetes = renderEnvironmentKubernetes(envPlatform, env, undefined, give);
-      if (terraform) {
-        const stacks = renderTerraform(envPlatform, env);
-        const sops = { path: toDistRelative(sopsConfigPath(env)), content: sopsConfigYaml(envPlatform, env) };
-        const contract = { path: toDistRelative(contractPath(env)), content: toJsonFile(buildContract(envPlatform, env, [...kubernetes, sops], stacks)) };
-        give([
-          ...stacks.map(({ stack, json }) => ({ path: toDistRelative(`${terraformPath(env, stack)}/cdk.tf.json`), content: json })),
-          sops,
-          { path: toDistRelative(architecturePath(env)), content: architectureMarkdown(envPlatform, env) },
-          contract,
-        ]);
-      }
+      renderEnvironment(envPlatform, env, terraform, (files) => {
+        if (key !== undefined) made.push(...files);
+        if (problems.length === 0) sink(files);
+      });
       if (key !== undefined) options.cache!.write(env, key, made);
     } catch (err) {
-      if (err instanceof RenderError) problems.push(...err.problems.map((p) => `${env.name}: ${p}`));
-      else problems.push(`${env.name}: ${(err as Error).message}`);
+      problems.push(...environmentProblems(env, problemsOf(err)));
     }
   }
   if (problems.length > 0) throw new RenderError('Rendering failed', problems);

@@ -48,6 +48,8 @@ describe('synth command-line misuse', () => {
     ['a stray positional argument', ({ out }) => ['--out', out, 'extra'], /^synth: Unexpected argument 'extra'/],
     ['a missing --releases folder', ({ dir, out }) => ['--out', out, '--releases', path.join(dir, 'nope')], /^synth: --releases .*nope: no such folder/],
     ['--releases naming a file', ({ dir, out }) => (fs.writeFileSync(path.join(dir, 'r.yaml'), 'x'), ['--out', out, '--releases', path.join(dir, 'r.yaml')]), /^synth: --releases .*r\.yaml: not a folder/],
+    ['--threads 0', ({ out }) => ['--out', out, '--threads', '0'], /^synth: --threads needs a whole number from 1 to 64, not "0"/],
+    ['--threads two', ({ out }) => ['--out', out, '--threads', 'two'], /^synth: --threads needs a whole number from 1 to 64, not "two"/],
     ['a missing --model file', ({ dir, out }) => ['--out', out, '--model', path.join(dir, 'nope.json')], /^synth: --model .*nope\.json: no such file/],
     ['--model naming a folder', ({ dir, out }) => ['--out', out, '--model', dir], /^synth: --model .*: not a file/],
   ];

@@ -30,6 +30,14 @@ describe('npm run synth through the bundled launcher', () => {
     expect(fs.readdirSync(CACHE).filter((f) => f.endsWith('.js'))).toEqual(bundles);
   }, 240_000);
 
+  test('renders on threads (--threads 2) byte for byte what the TypeScript render does', () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'render-launch-')), 'dist');
+    const result = launch(['--out', out, '--threads', '2', '--no-cache']);
+    expect([result.status, result.stderr]).toEqual([0, '']);
+    expect(result.stdout).not.toMatch(/reused/);
+    expect(readTree(out)).toEqual(new Map(exampleFiles()));
+  }, 240_000);
+
   test('a misuse through the launcher is the same one line, exit 2', () => {
     const result = launch(['--out', '/']);
     expect(result.status).toBe(2);

@@ -1,0 +1,46 @@
+/**
+ * Environments rendered side by side on worker threads (render/render-threads.ts): the same files
+ * as in one thread, and a thread that fails or dies ends with a problem, never a wait.
+ */
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import { loadPlatform } from '../platform/load';
+import { renderPlatformInto } from '../render/render';
+import { renderPlatformThreaded } from '../render/render-threads';
+import type { RenderedFile } from '../render/rendered-file';
+
+const sorted = (files: RenderedFile[]) => [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+const TSX = require.resolve('tsx/cjs');
+const THREAD = path.join(__dirname, 'support', 'render-thread.ts');
+/** A render thread as synth starts one, but running the TypeScript through tsx. */
+const renderThread = () => new Worker(`require(${JSON.stringify(TSX)}); require(${JSON.stringify(THREAD)});`, { eval: true, workerData: { renderThread: true } });
+
+describe('rendering environments on threads', () => {
+  const platform = loadPlatform();
+
+  test('the files are the same as rendered in this thread, Terraform included', async () => {
+    const inThread: RenderedFile[] = [];
+    renderPlatformInto(platform, (f) => inThread.push(...f));
+    const threaded: RenderedFile[] = [];
+    const info = await renderPlatformThreaded(platform, (f) => threaded.push(...f), { threads: 2, startThread: renderThread });
+    expect(info.cached).toEqual([]);
+    expect(sorted(threaded)).toEqual(sorted(inThread));
+  }, 120_000);
+
+  test('a thread that dies ends its environment with a problem, and the rest are reported not rendered, without a wait', async () => {
+    const dying = () => new Worker('process.exit(3)', { eval: true });
+    const given: RenderedFile[] = [];
+    await expect(renderPlatformThreaded(platform, (f) => given.push(...f), { threads: 2, terraform: false, startThread: dying })).rejects.toThrow(
+      /Rendering failed \(3 problems\):\n {2}- dev: its render thread stopped \(exit code 3\)\n {2}- stg: its render thread stopped \(exit code 3\)\n {2}- prd: not rendered: every render thread stopped$/,
+    );
+    expect(given).toEqual([]);
+  });
+
+  test('a thread that reports a failure stays in use, and every environment’s problems are listed with its name', async () => {
+    const failing = () =>
+      new Worker(`require('worker_threads').parentPort.on('message', (t) => require('worker_threads').parentPort.postMessage({ type: 'failed', problems: ['cannot render ' + t.env] }))`, { eval: true });
+    await expect(renderPlatformThreaded(platform, () => undefined, { threads: 1, terraform: false, startThread: failing })).rejects.toThrow(
+      /\n {2}- dev: cannot render dev\n {2}- stg: cannot render stg\n {2}- prd: cannot render prd$/,
+    );
+  });
+});
