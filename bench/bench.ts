@@ -2,8 +2,11 @@
  * `npm run bench`: for each size, a synthetic platform of that many services is written as a model
  * file and rendered by the real command, `node render/launch.cjs --model FILE --out DIR`, in its
  * own process (so wall time, CPU and peak RSS are the command's, start included), which reports
- * its phases (SYNTH_TIMINGS, see render/main.ts). The same command then runs again on its own
- * output (nothing changed: the re-render a CI check or a one-line change costs).
+ * its phases (SYNTH_TIMINGS, see render/main.ts): first without the render cache into an empty
+ * folder (every file created), then on its own output three times: nothing changed and nothing
+ * cached (every environment renders, every file is found unchanged), nothing changed with the
+ * cache warm (no environment renders), and one image tag of dev's release changed (dev alone
+ * renders, one file is written). The cache is the bench's own folder (SYNTH_RENDER_CACHE).
  * After that, in this process, the serialization floor: the same objects (parsed back, untimed)
  * turned into the same text and written into a fresh folder, which no renderer can beat; and the
  * same floor with yaml's stringify writing the YAML (the writer the render used before
@@ -41,19 +44,24 @@ interface Timings {
 interface Result {
   services: number;
   objects: number;
-  first: Timings & { processMs: number };
-  rerun: Timings & { processMs: number };
+  first: Run;
+  rerun: Run;
+  cached: Run;
+  oneChange: Run;
   floorMs: number;
   floorCpuMs: number;
   /** The same floor with yaml's own stringify (a Document per object) writing the YAML. */
   yamlFloorMs: number;
 }
 
+type Run = Timings & { processMs: number };
+
 /** Runs the real synth command once; its wall time from spawn to exit, and its own timings. */
-function synth(model: string, out: string, dir: string): Timings & { processMs: number } {
+function synth(model: string, out: string, dir: string, extra: string[] = []): Run {
   const timingsFile = path.join(dir, 'timings.json');
+  const env = { ...process.env, SYNTH_TIMINGS: timingsFile, SYNTH_RENDER_CACHE: path.join(dir, 'render-cache') };
   const t0 = performance.now();
-  const child = spawnSync(process.execPath, [LAUNCHER, '--model', model, '--out', out], { encoding: 'utf8', env: { ...process.env, SYNTH_TIMINGS: timingsFile } });
+  const child = spawnSync(process.execPath, [LAUNCHER, '--model', model, '--out', out, ...extra], { encoding: 'utf8', env });
   const processMs = performance.now() - t0;
   if (child.status !== 0) throw new Error(`synth of ${model} failed:\n${child.stderr}`);
   return { ...(JSON.parse(fs.readFileSync(timingsFile, 'utf8')) as Timings), processMs };
@@ -80,8 +88,15 @@ function measure(size: number): Result {
     const input = syntheticPlatformInput(size);
     fs.writeFileSync(model, JSON.stringify(input));
     const out = path.join(dir, 'dist');
-    const first = synth(model, out, dir);
+    const first = synth(model, out, dir, ['--no-cache']);
     const rerun = synth(model, out, dir);
+    const cached = synth(model, out, dir);
+    const dev = input.releases!.find((r) => r.environment === 'dev')!;
+    const [image, release] = Object.entries(dev.images).find(([, r]) => 'tag' in r && r.tag !== undefined)!;
+    const changed = { ...input, releases: input.releases!.map((r) => (r === dev ? { ...r, images: { ...r.images, [image]: { ...release, tag: `${(release as { tag: string }).tag}-1` } } } : r)) };
+    const changedModel = path.join(dir, 'model-changed.json');
+    fs.writeFileSync(changedModel, JSON.stringify(changed));
+    const oneChange = synth(changedModel, out, dir);
     const files = readTree(out);
     const floor = serializationFloor(files, path.join(dir, 'floor'), toYaml);
     const yamlFloor = serializationFloor(files, path.join(dir, 'yaml-floor'), (obj) => stringify(obj, YAML_OPTIONS));
@@ -91,6 +106,8 @@ function measure(size: number): Result {
       objects: files.filter((f) => f.path.endsWith('.yaml')).length,
       first,
       rerun,
+      cached,
+      oneChange,
       floorMs: floor.ms,
       floorCpuMs: (floor.cpu.user + floor.cpu.system) / 1000,
       yamlFloorMs: yamlFloor.ms,
@@ -162,13 +179,15 @@ function main(): void {
       'process ms': f(r.first.processMs),
       'process cpu ms': f(cpu(r.first)),
       'rerun process ms': f(r.rerun.processMs),
-      'rerun written': r.rerun.written,
+      'rerun cached ms': f(r.cached.processMs),
+      'one tag changed ms': f(r.oneChange.processMs),
+      'one tag written': r.oneChange.written,
       'floor ms': f(r.floorMs),
       'process/floor': ratio(r.first.processMs, r.floorMs),
       'render/floor': ratio(work(r.first), r.floorMs),
       'yaml-stringify floor ms': f(r.yamlFloorMs),
       'render/yaml-stringify floor': ratio(work(r.first), r.yamlFloorMs),
-      'peak RSS MB': f(Math.max(r.first.peakRssMb, r.rerun.peakRssMb)),
+      'peak RSS MB': f(Math.max(r.first.peakRssMb, r.rerun.peakRssMb, r.cached.peakRssMb, r.oneChange.peakRssMb)),
     })),
   );
   const growth = (a: Result, b: Result) =>

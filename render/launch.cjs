@@ -112,7 +112,9 @@ function load(bundle) {
 function run(bundle, key, argv) {
   const { exports, writeCache } = load(bundle);
   const startRenderThread = () => new Worker(__filename, { workerData: { renderThread: true, bundle } });
-  return exports.main(argv, { renderCache: { dir: path.join(CACHE_DIR, 'renders'), codeKey: key }, startRenderThread }).then((code) => {
+  // SYNTH_RENDER_CACHE: another folder for the render cache (npm run bench keeps its own).
+  const renderCache = { dir: process.env.SYNTH_RENDER_CACHE || path.join(CACHE_DIR, 'renders'), codeKey: key };
+  return exports.main(argv, { renderCache, startRenderThread }).then((code) => {
     writeCache();
     return code;
   });

@@ -52,10 +52,11 @@ export const isRenderThread = (): boolean => !isMainThread && (workerData as { r
 /** renderPlatformInto, with the environments spread over `threads` worker threads. */
 export async function renderPlatformThreaded(platform: Platform, sink: (files: readonly RenderedFile[]) => void, options: ThreadedRenderOptions): Promise<RenderInfo> {
   const terraform = options.terraform ?? true;
-  const problems: string[] = [];
+  /** Problems per environment, listed in the model's order at the end (threads finish in any order). */
+  const problems = new Map<string, string[]>();
   const { todo, cached } = environmentsToRender(platform, sink, options);
   const queue = [...todo];
-  const give = (files: readonly RenderedFile[]) => problems.length === 0 && sink(files);
+  const give = (files: readonly RenderedFile[]) => problems.size === 0 && sink(files);
 
   /** Renders one environment on `thread`; false when the thread died (its environment then has a problem). */
   const renderOn = (thread: Worker, task: EnvironmentTask): Promise<boolean> =>
@@ -68,7 +69,7 @@ export async function renderPlatformThreaded(platform: Platform, sink: (files: r
         thread.off('message', onMessage);
         thread.off('exit', onExit);
         thread.off('error', onError);
-        if (failure) problems.push(...environmentProblems(env, failure));
+        if (failure) problems.set(env.name, environmentProblems(env, failure));
         else if (key !== undefined) options.cache!.write(env, key, made);
         resolve(alive);
       };
@@ -97,7 +98,7 @@ export async function renderPlatformThreaded(platform: Platform, sink: (files: r
   };
   await Promise.all(Array.from({ length: Math.min(options.threads, todo.length) }, run));
   // Left only when every thread died.
-  for (const { env } of queue) problems.push(...environmentProblems(env, ['not rendered: every render thread stopped']));
-  if (problems.length > 0) throw new RenderError('Rendering failed', problems);
+  for (const { env } of queue) problems.set(env.name, environmentProblems(env, ['not rendered: every render thread stopped']));
+  if (problems.size > 0) throw new RenderError('Rendering failed', platform.environments.flatMap((env) => problems.get(env.name) ?? []));
   return { cached };
 }
