@@ -9,7 +9,7 @@
  */
 import { isMainThread, parentPort, type Worker, workerData } from 'worker_threads';
 import type { Platform } from '../platform/types';
-import { type EnvironmentTask, environmentProblems, environmentsToRender, problemsOf, type RenderInfo, type RenderOptions, renderEnvironment } from './render';
+import { type EnvironmentTask, environmentProblems, environmentsToRender, problemsOf, type RenderInfo, type RenderOptions, renderEnvironment, renderInThisThread } from './render';
 import { RenderError, type RenderedFile } from './rendered-file';
 
 /** What a render thread is given: one environment to render. */
@@ -55,6 +55,11 @@ export async function renderPlatformThreaded(platform: Platform, sink: (files: r
   /** Problems per environment, listed in the model's order at the end (threads finish in any order). */
   const problems = new Map<string, string[]>();
   const { todo, cached } = environmentsToRender(platform, sink, options);
+  // One environment left (the others cached) renders here: a thread would only add its start.
+  if (Math.min(options.threads, todo.length) <= 1) {
+    renderInThisThread(platform, todo, sink, options);
+    return { cached };
+  }
   const queue = [...todo];
   const give = (files: readonly RenderedFile[]) => problems.size === 0 && sink(files);
 

@@ -99,9 +99,15 @@ export interface EnvironmentTask {
  * then be dropped (openTree's abort). The manifest is not part of it (the tree writer makes it).
  */
 export function renderPlatformInto(platform: Platform, sink: (files: readonly RenderedFile[]) => void, options: RenderOptions = {}): RenderInfo {
+  const { todo, cached } = environmentsToRender(platform, sink, options);
+  renderInThisThread(platform, todo, sink, options);
+  return { cached };
+}
+
+/** Renders `todo` one environment after the other in this thread; throws RenderError listing every environment's problems. */
+export function renderInThisThread(platform: Platform, todo: readonly EnvironmentTask[], sink: (files: readonly RenderedFile[]) => void, options: RenderOptions): void {
   const problems: string[] = [];
   const terraform = options.terraform ?? true;
-  const { todo, cached } = environmentsToRender(platform, sink, options);
   for (const { env, envPlatform, key } of todo) {
     options.onEnvironment?.(env.name, platform.environments.indexOf(env), platform.environments.length);
     const made: RenderedFile[] = [];
@@ -116,7 +122,6 @@ export function renderPlatformInto(platform: Platform, sink: (files: readonly Re
     }
   }
   if (problems.length > 0) throw new RenderError('Rendering failed', problems);
-  return { cached };
 }
 
 /** Renders every environment into files in memory, sorted by path, the manifest included. */

@@ -36,10 +36,21 @@ describe('rendering environments on threads', () => {
     expect(given).toEqual([]);
   });
 
+  test('one environment left to render (the others cached or none) renders in this thread, starting none', async () => {
+    const never = () => {
+      throw new Error('no thread should start');
+    };
+    const files: RenderedFile[] = [];
+    const single = { ...platform, environments: platform.environments.slice(0, 1) };
+    await renderPlatformThreaded(single, (f) => files.push(...f), { threads: 2, terraform: false, startThread: never });
+    expect(files.length).toBeGreaterThan(0);
+    expect(new Set(files.map((f) => f.path.split('/')[0]))).toEqual(new Set([platform.environments[0].name]));
+  });
+
   test('a thread that reports a failure stays in use, and every environment’s problems are listed with its name', async () => {
     const failing = () =>
       new Worker(`require('worker_threads').parentPort.on('message', (t) => require('worker_threads').parentPort.postMessage({ type: 'failed', problems: ['cannot render ' + t.env] }))`, { eval: true });
-    await expect(renderPlatformThreaded(platform, () => undefined, { threads: 1, terraform: false, startThread: failing })).rejects.toThrow(
+    await expect(renderPlatformThreaded(platform, () => undefined, { threads: 2, terraform: false, startThread: failing })).rejects.toThrow(
       /\n {2}- dev: cannot render dev\n {2}- stg: cannot render stg\n {2}- prd: cannot render prd$/,
     );
   });
