@@ -40,7 +40,7 @@ interface Entry {
 
 export class RenderCache {
   private readonly pending: Promise<void>[] = [];
-  constructor(private readonly props: RenderCacheProps) {}
+  constructor(readonly props: RenderCacheProps) {}
 
   /** The key of an environment's render: the code, the options, and the model it is given. */
   key(envPlatform: Platform, env: Pick<Environment, 'name'>, options: { readonly terraform: boolean }): string {

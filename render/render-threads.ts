@@ -10,6 +10,7 @@
 import { isMainThread, parentPort, type Worker, workerData } from 'worker_threads';
 import type { Platform } from '../platform/types';
 import { type EnvironmentTask, environmentProblems, environmentsToRender, problemsOf, type RenderInfo, type RenderOptions, renderEnvironment, renderInThisThread } from './render';
+import { RenderCache, type RenderCacheProps } from './render-cache';
 import { RenderError, type RenderedFile } from './rendered-file';
 
 /** What a render thread is given: one environment to render. */
@@ -17,6 +18,8 @@ export interface RenderThreadTask {
   readonly envPlatform: Platform;
   readonly env: string;
   readonly terraform: boolean;
+  /** Where the thread stores the environment's files when it rendered without a problem (so they never pile up in the main thread). */
+  readonly cache?: { readonly props: RenderCacheProps; readonly key: string };
 }
 
 type ThreadMessage = { type: 'files'; files: RenderedFile[] } | { type: 'done' } | { type: 'failed'; problems: string[] };
@@ -34,11 +37,20 @@ export interface ThreadedRenderOptions extends RenderOptions {
 export function serveRenderThread(): void {
   if (isMainThread || !parentPort) throw new Error('serveRenderThread runs in a worker thread');
   const port = parentPort;
-  port.on('message', (task: RenderThreadTask) => {
+  port.on('message', async (task: RenderThreadTask) => {
     try {
       const env = task.envPlatform.environments.find((e) => e.name === task.env);
       if (!env) throw new Error(`no environment ${task.env} in the model`);
-      renderEnvironment(task.envPlatform, env, task.terraform, (files) => port.postMessage({ type: 'files', files: files as RenderedFile[] } satisfies ThreadMessage));
+      const made: RenderedFile[] = [];
+      renderEnvironment(task.envPlatform, env, task.terraform, (files) => {
+        if (task.cache) made.push(...files);
+        port.postMessage({ type: 'files', files: files as RenderedFile[] } satisfies ThreadMessage);
+      });
+      if (task.cache) {
+        const cache = new RenderCache(task.cache.props);
+        cache.write(env, task.cache.key, made);
+        await cache.flush();
+      }
       port.postMessage({ type: 'done' } satisfies ThreadMessage);
     } catch (err) {
       port.postMessage({ type: 'failed', problems: problemsOf(err) } satisfies ThreadMessage);
@@ -68,21 +80,17 @@ export async function renderPlatformThreaded(platform: Platform, sink: (files: r
     new Promise<boolean>((resolve) => {
       const { env, envPlatform, key } = task;
       options.onEnvironment?.(env.name, platform.environments.indexOf(env), platform.environments.length);
-      const made: RenderedFile[] = [];
       let error: Error | undefined;
       const finish = (alive: boolean, failure?: readonly string[]) => {
         thread.off('message', onMessage);
         thread.off('exit', onExit);
         thread.off('error', onError);
         if (failure) problems.set(env.name, environmentProblems(env, failure));
-        else if (key !== undefined) options.cache!.write(env, key, made);
         resolve(alive);
       };
       const onMessage = (msg: ThreadMessage) => {
-        if (msg.type === 'files') {
-          if (key !== undefined) made.push(...msg.files);
-          give(msg.files);
-        } else if (msg.type === 'done') finish(true);
+        if (msg.type === 'files') give(msg.files);
+        else if (msg.type === 'done') finish(true);
         else finish(true, msg.problems);
       };
       const onError = (err: Error) => (error = err);
@@ -90,7 +98,8 @@ export async function renderPlatformThreaded(platform: Platform, sink: (files: r
       thread.on('message', onMessage);
       thread.on('error', onError);
       thread.on('exit', onExit);
-      thread.postMessage({ envPlatform, env: env.name, terraform } satisfies RenderThreadTask);
+      const cache = key === undefined ? undefined : { props: options.cache!.props, key };
+      thread.postMessage({ envPlatform, env: env.name, terraform, cache } satisfies RenderThreadTask);
     });
 
   const run = async () => {

@@ -2,10 +2,13 @@
  * Environments rendered side by side on worker threads (render/render-threads.ts): the same files
  * as in one thread, and a thread that fails or dies ends with a problem, never a wait.
  */
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { loadPlatform } from '../platform/load';
 import { renderPlatformInto } from '../render/render';
+import { RenderCache } from '../render/render-cache';
 import { renderPlatformThreaded } from '../render/render-threads';
 import type { RenderedFile } from '../render/rendered-file';
 
@@ -25,6 +28,16 @@ describe('rendering environments on threads', () => {
     const info = await renderPlatformThreaded(platform, (f) => threaded.push(...f), { threads: 2, startThread: renderThread });
     expect(info.cached).toEqual([]);
     expect(sorted(threaded)).toEqual(sorted(inThread));
+  }, 120_000);
+
+  test('a thread stores its environment in the cache itself, and the next render reuses it', async () => {
+    const cache = new RenderCache({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'render-threads-')), codeKey: 'code-1' });
+    const first: RenderedFile[] = [];
+    expect((await renderPlatformThreaded(platform, (f) => first.push(...f), { threads: 2, terraform: false, cache, startThread: renderThread })).cached).toEqual([]);
+    expect(fs.readdirSync(cache.props.dir).sort()).toEqual([expect.stringMatching(/^dev\./), expect.stringMatching(/^prd\./), expect.stringMatching(/^stg\./)]);
+    const again: RenderedFile[] = [];
+    expect((await renderPlatformThreaded(platform, (f) => again.push(...f), { threads: 2, terraform: false, cache, startThread: () => new Worker('process.exit(9)', { eval: true }) })).cached).toEqual(['dev', 'stg', 'prd']);
+    expect(sorted(again)).toEqual(sorted(first));
   }, 120_000);
 
   test('a thread that dies ends its environment with a problem, and the rest are reported not rendered, without a wait', async () => {
