@@ -189,10 +189,10 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       info = threads > 1 ? await renderPlatformThreaded(platform, sink, { ...renderOptions, threads, startThread: options.startRenderThread! }) : renderPlatformInto(platform, sink, renderOptions);
       rendered = process.hrtime.bigint();
     } catch (err) {
-      await Promise.all([tree.abort(), cache?.flush()]);
+      await tree.abort();
       throw err;
     }
-    const [summary] = await Promise.all([tree.finish(), cache?.flush()]);
+    const summary = await tree.finish();
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     if (process.env.SYNTH_TIMINGS) writeTimings(process.env.SYNTH_TIMINGS, { started, validated, rendered, summary });
     console.log(

@@ -12,12 +12,14 @@
  * (render/launch.cjs: paths, sizes and mtimes of every source file, the lockfile and the Node
  * version, the same key its bundle is built under); without one nothing is cached.
  *
- * A cache entry is one JSON file per environment, written atomically; one that cannot be read or
- * does not match its key is a miss. Only the newest entry per environment is kept.
+ * A cache entry is one JSON file per environment, written as the files are made and renamed into
+ * place when the environment rendered without a problem; one that cannot be read or does not
+ * match its key is a miss. Only the newest entry per environment is kept.
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { threadId } from 'worker_threads';
 import type { Environment, Platform } from '../platform/types';
 import type { RenderedFile } from './rendered-file';
 
@@ -38,8 +40,14 @@ interface Entry {
   readonly files: readonly (readonly [string, string])[];
 }
 
+/** An entry being written (RenderCache.open). */
+export interface CacheEntryWriter {
+  add(files: readonly RenderedFile[]): void;
+  commit(): void;
+  abort(): void;
+}
+
 export class RenderCache {
-  private readonly pending: Promise<void>[] = [];
   constructor(readonly props: RenderCacheProps) {}
 
   /** The key of an environment's render: the code, the options, and the model it is given. */
@@ -62,33 +70,53 @@ export class RenderCache {
   }
 
   /**
-   * Stores an environment's files under `key` and drops its older entries. The disk work runs on
-   * libuv's threads (it finishes while the rest renders or the tree is written); `flush` waits for
-   * it. A cache that cannot be written is skipped.
+   * Starts storing an environment's files under `key`: they are appended to the entry as they are
+   * made (so they never pile up in memory), and the entry appears, atomically, on `commit`, which
+   * also drops the environment's older entries. A cache that cannot be written is skipped.
    */
-  write(env: Pick<Environment, 'name'>, key: string, files: readonly RenderedFile[]): void {
+  open(env: Pick<Environment, 'name'>, key: string): CacheEntryWriter {
     const file = this.file(env, key);
-    const tmp = `${file}.${process.pid}.tmp`;
-    const entry: Entry = { key, files: files.map((f) => [f.path, f.content] as const) };
-    const data = JSON.stringify(entry);
-    const written = (async () => {
-      try {
-        await fs.promises.mkdir(this.props.dir, { recursive: true });
-        await fs.promises.writeFile(tmp, data);
-        await fs.promises.rename(tmp, file);
-        for (const name of await fs.promises.readdir(this.props.dir)) {
-          if (name !== path.basename(file) && this.isEntryOf(env, name)) await fs.promises.rm(path.join(this.props.dir, name), { force: true });
+    const tmp = `${file}.${process.pid}.${threadId}.tmp`;
+    let fd: number | undefined;
+    let first = true;
+    const fail = () => {
+      if (fd !== undefined) fs.closeSync(fd);
+      fd = undefined;
+      fs.rmSync(tmp, { force: true });
+    };
+    try {
+      fs.mkdirSync(this.props.dir, { recursive: true });
+      fd = fs.openSync(tmp, 'w');
+      fs.writeSync(fd, `{"key":${JSON.stringify(key)},"files":[`);
+    } catch {
+      fail();
+    }
+    return {
+      add: (files) => {
+        if (fd === undefined || files.length === 0) return;
+        try {
+          fs.writeSync(fd, `${first ? '' : ','}${files.map((f) => JSON.stringify([f.path, f.content])).join(',')}`);
+          first = false;
+        } catch {
+          fail();
         }
-      } catch {
-        await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
-      }
-    })();
-    this.pending.push(written);
-  }
-
-  /** Waits until every entry written so far is on disk (or skipped). */
-  async flush(): Promise<void> {
-    while (this.pending.length > 0) await Promise.all(this.pending.splice(0));
+      },
+      commit: () => {
+        if (fd === undefined) return;
+        try {
+          fs.writeSync(fd, ']}');
+          fs.closeSync(fd);
+          fd = undefined;
+          fs.renameSync(tmp, file);
+          for (const name of fs.readdirSync(this.props.dir)) {
+            if (name !== path.basename(file) && this.isEntryOf(env, name)) fs.rmSync(path.join(this.props.dir, name), { force: true });
+          }
+        } catch {
+          fail();
+        }
+      },
+      abort: fail,
+    };
   }
 
   /** `<env>.<key>.json`: environment names hold no dots, so one environment's entries never match another's. */

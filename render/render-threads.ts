@@ -10,7 +10,7 @@
 import { isMainThread, parentPort, type Worker, workerData } from 'worker_threads';
 import type { Platform } from '../platform/types';
 import { type EnvironmentTask, environmentProblems, environmentsToRender, problemsOf, type RenderInfo, type RenderOptions, renderEnvironment, renderInThisThread } from './render';
-import { RenderCache, type RenderCacheProps } from './render-cache';
+import { type CacheEntryWriter, RenderCache, type RenderCacheProps } from './render-cache';
 import { RenderError, type RenderedFile } from './rendered-file';
 
 /** What a render thread is given: one environment to render. */
@@ -18,7 +18,7 @@ export interface RenderThreadTask {
   readonly envPlatform: Platform;
   readonly env: string;
   readonly terraform: boolean;
-  /** Where the thread stores the environment's files when it rendered without a problem (so they never pile up in the main thread). */
+  /** Where the thread stores the environment's files as it makes them, kept when it rendered without a problem (so they never pile up in the main thread). */
   readonly cache?: { readonly props: RenderCacheProps; readonly key: string };
 }
 
@@ -37,22 +37,20 @@ export interface ThreadedRenderOptions extends RenderOptions {
 export function serveRenderThread(): void {
   if (isMainThread || !parentPort) throw new Error('serveRenderThread runs in a worker thread');
   const port = parentPort;
-  port.on('message', async (task: RenderThreadTask) => {
+  port.on('message', (task: RenderThreadTask) => {
+    let entry: CacheEntryWriter | undefined;
     try {
       const env = task.envPlatform.environments.find((e) => e.name === task.env);
       if (!env) throw new Error(`no environment ${task.env} in the model`);
-      const made: RenderedFile[] = [];
+      entry = task.cache && new RenderCache(task.cache.props).open(env, task.cache.key);
       renderEnvironment(task.envPlatform, env, task.terraform, (files) => {
-        if (task.cache) made.push(...files);
+        entry?.add(files);
         port.postMessage({ type: 'files', files: files as RenderedFile[] } satisfies ThreadMessage);
       });
-      if (task.cache) {
-        const cache = new RenderCache(task.cache.props);
-        cache.write(env, task.cache.key, made);
-        await cache.flush();
-      }
+      entry?.commit();
       port.postMessage({ type: 'done' } satisfies ThreadMessage);
     } catch (err) {
+      entry?.abort();
       port.postMessage({ type: 'failed', problems: problemsOf(err) } satisfies ThreadMessage);
     }
   });

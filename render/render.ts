@@ -110,14 +110,15 @@ export function renderInThisThread(platform: Platform, todo: readonly Environmen
   const terraform = options.terraform ?? true;
   for (const { env, envPlatform, key } of todo) {
     options.onEnvironment?.(env.name, platform.environments.indexOf(env), platform.environments.length);
-    const made: RenderedFile[] = [];
+    const entry = key === undefined ? undefined : options.cache!.open(env, key);
     try {
       renderEnvironment(envPlatform, env, terraform, (files) => {
-        if (key !== undefined) made.push(...files);
+        entry?.add(files);
         if (problems.length === 0) sink(files);
       });
-      if (key !== undefined) options.cache!.write(env, key, made);
+      entry?.commit();
     } catch (err) {
+      entry?.abort();
       problems.push(...environmentProblems(env, problemsOf(err)));
     }
   }
