@@ -11,7 +11,7 @@ import { App, Aspects } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import type { Environment, Platform } from '../platform/types';
 import { addEnvironmentStacks } from './stacks';
-import { foreignReferenceProblems } from './terraform-references';
+import { foreignReferenceProblems, type TerraformDocument } from './terraform-references';
 
 export interface RenderedStack {
   /** Short stack name, e.g. "network". */
@@ -52,10 +52,11 @@ export function renderTerraform(platform: Platform, env: Environment): RenderedS
     const problems = app.node.findAll().flatMap((construct) => construct.node.validate().map((message) => `[${construct.node.path}] ${message}`));
     if (problems.length > 0) throw new InfraValidationError(problems);
 
-    const rendered = stacks.map((stack) => ({ stack: stack.stackName, json: `${JSON.stringify(stack.toTerraform(), null, 2)}\n` }));
-    const foreign = foreignReferenceProblems(rendered);
+    // Checked on the objects, before they become text (parsing the text again cost as much as the check).
+    const documents = stacks.map((stack) => ({ stack: stack.stackName, terraform: stack.toTerraform() as TerraformDocument }));
+    const foreign = foreignReferenceProblems(documents);
     if (foreign.length > 0) throw new InfraValidationError(foreign);
-    return rendered;
+    return documents.map(({ stack, terraform }) => ({ stack, json: `${JSON.stringify(terraform, null, 2)}\n` }));
   } finally {
     Error.prepareStackTrace = previousPrepareStackTrace;
     Error.captureStackTrace = captureStackTrace;
