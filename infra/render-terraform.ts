@@ -52,11 +52,16 @@ export function renderTerraform(platform: Platform, env: Environment): RenderedS
     const problems = app.node.findAll().flatMap((construct) => construct.node.validate().map((message) => `[${construct.node.path}] ${message}`));
     if (problems.length > 0) throw new InfraValidationError(problems);
 
-    // Checked on the objects, before they become text (parsing the text again cost as much as the check).
-    const documents = stacks.map((stack) => ({ stack: stack.stackName, terraform: stack.toTerraform() as TerraformDocument }));
-    const foreign = foreignReferenceProblems(documents);
+    // Each stack is checked as an object before it becomes text (parsing the text again cost as
+    // much as the check), one at a time so only one stack's object is alive.
+    const foreign: string[] = [];
+    const rendered = stacks.map((stack) => {
+      const terraform = stack.toTerraform() as TerraformDocument;
+      foreign.push(...foreignReferenceProblems([{ stack: stack.stackName, terraform }]));
+      return { stack: stack.stackName, json: `${JSON.stringify(terraform, null, 2)}\n` };
+    });
     if (foreign.length > 0) throw new InfraValidationError(foreign);
-    return documents.map(({ stack, terraform }) => ({ stack, json: `${JSON.stringify(terraform, null, 2)}\n` }));
+    return rendered;
   } finally {
     Error.prepareStackTrace = previousPrepareStackTrace;
     Error.captureStackTrace = captureStackTrace;
