@@ -11,7 +11,7 @@ import { App, Aspects } from 'cdktf';
 import type { IConstruct } from 'constructs';
 import type { Environment, Platform } from '../platform/types';
 import { addEnvironmentStacks } from './stacks';
-import { foreignReferenceProblems } from './terraform-references';
+import { foreignReferenceProblems, type TerraformDocument } from './terraform-references';
 
 export interface RenderedStack {
   /** Short stack name, e.g. "network". */
@@ -52,8 +52,14 @@ export function renderTerraform(platform: Platform, env: Environment): RenderedS
     const problems = app.node.findAll().flatMap((construct) => construct.node.validate().map((message) => `[${construct.node.path}] ${message}`));
     if (problems.length > 0) throw new InfraValidationError(problems);
 
-    const rendered = stacks.map((stack) => ({ stack: stack.stackName, json: `${JSON.stringify(stack.toTerraform(), null, 2)}\n` }));
-    const foreign = foreignReferenceProblems(rendered);
+    // Each stack is checked as an object before it becomes text (parsing the text again cost as
+    // much as the check), one at a time so only one stack's object is alive.
+    const foreign: string[] = [];
+    const rendered = stacks.map((stack) => {
+      const terraform = stack.toTerraform() as TerraformDocument;
+      foreign.push(...foreignReferenceProblems([{ stack: stack.stackName, terraform }]));
+      return { stack: stack.stackName, json: `${JSON.stringify(terraform, null, 2)}\n` };
+    });
     if (foreign.length > 0) throw new InfraValidationError(foreign);
     return rendered;
   } finally {

@@ -30,11 +30,17 @@ function interpolations(value: string): string[] {
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
+/** A stack's Terraform JSON as an object (what `TerraformStack.toTerraform()` returns). */
+export interface TerraformDocument {
+  readonly resource?: Record<string, Record<string, Json>>;
+  readonly data?: Record<string, Record<string, Json>>;
+  readonly [block: string]: unknown;
+}
+
 /** Every reference of each stack to a resource or data source it does not define (empty when none). */
-export function foreignReferenceProblems(stacks: readonly { readonly stack: string; readonly json: string }[]): string[] {
+export function foreignReferenceProblems(stacks: readonly { readonly stack: string; readonly terraform: TerraformDocument }[]): string[] {
   const problems: string[] = [];
-  for (const { stack, json } of stacks) {
-    const parsed = JSON.parse(json) as { resource?: Record<string, Record<string, Json>>; data?: Record<string, Record<string, Json>> };
+  for (const { stack, terraform: parsed } of stacks) {
     const defines = (data: boolean, type: string, name: string) => Object.hasOwn((data ? parsed.data : parsed.resource)?.[type] ?? {}, name);
     const seen = new Set<string>();
     const visit = (node: Json): void => {

@@ -138,12 +138,23 @@ export interface PolicyNetwork {
   readonly internet: { readonly cidr: string; readonly except: readonly string[] };
 }
 
+// Every service's Jobs and policies ask for the same few environments' blocks: derived once each.
+const policyNetworks = new Map<string, PolicyNetwork>();
+
 export function policyNetwork(env: { readonly vpcCidr: string; readonly availabilityZones: readonly string[] }): PolicyNetwork {
-  const plan = subnetPlan(env.vpcCidr, env.availabilityZones.length);
-  return {
-    privateSubnets: plan.private,
-    databaseSubnets: plan.database,
-    apiServiceAddress: kubernetesApiServiceAddress(env.vpcCidr),
-    internet: publicInternet(env.vpcCidr),
-  };
+  const key = `${env.vpcCidr} ${env.availabilityZones.length}`;
+  let network = policyNetworks.get(key);
+  if (network === undefined) {
+    const plan = subnetPlan(env.vpcCidr, env.availabilityZones.length);
+    const internet = publicInternet(env.vpcCidr);
+    // Shared by every caller, so frozen.
+    network = Object.freeze({
+      privateSubnets: Object.freeze(plan.private),
+      databaseSubnets: Object.freeze(plan.database),
+      apiServiceAddress: kubernetesApiServiceAddress(env.vpcCidr),
+      internet: Object.freeze({ cidr: internet.cidr, except: Object.freeze(internet.except) }),
+    });
+    policyNetworks.set(key, network);
+  }
+  return network;
 }

@@ -63,22 +63,44 @@ const valueText = new Map<string, string>();
 const keyText = new Map<string, string>();
 const topKeyText = new Map<string, string>();
 const otherScalarText = new Map<unknown, string>();
+// A multi-line value is a block scalar indented to its depth, so its text is kept per indent: the
+// same large documents (a dashboard listing every service, scripts) recur in every environment.
+const MAX_CACHED_BLOCK_CHARS = 64 * 1024 * 1024;
+const blockText = new Map<string, Map<string, string>>();
+let blockChars = 0;
 
-function cached(cache: Map<string, string>, value: string, make: () => string): string {
+function stringText(value: string, indent: string, implicitKey: boolean): string {
+  const cache = !implicitKey ? valueText : indent === INDENT_STEP ? topKeyText : keyText;
   let text = cache.get(value);
   if (text === undefined) {
-    text = make();
+    // A multi-line string is never in these caches, so a hit needs no scan for a line break.
+    if (value.includes('\n')) return implicitKey ? stringifyString({ value }, context(indent, true)) : blockStringText(value, indent);
+    text = stringifyString({ value }, context(indent, implicitKey));
     if (cache.size >= MAX_CACHED) cache.clear();
     cache.set(value, text);
   }
   return text;
 }
 
-function stringText(value: string, indent: string, implicitKey: boolean): string {
-  const make = () => stringifyString({ value }, context(indent, implicitKey));
-  if (value.includes('\n')) return make();
-  if (!implicitKey) return cached(valueText, value, make);
-  return cached(indent === INDENT_STEP ? topKeyText : keyText, value, make);
+function blockStringText(value: string, indent: string): string {
+  let atIndent = blockText.get(indent);
+  if (atIndent === undefined) {
+    atIndent = new Map();
+    blockText.set(indent, atIndent);
+  }
+  let text = atIndent.get(value);
+  if (text === undefined) {
+    text = stringifyString({ value }, context(indent, false));
+    blockChars += value.length + text.length;
+    if (blockChars > MAX_CACHED_BLOCK_CHARS) {
+      blockText.clear();
+      blockText.set(indent, atIndent);
+      atIndent.clear();
+      blockChars = value.length + text.length;
+    }
+    atIndent.set(value, text);
+  }
+  return text;
 }
 
 /** Numbers, booleans and null, written by yaml (a top-level scalar document is its text and a newline). */
@@ -107,6 +129,30 @@ function scalar(value: unknown, indent: string): string {
 
 const isCollection = (value: unknown): value is object => value !== null && typeof value === 'object';
 
+/** The layout pieces of one indent (indents are whole INDENT_STEPs), made once per depth. */
+interface Level {
+  /** The next level's indent. */
+  readonly inner: string;
+  /** Starts the next pair of a mapping. */
+  readonly nextPair: string;
+  /** Starts the next item of a sequence. */
+  readonly nextItem: string;
+  /** Follows a key whose value is a non-empty collection. */
+  readonly nested: string;
+}
+const levels: Level[] = [];
+
+function level(indent: string): Level {
+  const depth = indent.length / INDENT_STEP.length;
+  let found = levels[depth];
+  if (found === undefined) {
+    const inner = indent + INDENT_STEP;
+    found = { inner, nextPair: `\n${indent}`, nextItem: `\n${indent}- `, nested: `:\n${inner}` };
+    levels[depth] = found;
+  }
+  return found;
+}
+
 /**
  * Appends a collection's lines (or its flow form `[]` / `{}` when empty, then returns true) to
  * `out`; `indent` is the collection's own. Pieces are joined once at the end: a string grown by
@@ -118,28 +164,28 @@ function collection(value: object, indent: string, out: string[]): boolean {
       out.push('[]');
       return true;
     }
-    const itemIndent = indent + INDENT_STEP;
+    const { inner: itemIndent, nextItem } = level(indent);
     for (let i = 0; i < value.length; i++) {
       const item = value[i];
-      out.push(i === 0 ? '- ' : `\n${indent}- `);
+      out.push(i === 0 ? '- ' : nextItem);
       if (isCollection(item)) collection(item, itemIndent, out);
       else out.push(scalar(item, itemIndent));
     }
     return false;
   }
   if (!isPlainObject(value)) throw new NotPlain();
-  const pairIndent = indent + INDENT_STEP;
+  const { inner: pairIndent, nextPair, nested } = level(indent);
   let first = true;
   for (const key of Object.keys(value)) {
     const item = value[key];
     if (item === undefined) continue; // yaml drops undefined values of a mapping
     const keyStr = stringText(key, pairIndent, true);
     if (keyStr.length > MAX_IMPLICIT_KEY) throw new NotPlain();
-    if (!first) out.push(`\n${indent}`);
+    if (!first) out.push(nextPair);
     first = false;
     if (isCollection(item)) {
-      const mark = out.push(`${keyStr}:\n${pairIndent}`) - 1;
-      if (collection(item, pairIndent, out)) out[mark] = `${keyStr}: `; // an empty collection stays on the key's line
+      const mark = out.push(keyStr, nested) - 1;
+      if (collection(item, pairIndent, out)) out[mark] = ': '; // an empty collection stays on the key's line
     } else {
       const text = scalar(item, pairIndent);
       out.push(keyStr, text === '' || text[0] === '\n' ? ':' : ': ', text);

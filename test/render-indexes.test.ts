@@ -3,7 +3,7 @@
  * attribute) give the same answers as the scans they replaced, including the failures.
  */
 import { parse } from 'yaml';
-import { callerPrincipals, callersOf, databaseNamespaces, externalHosts, meshServices } from '../charts/mesh/topology';
+import { callerPrincipals, callersOf, databaseNamespaces, externalHosts, meshServiceAt, meshServices } from '../charts/mesh/topology';
 import { contractEntries, type ContractEntry } from '../platform/contract';
 import { serviceKey } from '../platform/naming';
 import { contractProblems } from '../render/contract';
@@ -57,6 +57,12 @@ describe('mesh topology, indexed once per model', () => {
       expect(callersOf(platform, s.ref).map((c) => serviceKey(c.ref))).toEqual(naiveCallers(key).map((c) => serviceKey(c.ref)));
     }
     expect(callerPrincipals(platform, { namespace: 'order-service', service: 'order-service' })).toContain('cluster.local/ns/pc-bff/sa/pc-bff');
+  });
+
+  test('every service is found by its reference, and a reference to no service finds none', () => {
+    for (const s of meshServices(platform)) expect(meshServiceAt(platform, s.ref)?.service).toBe(s.service);
+    expect(meshServiceAt(platform, { namespace: 'order-service', service: 'no-such-service' })).toBeUndefined();
+    expect(meshServiceAt(platform, { namespace: 'no-such-namespace', service: 'order-service' })).toBeUndefined();
   });
 
   test('a changed model gets its own answers, not the cached ones of another', () => {

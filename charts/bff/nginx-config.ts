@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { parseServiceKey, serviceHost } from '../../platform/naming';
 import { edgeTraffic } from '../../platform/traffic';
 import type { Platform, Service } from '../../platform/types';
+import { meshServiceAt } from '../mesh/topology';
 
 /** Where the BFF's routing config is mounted (the Nginx image's main config). */
 export const NGINX_CONF_PATH = '/etc/nginx/nginx.conf';
@@ -28,7 +29,7 @@ export function bffUpstreams(platform: Pick<Platform, 'teams'>, service: Service
   return service.dependencies.flatMap((dep) => {
     if (!('service' in dep)) return [];
     const ref = parseServiceKey(dep.service);
-    const target = platform.teams.flatMap((t) => t.namespaces).find((n) => n.name === ref.namespace)?.services.find((s) => s.name === ref.service);
+    const target = meshServiceAt(platform, ref)?.service;
     if (!target) return [];
     const port = target.ports.find((p) => p.name !== 'http-metrics') ?? target.ports[0];
     return [{ name: ref.service, host: serviceHost(ref), port: port.port, protocol: port.protocol, grpcServices: port.grpcServices, timeoutSeconds: edgeTraffic(dep, target).timeoutSeconds }];

@@ -25,6 +25,8 @@ export interface MeshService {
  */
 interface TopologyIndex {
   readonly services: readonly MeshService[];
+  /** Services by "<namespace>/<service>". */
+  readonly byKey: ReadonlyMap<string, MeshService>;
   readonly callers: ReadonlyMap<string, readonly MeshService[]>;
   readonly externalHosts: Map<string, ExternalHost[]>;
   databaseNamespaces?: string[];
@@ -44,7 +46,9 @@ function indexOf(platform: Pick<Platform, 'teams'>): TopologyIndex {
       // A caller counts once even if it declares the same dependency twice (validation rejects that).
       for (const key of new Set(s.service.dependencies.flatMap((d) => ('service' in d ? [d.service] : [])))) callers.set(key, [...(callers.get(key) ?? []), s]);
     }
-    index = { services, callers, externalHosts: new Map() };
+    const byKey = new Map<string, MeshService>();
+    for (const s of services) if (!byKey.has(serviceKey(s.ref))) byKey.set(serviceKey(s.ref), s);
+    index = { services, byKey, callers, externalHosts: new Map() };
     indexes.set(platform.teams, index);
   }
   return index;
@@ -53,6 +57,9 @@ function indexOf(platform: Pick<Platform, 'teams'>): TopologyIndex {
 export function meshServices(platform: Pick<Platform, 'teams'>): MeshService[] {
   return [...indexOf(platform).services];
 }
+
+/** The service a reference names (a dependency's target), if the model has it. */
+export const meshServiceAt = (platform: Pick<Platform, 'teams'>, ref: ServiceRef): MeshService | undefined => indexOf(platform).byKey.get(serviceKey(ref));
 
 export const refOf = (namespace: Pick<Namespace, 'name'>, service: Pick<Service, 'name'>): ServiceRef => ({ namespace: namespace.name, service: service.name });
 
