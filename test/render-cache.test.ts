@@ -32,6 +32,21 @@ function withDevImage(platform: Platform, tag: string): Platform {
   };
 }
 
+describe('what an environment’s render reads', () => {
+  /** The files that run synth's side effects: loading the model, the command line, the tree, the cache. */
+  const SIDE = new Set(['platform/load.ts', 'render/main.ts', 'render/cdk8s-app.ts', 'render/write-tree.ts', 'render/tree-lock.ts', 'render/render-cache.ts', 'render/render-threads.ts']);
+  const ROOT = path.resolve(__dirname, '..');
+  const sources = (dir: string): string[] =>
+    fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(`${dir}/${e.name}`) : e.name.endsWith('.ts') ? [`${dir}/${e.name}`] : []));
+
+  test('the render reads nothing but its model: no files, environment variables, clock or randomness (so the cache key is complete)', () => {
+    const files = ['charts', 'apps-of-apps', 'infra', 'platform', 'render'].flatMap(sources).filter((f) => !SIDE.has(f));
+    expect(files.length).toBeGreaterThan(100);
+    const reads = /from '(fs|os|child_process|worker_threads)'|require\('(fs|os|child_process)'\)|process\.(env|argv|cwd)|Date\.now|new Date\(|Math\.random|performance\.now/;
+    expect(files.filter((f) => reads.test(fs.readFileSync(path.join(ROOT, f), 'utf8')))).toEqual([]);
+  });
+});
+
 describe('reusing an environment whose inputs did not change', () => {
   const platform = loadPlatform();
   const full = render(platform).files;
