@@ -72,7 +72,7 @@ export function renderEnvironmentKubernetes(
   const files: RenderedFile[] = [];
   const placed: PlacedObject[] = [];
   const byPath = new Map<string, string>();
-  /** Turns a group of charts into files at once, so their objects and construct trees can go. */
+  /** Turns a group of charts into files at once and hands them over, so they are written while the rest renders. */
   const emit = (outputs: readonly ChartOutput[], scope: 'cluster' | 'namespaced') => {
     const made: RenderedFile[] = [];
     for (const { outputDir, objects } of outputs) {
