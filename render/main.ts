@@ -15,7 +15,7 @@ import { renderPlatformThreaded, type StartRenderThread } from './render-threads
 
 /** What render/launch.cjs runs on a render thread (the bundle's entry is this file). */
 export { serveRenderThread } from './render-threads';
-import { RenderCache, type RenderCacheProps } from './render-cache';
+import { type CachedFiles, RenderCache, type RenderCacheProps } from './render-cache';
 import { RenderError, type RenderedFile } from './rendered-file';
 import { TreeError } from './tree-error';
 import { checkTarget, openTree, type WriteSummary } from './write-tree';
@@ -183,6 +183,8 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       const renderOptions = {
         terraform: !args.kubernetesOnly,
         cache,
+        // A cached environment goes to the tree writer as the entry's bytes, never decoded here.
+        sinkBytes: (cached: CachedFiles) => tree.addBytes(cached),
         onEnvironment: (env: string, i: number, n: number) => i > 0 && process.stderr.isTTY && process.stderr.write(`rendering ${env} (${i + 1}/${n}, ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s)\n`),
       };
       const sink = (files: readonly RenderedFile[]) => tree.add(files);

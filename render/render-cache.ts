@@ -12,8 +12,9 @@
  * (render/launch.cjs: paths, sizes and mtimes of every source file, the lockfile and the Node
  * version, the same key its bundle is built under); without one nothing is cached.
  *
- * A cache entry is one JSON file per environment, written as the files are made and renamed into
- * place when the environment rendered without a problem; one that cannot be read or does not
+ * A cache entry is one file per environment (the files' bytes, then an index of paths and
+ * lengths), written as the files are made and renamed into place when the environment rendered
+ * without a problem, and handed to the tree writer as bytes on a hit (no decoding, no copy); one that cannot be read or does not
  * match its key is a miss. Only the newest entry per environment is kept.
  */
 import { createHash } from 'crypto';
@@ -35,9 +36,32 @@ export function platformForEnvironment(platform: Platform, env: Pick<Environment
   return { ...platform, releases: platform.releases.filter((r) => r.environment === env.name) };
 }
 
-interface Entry {
+/**
+ * An entry is the files' bytes one after the other, then this index as JSON, then the index's
+ * length in bytes as TRAILER decimal digits.
+ */
+interface Index {
   readonly key: string;
-  readonly files: readonly (readonly [string, string])[];
+  /** Path and length in bytes of each file, in the order of the bytes. */
+  readonly files: readonly (readonly [string, number])[];
+}
+
+const TRAILER = 16;
+
+/** An environment's files as stored: paths and lengths, and their bytes one after the other. */
+export interface CachedFiles {
+  readonly files: readonly (readonly [string, number])[];
+  readonly body: Buffer;
+}
+
+/** The files of a cache entry as text. */
+export function decodeCachedFiles(cached: CachedFiles): RenderedFile[] {
+  let offset = 0;
+  return cached.files.map(([p, bytes]) => {
+    const content = cached.body.toString('utf8', offset, offset + bytes);
+    offset += bytes;
+    return { path: p, content };
+  });
 }
 
 /** An entry being written (RenderCache.open). */
@@ -57,28 +81,41 @@ export class RenderCache {
       .digest('hex');
   }
 
-  /** The files stored under `key`, or undefined (a miss). */
-  read(env: Pick<Environment, 'name'>, key: string): RenderedFile[] | undefined {
-    let entry: Entry;
+  /**
+   * The files stored under `key` as their bytes (what the tree writer takes without decoding), or
+   * undefined (a miss: no entry, another key, or an entry that does not add up).
+   */
+  readBytes(env: Pick<Environment, 'name'>, key: string): CachedFiles | undefined {
     try {
-      entry = JSON.parse(fs.readFileSync(this.file(env, key), 'utf8')) as Entry;
+      const data = fs.readFileSync(this.file(env, key));
+      const indexLength = Number(data.toString('latin1', data.length - TRAILER, data.length));
+      const bodyLength = data.length - TRAILER - indexLength;
+      if (!Number.isInteger(indexLength) || bodyLength < 0) return undefined;
+      const index = JSON.parse(data.toString('utf8', bodyLength, bodyLength + indexLength)) as Index;
+      if (index?.key !== key || !Array.isArray(index.files) || index.files.reduce((n, [, bytes]) => n + bytes, 0) !== bodyLength) return undefined;
+      return { files: index.files, body: data.subarray(0, bodyLength) };
     } catch {
       return undefined;
     }
-    if (entry?.key !== key || !Array.isArray(entry.files)) return undefined;
-    return entry.files.map(([p, content]) => ({ path: p, content }));
+  }
+
+  /** The files stored under `key`, or undefined (a miss). */
+  read(env: Pick<Environment, 'name'>, key: string): RenderedFile[] | undefined {
+    const cached = this.readBytes(env, key);
+    return cached && decodeCachedFiles(cached);
   }
 
   /**
-   * Starts storing an environment's files under `key`: they are appended to the entry as they are
-   * made (so they never pile up in memory), and the entry appears, atomically, on `commit`, which
-   * also drops the environment's older entries. A cache that cannot be written is skipped.
+   * Starts storing an environment's files under `key`: their bytes are appended to the entry as
+   * they are made (so they never pile up in memory), the index of paths and lengths follows on
+   * `commit`, and the entry appears, atomically, by a rename, which also drops the environment's
+   * older entries. A cache that cannot be written is skipped.
    */
   open(env: Pick<Environment, 'name'>, key: string): CacheEntryWriter {
     const file = this.file(env, key);
     const tmp = `${file}.${process.pid}.${threadId}.tmp`;
+    const files: [string, number][] = [];
     let fd: number | undefined;
-    let first = true;
     const fail = () => {
       if (fd !== undefined) fs.closeSync(fd);
       fd = undefined;
@@ -87,16 +124,15 @@ export class RenderCache {
     try {
       fs.mkdirSync(this.props.dir, { recursive: true });
       fd = fs.openSync(tmp, 'w');
-      fs.writeSync(fd, `{"key":${JSON.stringify(key)},"files":[`);
     } catch {
       fail();
     }
     return {
-      add: (files) => {
-        if (fd === undefined || files.length === 0) return;
+      add: (made) => {
+        if (fd === undefined || made.length === 0) return;
         try {
-          fs.writeSync(fd, `${first ? '' : ','}${files.map((f) => JSON.stringify([f.path, f.content])).join(',')}`);
-          first = false;
+          for (const f of made) files.push([f.path, Buffer.byteLength(f.content)]);
+          fs.writeSync(fd, made.map((f) => f.content).join(''));
         } catch {
           fail();
         }
@@ -104,7 +140,8 @@ export class RenderCache {
       commit: () => {
         if (fd === undefined) return;
         try {
-          fs.writeSync(fd, ']}');
+          const index = JSON.stringify({ key, files } satisfies Index);
+          fs.writeSync(fd, `${index}${String(Buffer.byteLength(index)).padStart(TRAILER, '0')}`);
           fs.closeSync(fd);
           fd = undefined;
           fs.renameSync(tmp, file);
@@ -119,12 +156,12 @@ export class RenderCache {
     };
   }
 
-  /** `<env>.<key>.json`: environment names hold no dots, so one environment's entries never match another's. */
+  /** `<env>.<key>.bin`: environment names hold no dots, so one environment's entries never match another's. */
   private file(env: Pick<Environment, 'name'>, key: string): string {
-    return path.join(this.props.dir, `${env.name}.${key.slice(0, 32)}.json`);
+    return path.join(this.props.dir, `${env.name}.${key.slice(0, 32)}.bin`);
   }
 
   private isEntryOf(env: Pick<Environment, 'name'>, name: string): boolean {
-    return name.startsWith(`${env.name}.`) && /^\.[0-9a-f]{32}\.json$/.test(name.slice(env.name.length));
+    return name.startsWith(`${env.name}.`) && /^\.[0-9a-f]{32}\.(bin|json)$/.test(name.slice(env.name.length));
   }
 }

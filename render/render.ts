@@ -11,7 +11,7 @@ import { architectureMarkdown, architecturePath } from './architecture';
 import { buildContract } from './contract';
 import { manifestFile } from './manifest';
 import { RenderError, type RenderedFile, toDistRelative, toJsonFile } from './rendered-file';
-import { platformForEnvironment, type RenderCache } from './render-cache';
+import { type CachedFiles, decodeCachedFiles, platformForEnvironment, type RenderCache } from './render-cache';
 import { renderEnvironmentKubernetes } from './render-kubernetes';
 
 export interface RenderOptions {
@@ -21,6 +21,8 @@ export interface RenderOptions {
   readonly onEnvironment?: (env: string, index: number, total: number) => void;
   /** Reuse an environment's files while everything its render reads is unchanged (render-cache.ts). @default none: every environment renders */
   readonly cache?: RenderCache;
+  /** Takes a cached environment's files as their bytes (the tree writer, which need not decode them). @default they are decoded and go to the sink */
+  readonly sinkBytes?: (cached: CachedFiles) => void;
 }
 
 /** How many environments came from the cache. */
@@ -74,10 +76,11 @@ export function environmentsToRender(platform: Platform, sink: (files: readonly 
     // Each environment sees only its own release, cached or not, so its cache key is all it reads.
     const envPlatform = platformForEnvironment(platform, env);
     const key = options.cache?.key(envPlatform, env, { terraform });
-    const hit = key === undefined ? undefined : options.cache!.read(env, key);
+    const hit = key === undefined ? undefined : options.cache!.readBytes(env, key);
     if (hit) {
       cached.push(env.name);
-      sink(hit);
+      if (options.sinkBytes) options.sinkBytes(hit);
+      else sink(decodeCachedFiles(hit));
     } else {
       todo.push({ env, envPlatform, key });
     }

@@ -40,7 +40,23 @@ class StagingWriter {
     this.unchanged = 0;
   }
 
-  /** @param {ReadonlyArray<readonly [string, string]>} files relative path and content */
+  /**
+   * Files as their bytes, one after the other (a render cache entry, see render-cache.ts).
+   * @param {ReadonlyArray<readonly [string, number]>} files relative path and length in bytes
+   * @param {Uint8Array} body
+   */
+  addBytes(files, body) {
+    let offset = 0;
+    this.add(
+      files.map(([rel, bytes]) => {
+        const content = body.subarray(offset, offset + bytes);
+        offset += bytes;
+        return [rel, content];
+      }),
+    );
+  }
+
+  /** @param {ReadonlyArray<readonly [string, string | Uint8Array]>} files relative path and content (text or bytes) */
   add(files) {
     for (const [rel, content] of files) {
       if (this.sameAsCurrent(rel, content)) {
@@ -84,7 +100,8 @@ class StagingWriter {
       return false;
     }
     try {
-      return fs.readFileSync(fd, 'utf8') === content;
+      const current = fs.readFileSync(fd);
+      return typeof content === 'string' ? current.toString('utf8') === content : current.equals(content);
     } catch {
       return false;
     } finally {
@@ -144,8 +161,8 @@ class StagingWriter {
 }
 
 /**
- * The worker side: messages {type: 'add', files} | {type: 'finish', manifestName, manifest, force}
- * | {type: 'abort'}. The first failure stops all further work; it is answered at 'finish' (the
+ * The worker side: messages {type: 'add', files} | {type: 'addBytes', files, body} | {type:
+ * 'finish', manifestName, manifest, force} | {type: 'abort'}. The first failure stops all further work; it is answered at 'finish' (the
  * render thread listens only then), as is the result.
  */
 function serveWorker() {
@@ -163,6 +180,7 @@ function serveWorker() {
         return;
       }
       if (msg.type === 'add') writer.add(msg.files);
+      else if (msg.type === 'addBytes') writer.addBytes(msg.files, msg.body);
       else if (msg.type === 'finish') parentPort.postMessage({ type: 'done', result: writer.finish(msg.manifestName, msg.manifest, msg.force) });
     } catch (err) {
       failure = err instanceof StagingError ? err.message : `cannot write the new tree: ${err.message}`;

@@ -12,7 +12,9 @@ export declare class StagingError extends Error {}
 
 export declare class StagingWriter {
   constructor(out: string, staging: string);
-  add(files: ReadonlyArray<readonly [string, string]>): void;
+  add(files: ReadonlyArray<readonly [string, string | Uint8Array]>): void;
+  /** Files as their bytes one after the other: path and length of each, and the bytes. */
+  addBytes(files: ReadonlyArray<readonly [string, number]>, body: Uint8Array): void;
   finish(manifestName: string, manifest: string, force: boolean): StagingResult;
   abort(): void;
 }

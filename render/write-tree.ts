@@ -187,6 +187,7 @@ class TreePaths {
 /** Where the new tree is built: in the render's thread, or in a worker thread beside it. */
 interface StagingBackend {
   add(files: [string, string][]): void;
+  addBytes(files: readonly (readonly [string, number])[], body: Uint8Array): void;
   finish(manifest: string, force: boolean): StagingResult | Promise<StagingResult>;
   /** Stops building and removes the staging folder. */
   abort(): void | Promise<void>;
@@ -200,9 +201,15 @@ class InlineStaging implements StagingBackend {
     this.writer = new StagingWriter(out, staging);
   }
   add(files: [string, string][]): void {
+    this.run(() => this.writer.add(files));
+  }
+  addBytes(files: readonly (readonly [string, number])[], body: Uint8Array): void {
+    this.run(() => this.writer.addBytes(files, body));
+  }
+  private run(step: () => void): void {
     if (this.failure !== undefined) return;
     try {
-      this.writer.add(files);
+      step();
     } catch (err) {
       this.failure = err;
     }
@@ -235,6 +242,12 @@ class WorkerStaging implements StagingBackend {
   }
   add(files: [string, string][]): void {
     if (this.failure === undefined) this.worker.postMessage({ type: 'add', files });
+  }
+  addBytes(files: readonly (readonly [string, number])[], body: Uint8Array): void {
+    if (this.failure !== undefined) return;
+    // A large read has its own ArrayBuffer (Node pools only small ones): moved to the worker, not copied.
+    const own = body.buffer.byteLength >= 64 * 1024;
+    this.worker.postMessage({ type: 'addBytes', files, body }, own ? [body.buffer as ArrayBuffer] : []);
   }
   finish(manifest: string, force: boolean): Promise<StagingResult> {
     return new Promise<StagingResult>((resolve, reject) => {
@@ -308,6 +321,25 @@ export class TreeWriter {
     const accepted: [string, string][] = [];
     for (const f of files) if (this.paths.accept(f.path)) accepted.push([f.path, f.content]);
     if (accepted.length > 0 && this.paths.problem === undefined) this.backend.add(accepted);
+  }
+
+  /**
+   * Hands over files as their bytes, one after the other (a render cache entry): the writer
+   * compares and writes them without decoding them. Paths are checked as in `add`.
+   */
+  addBytes(cached: { readonly files: readonly (readonly [string, number])[]; readonly body: Uint8Array }): void {
+    if (this.closed) throw new Error('the tree is already finished');
+    const kept = cached.files.map(([p]) => this.paths.accept(p));
+    if (this.paths.problem !== undefined) return;
+    if (kept.every(Boolean)) return this.backend.addBytes(cached.files, cached.body);
+    // Some were skipped (the manifest's own name): the others go as text.
+    const text: [string, string][] = [];
+    let offset = 0;
+    cached.files.forEach(([p, bytes], i) => {
+      if (kept[i]) text.push([p, Buffer.from(cached.body.buffer, cached.body.byteOffset + offset, bytes).toString('utf8')]);
+      offset += bytes;
+    });
+    this.backend.add(text);
   }
 
   /**

@@ -73,6 +73,20 @@ describe('a tree built on a worker thread while the render goes on', () => {
     expect(tree).toEqual(asMap(fewer));
   });
 
+  test('files handed over as bytes (a render cache entry) are compared, linked and written like text', async () => {
+    const out = path.join(tmp(), 'dist');
+    const files = syntheticTree('a', 30).filter((f) => f.path !== MANIFEST_FILE);
+    await stream(out, files);
+    const next = files.map((f, i) => (i === 4 ? { ...f, content: `${f.content}é: true\n` } : f));
+    const body = Buffer.concat(next.map((f) => Buffer.from(f.content)));
+    const tree = openTree(out);
+    tree.addBytes({ files: next.map((f) => [f.path, Buffer.byteLength(f.content)] as const), body });
+    expect(await tree.finish()).toEqual({ total: 30, written: 1, unchanged: 29, deleted: 0 });
+    const written = readTree(out);
+    written.delete(MANIFEST_FILE);
+    expect(written).toEqual(asMap(next));
+  });
+
   test('a symbolic link in the current tree is never carried into the new one', async () => {
     const out = path.join(tmp(), 'dist');
     const files = syntheticTree('a', 10);
