@@ -99,12 +99,6 @@ export class RenderCache {
     }
   }
 
-  /** The files stored under `key`, or undefined (a miss). */
-  read(env: Pick<Environment, 'name'>, key: string): RenderedFile[] | undefined {
-    const cached = this.readBytes(env, key);
-    return cached && decodeCachedFiles(cached);
-  }
-
   /**
    * Starts storing an environment's files under `key`: their bytes are appended to the entry as
    * they are made (so they never pile up in memory), the index of paths and lengths follows on

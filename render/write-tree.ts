@@ -329,17 +329,11 @@ export class TreeWriter {
    */
   addBytes(cached: { readonly files: readonly (readonly [string, number])[]; readonly body: Uint8Array }): void {
     if (this.closed) throw new Error('the tree is already finished');
-    const kept = cached.files.map(([p]) => this.paths.accept(p));
-    if (this.paths.problem !== undefined) return;
-    if (kept.every(Boolean)) return this.backend.addBytes(cached.files, cached.body);
-    // Some were skipped (the manifest's own name): the others go as text.
-    const text: [string, string][] = [];
-    let offset = 0;
-    cached.files.forEach(([p, bytes], i) => {
-      if (kept[i]) text.push([p, Buffer.from(cached.body.buffer, cached.body.byteOffset + offset, bytes).toString('utf8')]);
-      offset += bytes;
-    });
-    this.backend.add(text);
+    for (const [p] of cached.files) {
+      // The render never makes the manifest, so no cache entry holds its name.
+      if (!this.paths.accept(p)) this.paths.problem ??= `a cached environment holds ${p}, which synth writes itself`;
+    }
+    if (this.paths.problem === undefined) this.backend.addBytes(cached.files, cached.body);
   }
 
   /**
