@@ -54,15 +54,16 @@ function kindsOf(outputs: readonly ChartOutput[]): GroupKind[] {
 }
 
 /**
- * Renders one environment's Kubernetes objects, handing each group of charts' files to `onFiles`
- * as soon as they are made (so they can be written while the rest renders). Throws RenderError
+ * Renders one environment's Kubernetes objects and returns their files; or, given `onFiles`,
+ * hands each group of charts' files to it as soon as they are made (so they can be written while
+ * the rest renders) and keeps none (an environment's text is not held twice). Throws RenderError
  * listing every problem; files handed over before a problem was found must then be dropped.
  */
 export function renderEnvironmentKubernetes(
   platform: Platform,
   env: Environment,
   policies: readonly Policy[] = POLICIES,
-  onFiles: (files: readonly RenderedFile[]) => void = () => undefined,
+  onFiles?: (files: readonly RenderedFile[]) => void,
 ): RenderedFile[] {
   // One App per chart: cdk8s resolves dependencies across the whole App on every chart.toJson(),
   // so a shared App makes rendering quadratic in the number of namespaces. Apps are never
@@ -89,8 +90,8 @@ export function renderEnvironmentKubernetes(
         made.push({ path, content: toYaml(obj) });
       }
     }
-    files.push(...made);
-    if (errors.length === 0) onFiles(made);
+    if (!onFiles) files.push(...made);
+    else if (errors.length === 0) onFiles(made);
     return kindsOf(outputs);
   };
 

@@ -1,25 +1,39 @@
 /**
- * Rendering environments side by side on worker threads: one environment per thread at a time,
- * each from the model as it sees it (so the files are the same bytes as in-thread, see
- * render.ts), its files sent to this thread in groups as they are made and handed to the sink
- * from here (the tree writer runs on its own thread). Worth it for large platforms only: a thread
- * first loads the whole render (about half a second), which a small platform renders in less.
+ * Rendering environments side by side on worker threads. Each environment renders in two parts
+ * (render.ts: its Kubernetes objects, and its Terraform with the files beside it), and every part
+ * goes to the next free thread: all Kubernetes parts first, then the shorter Terraform parts, so
+ * three environments keep two threads busy to the end instead of leaving one idle for the last.
+ * A part renders from the model as its environment sees it, so the files are the same bytes as
+ * in one thread. Its files come back to this thread in groups as they are made and go to the sink
+ * (the tree writer runs on its own thread), the environment's cache entry and its contract,
+ * which is built here once both parts are in. Worth it for large platforms only: a thread first
+ * loads the whole render (about half a second), which a small platform renders in less.
  *
  * A thread that fails or dies ends its environment with a problem, never a wait.
  */
 import { isMainThread, parentPort, type Worker, workerData } from 'worker_threads';
 import type { Platform } from '../platform/types';
-import { type EnvironmentTask, environmentProblems, environmentsToRender, problemsOf, type RenderInfo, type RenderOptions, renderEnvironment, renderInThisThread } from './render';
-import { type CacheEntryWriter, RenderCache, type RenderCacheProps } from './render-cache';
+import {
+  EnvironmentContract,
+  type EnvironmentPart,
+  environmentParts,
+  environmentProblems,
+  type EnvironmentTask,
+  environmentsToRender,
+  problemsOf,
+  type RenderInfo,
+  type RenderOptions,
+  renderEnvironmentPart,
+  renderInThisThread,
+} from './render';
+import type { CacheEntryWriter } from './render-cache';
 import { RenderError, type RenderedFile } from './rendered-file';
 
-/** What a render thread is given: one environment to render. */
+/** What a render thread is given: one part of one environment to render. */
 export interface RenderThreadTask {
   readonly envPlatform: Platform;
   readonly env: string;
-  readonly terraform: boolean;
-  /** Where the thread stores the environment's files as it makes them, kept when it rendered without a problem (so they never pile up in the main thread). */
-  readonly cache?: { readonly props: RenderCacheProps; readonly key: string };
+  readonly part: EnvironmentPart;
 }
 
 type ThreadMessage = { type: 'files'; files: RenderedFile[] } | { type: 'done' } | { type: 'failed'; problems: string[] };
@@ -28,29 +42,22 @@ type ThreadMessage = { type: 'files'; files: RenderedFile[] } | { type: 'done' }
 export type StartRenderThread = () => Worker;
 
 export interface ThreadedRenderOptions extends RenderOptions {
-  /** Environments rendered at once. */
+  /** Parts rendered at once. */
   readonly threads: number;
   readonly startThread: StartRenderThread;
 }
 
-/** The thread's side: renders each environment it is sent and answers with its files. */
+/** The thread's side: renders each part it is sent and answers with its files. */
 export function serveRenderThread(): void {
   if (isMainThread || !parentPort) throw new Error('serveRenderThread runs in a worker thread');
   const port = parentPort;
   port.on('message', (task: RenderThreadTask) => {
-    let entry: CacheEntryWriter | undefined;
     try {
       const env = task.envPlatform.environments.find((e) => e.name === task.env);
       if (!env) throw new Error(`no environment ${task.env} in the model`);
-      entry = task.cache && new RenderCache(task.cache.props).open(env, task.cache.key);
-      renderEnvironment(task.envPlatform, env, task.terraform, (files) => {
-        entry?.add(files);
-        port.postMessage({ type: 'files', files: files as RenderedFile[] } satisfies ThreadMessage);
-      });
-      entry?.commit();
+      renderEnvironmentPart(task.envPlatform, env, task.part, (files) => port.postMessage({ type: 'files', files: files as RenderedFile[] } satisfies ThreadMessage));
       port.postMessage({ type: 'done' } satisfies ThreadMessage);
     } catch (err) {
-      entry?.abort();
       port.postMessage({ type: 'failed', problems: problemsOf(err) } satisfies ThreadMessage);
     }
   });
@@ -59,35 +66,107 @@ export function serveRenderThread(): void {
 /** Whether this thread was started to render (see render/launch.cjs). */
 export const isRenderThread = (): boolean => !isMainThread && (workerData as { renderThread?: boolean } | undefined)?.renderThread === true;
 
-/** renderPlatformInto, with the environments spread over `threads` worker threads. */
+/**
+ * One environment being rendered here and there: its parts' files pass through it (to the sink,
+ * its cache entry and its contract), and when the last part is in, the contract is added and the
+ * entry kept, or, after a problem, the entry dropped.
+ */
+class EnvironmentRun {
+  private readonly entry?: CacheEntryWriter;
+  private readonly contract?: EnvironmentContract;
+  private readonly failures = new Map<EnvironmentPart, readonly string[]>();
+  private left: number;
+
+  constructor(
+    readonly task: EnvironmentTask,
+    private readonly parts: readonly EnvironmentPart[],
+    options: RenderOptions,
+    private readonly give: (files: readonly RenderedFile[]) => void,
+  ) {
+    this.left = parts.length;
+    if (task.key !== undefined) this.entry = options.cache!.open(task.env, task.key);
+    if (parts.includes('terraform')) this.contract = new EnvironmentContract(task.envPlatform, task.env);
+  }
+
+  /** Files of one of its parts. */
+  add(files: readonly RenderedFile[]): void {
+    this.contract?.take(files);
+    this.entry?.add(files);
+    this.give(files);
+  }
+
+  /** One part is over, with its problems if it failed. */
+  partDone(part: EnvironmentPart, failure?: readonly string[]): void {
+    if (failure) this.failures.set(part, failure);
+    if (--this.left > 0) return;
+    if (this.failures.size === 0 && this.contract) {
+      try {
+        this.add([this.contract.file()]);
+      } catch (err) {
+        this.failures.set('terraform', problemsOf(err));
+      }
+    }
+    if (this.failures.size === 0) this.entry?.commit();
+    else this.entry?.abort();
+  }
+
+  /** Whether a part failed (or the run was given up). */
+  get failed(): boolean {
+    return this.failures.size > 0;
+  }
+
+  /** Its problems, part by part in a fixed order, each prefixed with the environment's name. */
+  problems(): string[] {
+    return environmentProblems(
+      this.task.env,
+      this.parts.flatMap((p) => this.failures.get(p) ?? []),
+    );
+  }
+
+  /** Gives up on the parts never rendered (every thread stopped). */
+  giveUp(): void {
+    this.entry?.abort();
+    if (!this.failed) this.failures.set(this.parts[0], ['not rendered: every render thread stopped']);
+  }
+}
+
+/**
+ * renderPlatformInto, with the environments' parts spread over `threads` worker threads: every
+ * environment's Kubernetes part first, then their Terraform parts, so that the short parts fill
+ * the threads that finish early.
+ */
 export async function renderPlatformThreaded(platform: Platform, sink: (files: readonly RenderedFile[]) => void, options: ThreadedRenderOptions): Promise<RenderInfo> {
-  const terraform = options.terraform ?? true;
-  /** Problems per environment, listed in the model's order at the end (threads finish in any order). */
-  const problems = new Map<string, string[]>();
+  const parts = environmentParts(options.terraform ?? true);
   const { todo, cached } = environmentsToRender(platform, sink, options);
-  // One environment left (the others cached) renders here: a thread would only add its start.
+  // One environment left (the others cached) renders here: threads would only add their start.
   if (Math.min(options.threads, todo.length) <= 1) {
     renderInThisThread(platform, todo, sink, options);
     return { cached };
   }
-  const queue = [...todo];
-  const give = (files: readonly RenderedFile[]) => problems.size === 0 && sink(files);
+  let failed = false;
+  const runs = todo.map((task) => new EnvironmentRun(task, parts, options, (files) => !failed && sink(files)));
+  const queue = parts.flatMap((part) => runs.map((run) => ({ run, part })));
+  const started = new Set<EnvironmentRun>();
 
-  /** Renders one environment on `thread`; false when the thread died (its environment then has a problem). */
-  const renderOn = (thread: Worker, task: EnvironmentTask): Promise<boolean> =>
+  /** Renders one part on `thread`; false when the thread died (its environment then has a problem). */
+  const renderOn = (thread: Worker, { run, part }: { run: EnvironmentRun; part: EnvironmentPart }): Promise<boolean> =>
     new Promise<boolean>((resolve) => {
-      const { env, envPlatform, key } = task;
-      options.onEnvironment?.(env.name, platform.environments.indexOf(env), platform.environments.length);
+      const { env, envPlatform } = run.task;
+      if (!started.has(run)) {
+        started.add(run);
+        options.onEnvironment?.(env.name, platform.environments.indexOf(env), platform.environments.length);
+      }
       let error: Error | undefined;
       const finish = (alive: boolean, failure?: readonly string[]) => {
         thread.off('message', onMessage);
         thread.off('exit', onExit);
         thread.off('error', onError);
-        if (failure) problems.set(env.name, environmentProblems(env, failure));
+        if (failure) failed = true;
+        run.partDone(part, failure);
         resolve(alive);
       };
       const onMessage = (msg: ThreadMessage) => {
-        if (msg.type === 'files') give(msg.files);
+        if (msg.type === 'files') run.add(msg.files);
         else if (msg.type === 'done') finish(true);
         else finish(true, msg.problems);
       };
@@ -96,8 +175,7 @@ export async function renderPlatformThreaded(platform: Platform, sink: (files: r
       thread.on('message', onMessage);
       thread.on('error', onError);
       thread.on('exit', onExit);
-      const cache = key === undefined ? undefined : { props: options.cache!.props, key };
-      thread.postMessage({ envPlatform, env: env.name, terraform, cache } satisfies RenderThreadTask);
+      thread.postMessage({ envPlatform, env: env.name, part } satisfies RenderThreadTask);
     });
 
   const run = async () => {
@@ -108,9 +186,13 @@ export async function renderPlatformThreaded(platform: Platform, sink: (files: r
       await thread.terminate();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(options.threads, todo.length) }, run));
+  await Promise.all(Array.from({ length: Math.min(options.threads, queue.length) }, run));
   // Left only when every thread died.
-  for (const { env } of queue) problems.set(env.name, environmentProblems(env, ['not rendered: every render thread stopped']));
-  if (problems.size > 0) throw new RenderError('Rendering failed', platform.environments.flatMap((env) => problems.get(env.name) ?? []));
+  for (const { run: left } of queue) {
+    failed = true;
+    left.giveUp();
+  }
+  const problems = runs.flatMap((r) => (r.failed ? r.problems() : []));
+  if (problems.length > 0) throw new RenderError('Rendering failed', problems);
   return { cached };
 }

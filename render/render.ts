@@ -9,6 +9,7 @@ import { contractPath, terraformPath } from '../platform/naming';
 import type { Environment, Platform } from '../platform/types';
 import { architectureMarkdown, architecturePath } from './architecture';
 import { buildContract } from './contract';
+import { contractEntries } from '../platform/contract';
 import { manifestFile } from './manifest';
 import { RenderError, type RenderedFile, toDistRelative, toJsonFile } from './rendered-file';
 import { type CachedFiles, decodeCachedFiles, platformForEnvironment, type RenderCache } from './render-cache';
@@ -31,27 +32,69 @@ export interface RenderInfo {
 }
 
 /**
- * Renders every environment, handing the files to `sink` in groups as they are made (the order of
- * groups is not the order of the tree). Once a problem is found nothing more reaches `sink`, and
- * at the end a RenderError lists the problems of all environments: whatever reached `sink` must
- * then be dropped (openTree's abort). The manifest is not part of it (the tree writer makes it).
+ * The two parts of an environment's render, which may run on different threads (render-threads.ts
+ * spreads them so that two cores stay busy to the end): every Kubernetes object, and the rest
+ * (the Terraform stacks, the SOPS config and the architecture page). The contract, which checks
+ * the two layers against each other, is built from both (EnvironmentContract).
  */
+export type EnvironmentPart = 'kubernetes' | 'terraform';
+
+/** The parts an environment renders: Kubernetes only, or both. */
+export const environmentParts = (terraform: boolean): readonly EnvironmentPart[] => (terraform ? ['kubernetes', 'terraform'] : ['kubernetes']);
+
 /**
- * Renders one environment from the model as it sees it (`platformForEnvironment`), handing its
- * files to `give` in groups. Throws RenderError listing its problems.
+ * Renders one part of an environment from the model as it sees it (`platformForEnvironment`),
+ * handing its files to `give` in groups. Throws RenderError listing its problems.
  */
-export function renderEnvironment(envPlatform: Platform, env: Environment, terraform: boolean, give: (files: readonly RenderedFile[]) => void): void {
-  const kubernetes = renderEnvironmentKubernetes(envPlatform, env, undefined, give);
-  if (!terraform) return;
+export function renderEnvironmentPart(envPlatform: Platform, env: Environment, part: EnvironmentPart, give: (files: readonly RenderedFile[]) => void): void {
+  if (part === 'kubernetes') {
+    renderEnvironmentKubernetes(envPlatform, env, undefined, give);
+    return;
+  }
   const stacks = renderTerraform(envPlatform, env);
-  const sops = { path: toDistRelative(sopsConfigPath(env)), content: sopsConfigYaml(envPlatform, env) };
-  const contract = { path: toDistRelative(contractPath(env)), content: toJsonFile(buildContract(envPlatform, env, [...kubernetes, sops], stacks)) };
   give([
-    ...stacks.map(({ stack, json }) => ({ path: toDistRelative(`${terraformPath(env, stack)}/cdk.tf.json`), content: json })),
-    sops,
+    ...stacks.map(({ stack, json }) => ({ path: toDistRelative(`${terraformPath(env, stack)}/${STACK_FILE}`), content: json })),
+    { path: toDistRelative(sopsConfigPath(env)), content: sopsConfigYaml(envPlatform, env) },
     { path: toDistRelative(architecturePath(env)), content: architectureMarkdown(envPlatform, env) },
-    contract,
   ]);
+}
+
+/** The file of a stack's Terraform JSON, in its folder. */
+const STACK_FILE = 'cdk.tf.json';
+
+/**
+ * An environment's contract.json (contract.ts), built from the files of both parts as they pass
+ * by, in any order: it keeps only what the contract reads (its consumers' files and the stacks).
+ */
+export class EnvironmentContract {
+  private readonly consumers: ReadonlySet<string>;
+  private readonly stacksFolder: string;
+  private readonly kubernetes: RenderedFile[] = [];
+  private readonly stacks: { stack: string; json: string }[] = [];
+
+  constructor(
+    private readonly envPlatform: Platform,
+    private readonly env: Environment,
+  ) {
+    this.consumers = new Set(contractEntries(envPlatform, env).flatMap((e) => e.consumers.map((c) => toDistRelative(c.file))));
+    this.stacksFolder = toDistRelative(terraformPath(env, ''));
+  }
+
+  /** Keeps what the contract reads of `files`. */
+  take(files: readonly RenderedFile[]): void {
+    for (const f of files) {
+      if (this.consumers.has(f.path)) this.kubernetes.push(f);
+      if (f.path.startsWith(this.stacksFolder) && f.path.endsWith(`/${STACK_FILE}`)) {
+        const stack = f.path.slice(this.stacksFolder.length, -STACK_FILE.length - 1);
+        if (!stack.includes('/')) this.stacks.push({ stack, json: f.content });
+      }
+    }
+  }
+
+  /** contract.json, once both parts rendered; throws RenderError when the layers disagree. */
+  file(): RenderedFile {
+    return { path: toDistRelative(contractPath(this.env)), content: toJsonFile(buildContract(this.envPlatform, this.env, this.kubernetes, this.stacks)) };
+  }
 }
 
 /** The problems a failed render reports (a RenderError's list, or the message of anything else). */
@@ -107,22 +150,42 @@ export function renderPlatformInto(platform: Platform, sink: (files: readonly Re
   return { cached };
 }
 
-/** Renders `todo` one environment after the other in this thread; throws RenderError listing every environment's problems. */
+/**
+ * Renders `todo` one environment after the other in this thread, both parts of each (so a
+ * broken part does not hide the other's problems); throws RenderError listing every
+ * environment's problems.
+ */
 export function renderInThisThread(platform: Platform, todo: readonly EnvironmentTask[], sink: (files: readonly RenderedFile[]) => void, options: RenderOptions): void {
   const problems: string[] = [];
   const terraform = options.terraform ?? true;
   for (const { env, envPlatform, key } of todo) {
     options.onEnvironment?.(env.name, platform.environments.indexOf(env), platform.environments.length);
     const entry = key === undefined ? undefined : options.cache!.open(env, key);
-    try {
-      renderEnvironment(envPlatform, env, terraform, (files) => {
-        entry?.add(files);
-        if (problems.length === 0) sink(files);
-      });
-      entry?.commit();
-    } catch (err) {
+    const contract = terraform ? new EnvironmentContract(envPlatform, env) : undefined;
+    const failed: string[] = [];
+    const give = (files: readonly RenderedFile[]) => {
+      contract?.take(files);
+      entry?.add(files);
+      if (problems.length === 0 && failed.length === 0) sink(files);
+    };
+    for (const part of environmentParts(terraform)) {
+      try {
+        renderEnvironmentPart(envPlatform, env, part, give);
+      } catch (err) {
+        failed.push(...problemsOf(err));
+      }
+    }
+    if (contract && failed.length === 0) {
+      try {
+        give([contract.file()]);
+      } catch (err) {
+        failed.push(...problemsOf(err));
+      }
+    }
+    if (failed.length === 0) entry?.commit();
+    else {
       entry?.abort();
-      problems.push(...environmentProblems(env, problemsOf(err)));
+      problems.push(...environmentProblems(env, failed));
     }
   }
   if (problems.length > 0) throw new RenderError('Rendering failed', problems);

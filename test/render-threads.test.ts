@@ -30,14 +30,16 @@ describe('rendering environments on threads', () => {
     expect(sorted(threaded)).toEqual(sorted(inThread));
   }, 120_000);
 
-  test('a thread stores its environment in the cache itself, and the next render reuses it', async () => {
+  test('each environment is stored in the cache as one entry from both of its parts, and the next render reuses it', async () => {
     const cache = new RenderCache({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'render-threads-')), codeKey: 'code-1' });
     const first: RenderedFile[] = [];
-    expect((await renderPlatformThreaded(platform, (f) => first.push(...f), { threads: 2, terraform: false, cache, startThread: renderThread })).cached).toEqual([]);
+    expect((await renderPlatformThreaded(platform, (f) => first.push(...f), { threads: 2, cache, startThread: renderThread })).cached).toEqual([]);
     expect(fs.readdirSync(cache.props.dir).sort()).toEqual([expect.stringMatching(/^dev\./), expect.stringMatching(/^prd\./), expect.stringMatching(/^stg\./)]);
     const again: RenderedFile[] = [];
-    expect((await renderPlatformThreaded(platform, (f) => again.push(...f), { threads: 2, terraform: false, cache, startThread: () => new Worker('process.exit(9)', { eval: true }) })).cached).toEqual(['dev', 'stg', 'prd']);
+    expect((await renderPlatformThreaded(platform, (f) => again.push(...f), { threads: 2, cache, startThread: () => new Worker('process.exit(9)', { eval: true }) })).cached).toEqual(['dev', 'stg', 'prd']);
     expect(sorted(again)).toEqual(sorted(first));
+    // The entry holds both parts and the contract built from them.
+    expect(again.filter((f) => f.path.startsWith('dev/')).map((f) => f.path)).toEqual(expect.arrayContaining(['dev/contract.json', 'dev/terraform/cluster/cdk.tf.json', 'dev/cluster/namespace-account-service.yaml']));
   }, 120_000);
 
   test('a thread that dies ends its environment with a problem, and the rest are reported not rendered, without a wait', async () => {
@@ -66,5 +68,20 @@ describe('rendering environments on threads', () => {
     await expect(renderPlatformThreaded(platform, () => undefined, { threads: 2, terraform: false, startThread: failing })).rejects.toThrow(
       /\n {2}- dev: cannot render dev\n {2}- stg: cannot render stg\n {2}- prd: cannot render prd$/,
     );
+  });
+
+  test('every part of every environment goes to a thread, and their problems are listed by environment, Kubernetes first', async () => {
+    const failing = () =>
+      new Worker(`require('worker_threads').parentPort.on('message', (t) => require('worker_threads').parentPort.postMessage({ type: 'failed', problems: [t.part + ' of ' + t.env] }))`, { eval: true });
+    await expect(renderPlatformThreaded(platform, () => undefined, { threads: 2, startThread: failing })).rejects.toThrow(
+      /\(6 problems\):\n {2}- dev: kubernetes of dev\n {2}- dev: terraform of dev\n {2}- stg: kubernetes of stg\n {2}- stg: terraform of stg\n {2}- prd: kubernetes of prd\n {2}- prd: terraform of prd$/,
+    );
+  });
+
+  test('once both parts are in, the contract is checked here: parts that render nothing fail it', async () => {
+    const empty = () => new Worker(`require('worker_threads').parentPort.on('message', () => require('worker_threads').parentPort.postMessage({ type: 'done' }))`, { eval: true });
+    const failure = renderPlatformThreaded(platform, () => undefined, { threads: 2, startThread: empty });
+    await expect(failure).rejects.toThrow(/\n {2}- dev: contract iam-role\/[^\n]*: its producer, stack "cluster", is not rendered\n/);
+    await expect(failure).rejects.toThrow(/\n {2}- prd: contract [^\n]*: its consumer [^\n]* is not rendered/);
   });
 });
