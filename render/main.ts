@@ -21,12 +21,12 @@ import { TreeError } from './tree-error';
 import { checkTarget, openTree, type WriteSummary } from './write-tree';
 
 /**
- * From this many services synth renders environments on threads. Measured on 2 cores (tmpfs, no
- * cache): 100 services 3.1 s in one thread, 3.5 s on two; 300: 6.2 and 6.3 s; 1000: 22-23 and 18-20 s.
- * A thread first loads the whole render (~0.5 s); it pays off once one heap holding every
- * environment makes the garbage collector the cost.
+ * From this many services synth renders environments on threads. Measured on 2 cores (no cache,
+ * each environment in two parts, see render-threads.ts): 100 services 2.9-3.3 s in one thread,
+ * 3.0-3.6 s on two; 300: 6.0-7.2 and 5.3-5.9 s; 1000: 17-23 and 15-19 s. A thread first loads the
+ * whole render (~0.5 s), which pays off from a few hundred services.
  */
-export const THREADS_FROM_SERVICES = 500;
+export const THREADS_FROM_SERVICES = 300;
 
 export const USAGE = `usage: synth [--out DIR] [--model FILE] [--releases DIR] [--kubernetes-only] [--no-cache] [--threads N]
 

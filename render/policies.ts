@@ -15,14 +15,33 @@ export interface PlacedObject {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
-export type Policy = (env: Environment, objects: readonly PlacedObject[]) => string[];
+/**
+ * A check over an environment's rendered objects; `kinds`, when set, are the only kinds it reads
+ * (so the render keeps only those objects for it, not the whole environment).
+ */
+export type Policy = ((env: Environment, objects: readonly PlacedObject[]) => string[]) & { readonly kinds?: ReadonlySet<string> };
+
+/** A policy that reads only objects of `kinds`. */
+function reading(kinds: readonly string[], check: (env: Environment, objects: readonly PlacedObject[]) => string[]): Policy {
+  return Object.assign(check, { kinds: new Set(kinds) });
+}
+
+/** The kinds of object `policies` read, or undefined when one of them may read any. */
+export function kindsRead(policies: readonly Policy[]): ReadonlySet<string> | undefined {
+  if (policies.some((p) => p.kinds === undefined)) return undefined;
+  return new Set(policies.flatMap((p) => [...p.kinds!]));
+}
+
+/** Kinds whose spec holds a Pod template, and every kind that holds a Pod spec (podSpecs). */
+const TEMPLATE_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicaSet'];
+const WORKLOAD_KINDS = [...TEMPLATE_KINDS, 'CronJob', 'Pod'];
 
 /** Pod templates of workload kinds, with where they sit. */
 function podSpecs(objects: readonly PlacedObject[]): { path: string; id: string; pod: Json }[] {
   const out: { path: string; id: string; pod: Json }[] = [];
   for (const { path, obj } of objects) {
     const id = `${obj.kind}/${obj.metadata?.name}`;
-    if (['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicaSet'].includes(obj.kind)) out.push({ path, id, pod: obj.spec?.template?.spec ?? {} });
+    if (TEMPLATE_KINDS.includes(obj.kind)) out.push({ path, id, pod: obj.spec?.template?.spec ?? {} });
     else if (obj.kind === 'CronJob') out.push({ path, id, pod: obj.spec?.jobTemplate?.spec?.template?.spec ?? {} });
     else if (obj.kind === 'Pod') out.push({ path, id, pod: obj.spec ?? {} });
   }
@@ -34,15 +53,16 @@ function containersOf(pod: Json): Json[] {
 }
 
 /** Every container has CPU and memory limits. */
-export const containersHaveLimits: Policy = (_env, objects) =>
+export const containersHaveLimits: Policy = reading(WORKLOAD_KINDS, (_env, objects) =>
   podSpecs(objects).flatMap(({ path, id, pod }) =>
     containersOf(pod)
       .filter((c) => !c.resources?.limits?.cpu || !c.resources?.limits?.memory)
       .map((c) => `${path}: ${id} container "${c.name}" has no ${!c.resources?.limits?.cpu ? 'cpu' : 'memory'} limit`),
-  );
+  ),
+);
 
 /** No `:latest` anywhere; where the environment requires it, every image is pinned by digest. */
-export const imagesAreImmutable: Policy = (env, objects) =>
+export const imagesAreImmutable: Policy = reading(WORKLOAD_KINDS, (env, objects) =>
   podSpecs(objects).flatMap(({ path, id, pod }) =>
     containersOf(pod).flatMap((c) => {
       const image = String(c.image ?? '');
@@ -54,10 +74,11 @@ export const imagesAreImmutable: Policy = (env, objects) =>
       }
       return problems;
     }),
-  );
+  ),
+);
 
 /** No privileged or root containers; no privilege escalation; all capabilities dropped. */
-export const containersAreUnprivileged: Policy = (_env, objects) =>
+export const containersAreUnprivileged: Policy = reading(WORKLOAD_KINDS, (_env, objects) =>
   podSpecs(objects).flatMap(({ path, id, pod }) =>
     containersOf(pod).flatMap((c) => {
       const sc = c.securityContext ?? {};
@@ -73,13 +94,14 @@ export const containersAreUnprivileged: Policy = (_env, objects) =>
       if (pod.hostNetwork === true || pod.hostPID === true || pod.hostIPC === true) problems.push(`${path}: ${id} shares a host namespace`);
       return problems;
     }),
-  );
+  ),
+);
 
 /**
  * Every in-mesh namespace has a namespace-wide STRICT PeerAuthentication and a default-deny
  * AuthorizationPolicy (an ALLOW policy with no rules matches nothing) in its folder.
  */
-export const meshNamespacesAreZeroTrust: Policy = (_env, objects) => {
+export const meshNamespacesAreZeroTrust: Policy = reading(['Namespace', 'PeerAuthentication', 'AuthorizationPolicy'], (_env, objects) => {
   // One pass: what each namespace holds (scanning every object per namespace was quadratic).
   const strict = new Set<string>();
   const deny = new Set<string>();
@@ -96,11 +118,12 @@ export const meshNamespacesAreZeroTrust: Policy = (_env, objects) => {
     if (!deny.has(ns)) problems.push(`namespace ${ns} is in the mesh but has no default-deny AuthorizationPolicy`);
   }
   return problems;
-};
+});
 
 /** No rendered Secret carries a value (secrets come from AWS Secrets Manager or SOPS). */
-export const noPlaintextSecrets: Policy = (_env, objects) =>
-  objects.filter((o) => o.obj.kind === 'Secret' && (o.obj.data !== undefined || o.obj.stringData !== undefined)).map((o) => `${o.path}: Secret/${o.obj.metadata?.name} carries a value`);
+export const noPlaintextSecrets: Policy = reading(['Secret'], (_env, objects) =>
+  objects.filter((o) => o.obj.kind === 'Secret' && (o.obj.data !== undefined || o.obj.stringData !== undefined)).map((o) => `${o.path}: Secret/${o.obj.metadata?.name} carries a value`),
+);
 
 export const POLICIES: readonly Policy[] = [containersHaveLimits, imagesAreImmutable, containersAreUnprivileged, meshNamespacesAreZeroTrust, noPlaintextSecrets];
 

@@ -11,7 +11,7 @@ import type { PlatformChart } from '../charts/platform-chart';
 import { apiGroup, CLUSTER_SCOPED_KINDS } from '../charts/scope';
 import { objectFileName } from '../platform/naming';
 import type { Environment, Platform } from '../platform/types';
-import { checkPolicies, type PlacedObject, type Policy, POLICIES } from './policies';
+import { checkPolicies, kindsRead, type PlacedObject, type Policy, POLICIES } from './policies';
 import { RenderError, type RenderedFile, toDistRelative, toYaml } from './rendered-file';
 import { contractParticipants } from '../platform/gates';
 
@@ -71,6 +71,8 @@ export function renderEnvironmentKubernetes(
   const app = () => new App({ outdir: '/nonexistent' });
   const errors: string[] = [];
   const files: RenderedFile[] = [];
+  // Only the objects the policies read are kept for them until the end.
+  const policyKinds = kindsRead(policies);
   const placed: PlacedObject[] = [];
   const byPath = new Map<string, string>();
   /** Turns a group of charts into files at once and hands them over, so they are written while the rest renders. */
@@ -86,7 +88,7 @@ export function renderEnvironmentKubernetes(
         const previous = byPath.get(path);
         if (previous) errors.push(`${path}: ${id} and ${previous} would be written to the same file`);
         byPath.set(path, id);
-        placed.push({ path, obj });
+        if (policyKinds?.has(obj.kind) ?? true) placed.push({ path, obj });
         made.push({ path, content: toYaml(obj) });
       }
     }

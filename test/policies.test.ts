@@ -10,9 +10,13 @@ import {
   containersHaveLimits,
   imagesAreImmutable,
   meshNamespacesAreZeroTrust,
+  kindsRead,
   noPlaintextSecrets,
   type PlacedObject,
+  type Policy,
+  POLICIES,
 } from '../render/policies';
+import { renderEnvironmentKubernetes } from '../render/render-kubernetes';
 import { RenderError } from '../render/rendered-file';
 import { examplePlatform, type Loose } from './support/example';
 import { exampleFiles } from './support/rendered';
@@ -103,5 +107,36 @@ describe('policy checks', () => {
     const problems = (error as RenderError).problems;
     expect(problems).toContainEqual(expect.stringMatching(/^prd: prd\/namespaces\/pc-frontend\/job-pc-frontend-cdn-purge\.yaml: Job\/pc-frontend-cdn-purge container "job" image ".*@latest" is not pinned by digest, which prd requires$/));
     expect(problems).toContainEqual(expect.stringMatching(/^prd: prd\/namespaces\/sp-frontend\/job-sp-frontend-cdn-purge\.yaml/));
+  });
+
+  test('each policy reads only the kinds it declares: objects of any other kind, however they look, change nothing', () => {
+    // Every object of every other kind takes a shape each policy would reject if it read that kind.
+    const worst = (o: PlacedObject): PlacedObject => {
+      const container = { name: 'x', image: 'x:latest', securityContext: { privileged: true } };
+      const pod = { hostNetwork: true, containers: [container], initContainers: [container] };
+      return { path: o.path, obj: { ...o.obj, metadata: { ...o.obj.metadata, labels: { 'istio-injection': 'enabled' } }, data: { A: 'b' }, spec: { template: { spec: pod }, jobTemplate: { spec: { template: { spec: pod } } }, ...pod } } };
+    };
+    const objects = objectsOf('prd');
+    for (const policy of POLICIES) {
+      expect(policy.kinds).toBeDefined();
+      const read = objects.filter((o) => policy.kinds!.has(o.obj.kind));
+      // The shape is one the policy rejects in an object of a kind it reads.
+      const [kind] = policy.kinds!;
+      expect(policy(env('prd'), [worst({ path: 'prd/x.yaml', obj: { kind, metadata: { name: 'x', namespace: 'x' } } })])).not.toEqual([]);
+      expect(policy(env('prd'), objects.map((o) => (policy.kinds!.has(o.obj.kind) ? o : worst(o))))).toEqual(policy(env('prd'), read));
+    }
+    expect([...kindsRead(POLICIES)!].sort()).toEqual(['AuthorizationPolicy', 'CronJob', 'DaemonSet', 'Deployment', 'Job', 'Namespace', 'PeerAuthentication', 'Pod', 'ReplicaSet', 'Secret', 'StatefulSet']);
+  });
+
+  test('a policy that declares no kinds is given every object of the environment', () => {
+    const seen: string[] = [];
+    const everything: Policy = (_env, objects) => {
+      seen.push(...objects.map((o) => o.path));
+      return [];
+    };
+    expect(kindsRead([...POLICIES, everything])).toBeUndefined();
+    const platform = examplePlatform();
+    const files = renderEnvironmentKubernetes(platform, env('dev'), [...POLICIES, everything]);
+    expect(seen.sort()).toEqual(files.map((f) => f.path).sort());
   });
 });
