@@ -138,8 +138,8 @@ class EnvironmentRun {
 export async function renderPlatformThreaded(platform: Platform, sink: (files: readonly RenderedFile[]) => void, options: ThreadedRenderOptions): Promise<RenderInfo> {
   const parts = environmentParts(options.terraform ?? true);
   const { todo, cached } = environmentsToRender(platform, sink, options);
-  // One environment left (the others cached) renders here: threads would only add their start.
-  if (Math.min(options.threads, todo.length) <= 1) {
+  // One part left (one environment, Kubernetes only) renders here: a thread would only add its start.
+  if (Math.min(options.threads, todo.length * parts.length) <= 1) {
     renderInThisThread(platform, todo, sink, options);
     return { cached };
   }

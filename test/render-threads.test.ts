@@ -51,7 +51,7 @@ describe('rendering environments on threads', () => {
     expect(given).toEqual([]);
   });
 
-  test('one environment left to render (the others cached or none) renders in this thread, starting none', async () => {
+  test('one part left to render (one environment, Kubernetes only) renders in this thread, starting none', async () => {
     const never = () => {
       throw new Error('no thread should start');
     };
@@ -84,4 +84,15 @@ describe('rendering environments on threads', () => {
     await expect(failure).rejects.toThrow(/\n {2}- dev: contract iam-role\/[^\n]*: its producer, stack "cluster", is not rendered\n/);
     await expect(failure).rejects.toThrow(/\n {2}- prd: contract [^\n]*: its consumer [^\n]* is not rendered/);
   });
+
+  test('one environment left with its Terraform renders its two parts on two threads, the same files as here', async () => {
+    const single = { ...platform, environments: platform.environments.slice(0, 1) };
+    const here: RenderedFile[] = [];
+    renderPlatformInto(single, (f) => here.push(...f));
+    let started = 0;
+    const threaded: RenderedFile[] = [];
+    await renderPlatformThreaded(single, (f) => threaded.push(...f), { threads: 2, startThread: () => (started++, renderThread()) });
+    expect(started).toBe(2);
+    expect(sorted(threaded)).toEqual(sorted(here));
+  }, 120_000);
 });
