@@ -13,20 +13,7 @@
  */
 import { isMainThread, parentPort, type Worker, workerData } from 'worker_threads';
 import type { Platform } from '../platform/types';
-import {
-  EnvironmentContract,
-  type EnvironmentPart,
-  environmentParts,
-  environmentProblems,
-  type EnvironmentTask,
-  environmentsToRender,
-  problemsOf,
-  type RenderInfo,
-  type RenderOptions,
-  renderEnvironmentPart,
-  renderInThisThread,
-} from './render';
-import type { CacheEntryWriter } from './render-cache';
+import { type EnvironmentPart, environmentParts, EnvironmentRun, environmentsToRender, problemsOf, type RenderInfo, type RenderOptions, renderEnvironmentPart, renderInThisThread } from './render';
 import { RenderError, type RenderedFile } from './rendered-file';
 
 /** What a render thread is given: one part of one environment to render. */
@@ -65,70 +52,6 @@ export function serveRenderThread(): void {
 
 /** Whether this thread was started to render (see render/launch.cjs). */
 export const isRenderThread = (): boolean => !isMainThread && (workerData as { renderThread?: boolean } | undefined)?.renderThread === true;
-
-/**
- * One environment being rendered here and there: its parts' files pass through it (to the sink,
- * its cache entry and its contract), and when the last part is in, the contract is added and the
- * entry kept, or, after a problem, the entry dropped.
- */
-class EnvironmentRun {
-  private readonly entry?: CacheEntryWriter;
-  private readonly contract?: EnvironmentContract;
-  private readonly failures = new Map<EnvironmentPart, readonly string[]>();
-  private left: number;
-
-  constructor(
-    readonly task: EnvironmentTask,
-    private readonly parts: readonly EnvironmentPart[],
-    options: RenderOptions,
-    private readonly give: (files: readonly RenderedFile[]) => void,
-  ) {
-    this.left = parts.length;
-    if (task.key !== undefined) this.entry = options.cache!.open(task.env, task.key);
-    if (parts.includes('terraform')) this.contract = new EnvironmentContract(task.envPlatform, task.env);
-  }
-
-  /** Files of one of its parts. */
-  add(files: readonly RenderedFile[]): void {
-    this.contract?.take(files);
-    this.entry?.add(files);
-    this.give(files);
-  }
-
-  /** One part is over, with its problems if it failed. */
-  partDone(part: EnvironmentPart, failure?: readonly string[]): void {
-    if (failure) this.failures.set(part, failure);
-    if (--this.left > 0) return;
-    if (this.failures.size === 0 && this.contract) {
-      try {
-        this.add([this.contract.file()]);
-      } catch (err) {
-        this.failures.set('terraform', problemsOf(err));
-      }
-    }
-    if (this.failures.size === 0) this.entry?.commit();
-    else this.entry?.abort();
-  }
-
-  /** Whether a part failed (or the run was given up). */
-  get failed(): boolean {
-    return this.failures.size > 0;
-  }
-
-  /** Its problems, part by part in a fixed order, each prefixed with the environment's name. */
-  problems(): string[] {
-    return environmentProblems(
-      this.task.env,
-      this.parts.flatMap((p) => this.failures.get(p) ?? []),
-    );
-  }
-
-  /** Gives up on the parts never rendered (every thread stopped). */
-  giveUp(): void {
-    this.entry?.abort();
-    if (!this.failed) this.failures.set(this.parts[0], ['not rendered: every render thread stopped']);
-  }
-}
 
 /**
  * renderPlatformInto, with the environments' parts spread over `threads` worker threads: every
@@ -192,7 +115,7 @@ export async function renderPlatformThreaded(platform: Platform, sink: (files: r
     failed = true;
     left.giveUp();
   }
-  const problems = runs.flatMap((r) => (r.failed ? r.problems() : []));
+  const problems = runs.flatMap((r) => r.problems());
   if (problems.length > 0) throw new RenderError('Rendering failed', problems);
   return { cached };
 }

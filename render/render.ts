@@ -12,7 +12,7 @@ import { buildContract } from './contract';
 import { contractEntries } from '../platform/contract';
 import { manifestFile } from './manifest';
 import { RenderError, type RenderedFile, toDistRelative, toJsonFile } from './rendered-file';
-import { type CachedFiles, decodeCachedFiles, platformForEnvironment, type RenderCache } from './render-cache';
+import { type CacheEntryWriter, type CachedFiles, decodeCachedFiles, platformForEnvironment, type RenderCache } from './render-cache';
 import { renderEnvironmentKubernetes } from './render-kubernetes';
 
 export interface RenderOptions {
@@ -157,38 +157,83 @@ export function renderPlatformInto(platform: Platform, sink: (files: readonly Re
  */
 export function renderInThisThread(platform: Platform, todo: readonly EnvironmentTask[], sink: (files: readonly RenderedFile[]) => void, options: RenderOptions): void {
   const problems: string[] = [];
-  const terraform = options.terraform ?? true;
-  for (const { env, envPlatform, key } of todo) {
-    options.onEnvironment?.(env.name, platform.environments.indexOf(env), platform.environments.length);
-    const entry = key === undefined ? undefined : options.cache!.open(env, key);
-    const contract = terraform ? new EnvironmentContract(envPlatform, env) : undefined;
-    const failed: string[] = [];
-    const give = (files: readonly RenderedFile[]) => {
-      contract?.take(files);
-      entry?.add(files);
-      if (problems.length === 0 && failed.length === 0) sink(files);
-    };
-    for (const part of environmentParts(terraform)) {
+  const parts = environmentParts(options.terraform ?? true);
+  for (const task of todo) {
+    options.onEnvironment?.(task.env.name, platform.environments.indexOf(task.env), platform.environments.length);
+    const run: EnvironmentRun = new EnvironmentRun(task, parts, options, (files) => problems.length === 0 && !run.failed && sink(files));
+    for (const part of parts) {
+      let failure: string[] | undefined;
       try {
-        renderEnvironmentPart(envPlatform, env, part, give);
+        renderEnvironmentPart(task.envPlatform, task.env, part, (files) => run.add(files));
       } catch (err) {
-        failed.push(...problemsOf(err));
+        failure = problemsOf(err);
       }
+      run.partDone(part, failure);
     }
-    if (contract && failed.length === 0) {
-      try {
-        give([contract.file()]);
-      } catch (err) {
-        failed.push(...problemsOf(err));
-      }
-    }
-    if (failed.length === 0) entry?.commit();
-    else {
-      entry?.abort();
-      problems.push(...environmentProblems(env, failed));
-    }
+    problems.push(...run.problems());
   }
   if (problems.length > 0) throw new RenderError('Rendering failed', problems);
+}
+
+/**
+ * One environment being rendered, its parts in this thread or on others: their files pass through
+ * it (to `give`, its cache entry and its contract), and when the last part is in, the contract is
+ * added and the entry kept or, after a problem, dropped.
+ */
+export class EnvironmentRun {
+  private readonly entry?: CacheEntryWriter;
+  private readonly contract?: EnvironmentContract;
+  private readonly failures = new Map<EnvironmentPart, readonly string[]>();
+  private left: number;
+
+  constructor(
+    readonly task: EnvironmentTask,
+    private readonly parts: readonly EnvironmentPart[],
+    options: RenderOptions,
+    private readonly give: (files: readonly RenderedFile[]) => void,
+  ) {
+    this.left = parts.length;
+    if (task.key !== undefined) this.entry = options.cache!.open(task.env, task.key);
+    if (parts.includes('terraform')) this.contract = new EnvironmentContract(task.envPlatform, task.env);
+  }
+
+  /** Files of one of its parts. */
+  add(files: readonly RenderedFile[]): void {
+    this.contract?.take(files);
+    this.entry?.add(files);
+    this.give(files);
+  }
+
+  /** One part is over, with its problems if it failed. */
+  partDone(part: EnvironmentPart, failure?: readonly string[]): void {
+    if (failure) this.failures.set(part, failure);
+    if (--this.left > 0) return;
+    if (this.failures.size === 0 && this.contract) {
+      try {
+        this.add([this.contract.file()]);
+      } catch (err) {
+        this.failures.set('terraform', problemsOf(err));
+      }
+    }
+    if (this.failures.size === 0) this.entry?.commit();
+    else this.entry?.abort();
+  }
+
+  /** Whether a part failed (or the run was given up). */
+  get failed(): boolean {
+    return this.failures.size > 0;
+  }
+
+  /** Its problems, part by part in a fixed order, each prefixed with the environment's name. */
+  problems(): string[] {
+    return environmentProblems(this.task.env, this.parts.flatMap((p) => this.failures.get(p) ?? []));
+  }
+
+  /** Gives up on the parts never rendered (every thread stopped). */
+  giveUp(): void {
+    this.entry?.abort();
+    if (!this.failed) this.failures.set(this.parts[0], ['not rendered: every render thread stopped']);
+  }
 }
 
 /** Renders every environment into files in memory, sorted by path, the manifest included. */

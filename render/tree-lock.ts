@@ -4,6 +4,7 @@
  * is gone (killed) is taken over; a lock still held when the wait runs out stops with a message.
  */
 import * as fs from 'fs';
+import * as path from 'path';
 import { TreeError } from './tree-error';
 
 export interface TreeLockOptions {
@@ -53,7 +54,7 @@ function readLock(file: string): { content: string; pid?: number; mtimeMs: numbe
  * owner then notices through `held()` before it swaps anything).
  */
 function breakStale(file: string, staleContent: string): void {
-  const tomb = `${file}.stale-${process.pid}`;
+  const tomb = tombOf(file, process.pid);
   try {
     fs.renameSync(file, tomb);
   } catch (err) {
@@ -66,6 +67,23 @@ function breakStale(file: string, staleContent: string): void {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   } finally {
     fs.rmSync(tomb, { force: true });
+  }
+}
+
+/** Where a process moves a stale lock aside while it breaks it (breakStale). */
+const tombOf = (file: string, pid: number): string => `${file}.stale-${pid}`;
+
+/**
+ * Removes the stale locks that processes killed while breaking them left moved aside (their pid is
+ * gone); a live process's is left to it.
+ */
+function removeDeadTombs(file: string): void {
+  const prefix = path.basename(tombOf(file, 0)).slice(0, -1);
+  for (const name of fs.readdirSync(path.dirname(file))) {
+    const pid = Number(name.slice(prefix.length));
+    if (name.startsWith(prefix) && /^[1-9][0-9]*$/.test(name.slice(prefix.length)) && pid !== process.pid && !processAlive(pid)) {
+      fs.rmSync(path.join(path.dirname(file), name), { force: true });
+    }
   }
 }
 
@@ -83,6 +101,7 @@ export function acquireTreeLock(file: string, what: string, options: TreeLockOpt
       } finally {
         fs.closeSync(fd);
       }
+      removeDeadTombs(file);
       return {
         held: () => readLock(file)?.content === token,
         release: () => {

@@ -200,6 +200,21 @@ describe('one synth at a time', () => {
     expect(leftovers(out)).toEqual([]);
   });
 
+  test('a stale lock that a synth killed while breaking it left moved aside is removed by the next synth; a live one’s is not', () => {
+    const out = path.join(tmp(), 'dist');
+    const { lock } = treeSiblings(out);
+    const dead = spawnSync('true').pid!;
+    fs.writeFileSync(`${lock}.stale-${dead}`, `${dead} 0\n`);
+    const holder = spawn('sleep', ['30']);
+    try {
+      fs.writeFileSync(`${lock}.stale-${holder.pid}`, `${dead} 0\n`);
+      writeTree(out, syntheticTree('a', 5), { lock: { timeoutMs: 1000 } });
+      expect(leftovers(out)).toEqual([`.dist.synth-lock.stale-${holder.pid}`]);
+    } finally {
+      holder.kill();
+    }
+  });
+
   test('the lock is released when the write fails', () => {
     const out = path.join(tmp(), 'dist');
     expect(() => writeTree(out, [{ path: `${'n'.repeat(300)}.yaml`, content: 'x' }])).toThrow(/ENAMETOOLONG/);
