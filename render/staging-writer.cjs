@@ -31,6 +31,8 @@ class StagingWriter {
    */
   constructor(out, staging) {
     this.out = out;
+    /** No current tree (a first render): nothing to compare, so no file is looked for in it. */
+    this.fresh = !fs.existsSync(out);
     this.staging = staging;
     this.materialized = false;
     /** Files equal to the current tree's, seen before the first difference (linked once there is one). */
@@ -93,6 +95,7 @@ class StagingWriter {
 
   /** Whether the current tree holds exactly this content at `rel` as a plain file (a symbolic link never counts). */
   sameAsCurrent(rel, content) {
+    if (this.fresh) return false;
     let fd;
     try {
       fd = fs.openSync(path.join(this.out, rel), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
