@@ -84,8 +84,9 @@ export async function renderPlatformThreaded(platform: Platform, sink: (files: r
         thread.off('message', onMessage);
         thread.off('exit', onExit);
         thread.off('error', onError);
-        if (failure) failed = true;
         run.partDone(part, failure);
+        // A failed part or contract: nothing more reaches the sink.
+        if (run.failed) failed = true;
         resolve(alive);
       };
       const onMessage = (msg: ThreadMessage) => {
