@@ -24,7 +24,11 @@ export function buildContract(
   stacks: readonly { stack: string; json: string }[],
   options: ContractOptions = {},
 ): Contract {
-  const entries = contractEntries(platform, env, options);
+  return contractOf(env, contractEntries(platform, env, options), kubernetes, stacks);
+}
+
+/** buildContract for entries already computed. */
+export function contractOf(env: Environment, entries: readonly ContractEntry[], kubernetes: readonly RenderedFile[], stacks: readonly { stack: string; json: string }[]): Contract {
   const problems = contractProblems(entries, kubernetes, stacks);
   if (problems.length > 0) throw new RenderError(`The ${env.name} contract between the AWS and Kubernetes layers is broken`, problems);
   return {

@@ -5,11 +5,11 @@
  */
 import { renderTerraform } from '../infra/render-terraform';
 import { sopsConfigPath, sopsConfigYaml } from '../infra/sops-config';
+import { contractEntries, type ContractEntry } from '../platform/contract';
 import { contractPath, terraformPath } from '../platform/naming';
 import type { Environment, Platform } from '../platform/types';
 import { architectureMarkdown, architecturePath } from './architecture';
-import { buildContract } from './contract';
-import { contractEntries } from '../platform/contract';
+import { contractOf } from './contract';
 import { manifestFile } from './manifest';
 import { RenderError, type RenderedFile, toDistRelative, toJsonFile } from './rendered-file';
 import { type CacheEntryWriter, type CachedFiles, decodeCachedFiles, platformForEnvironment, type RenderCache } from './render-cache';
@@ -53,47 +53,48 @@ export function renderEnvironmentPart(envPlatform: Platform, env: Environment, p
   }
   const stacks = renderTerraform(envPlatform, env);
   give([
-    ...stacks.map(({ stack, json }) => ({ path: toDistRelative(`${terraformPath(env, stack)}/${STACK_FILE}`), content: json })),
+    ...stacks.map(({ stack, json }) => ({ path: stackFile(env, stack), content: json })),
     { path: toDistRelative(sopsConfigPath(env)), content: sopsConfigYaml(envPlatform, env) },
     { path: toDistRelative(architecturePath(env)), content: architectureMarkdown(envPlatform, env) },
   ]);
 }
 
-/** The file of a stack's Terraform JSON, in its folder. */
-const STACK_FILE = 'cdk.tf.json';
+/** Where a stack's Terraform JSON goes in the tree. */
+const stackFile = (env: Pick<Environment, 'name'>, stack: string): string => toDistRelative(`${terraformPath(env, stack)}/cdk.tf.json`);
 
 /**
  * An environment's contract.json (contract.ts), built from the files of both parts as they pass
- * by, in any order: it keeps only what the contract reads (its consumers' files and the stacks).
+ * by, in any order: it keeps only what its entries read (their consumers' files and producers' stacks).
  */
 export class EnvironmentContract {
+  private readonly entries: readonly ContractEntry[];
   private readonly consumers: ReadonlySet<string>;
-  private readonly stacksFolder: string;
+  /** The producers' stacks by the path of their file. */
+  private readonly stackFiles: ReadonlyMap<string, string>;
   private readonly kubernetes: RenderedFile[] = [];
   private readonly stacks: { stack: string; json: string }[] = [];
 
   constructor(
-    private readonly envPlatform: Platform,
+    envPlatform: Platform,
     private readonly env: Environment,
   ) {
-    this.consumers = new Set(contractEntries(envPlatform, env).flatMap((e) => e.consumers.map((c) => toDistRelative(c.file))));
-    this.stacksFolder = toDistRelative(terraformPath(env, ''));
+    this.entries = contractEntries(envPlatform, env);
+    this.consumers = new Set(this.entries.flatMap((e) => e.consumers.map((c) => toDistRelative(c.file))));
+    this.stackFiles = new Map(this.entries.map((e) => [stackFile(env, e.producer.stack), e.producer.stack]));
   }
 
   /** Keeps what the contract reads of `files`. */
   take(files: readonly RenderedFile[]): void {
     for (const f of files) {
       if (this.consumers.has(f.path)) this.kubernetes.push(f);
-      if (f.path.startsWith(this.stacksFolder) && f.path.endsWith(`/${STACK_FILE}`)) {
-        const stack = f.path.slice(this.stacksFolder.length, -STACK_FILE.length - 1);
-        if (!stack.includes('/')) this.stacks.push({ stack, json: f.content });
-      }
+      const stack = this.stackFiles.get(f.path);
+      if (stack !== undefined) this.stacks.push({ stack, json: f.content });
     }
   }
 
   /** contract.json, once both parts rendered; throws RenderError when the layers disagree. */
   file(): RenderedFile {
-    return { path: toDistRelative(contractPath(this.env)), content: toJsonFile(buildContract(this.envPlatform, this.env, this.kubernetes, this.stacks)) };
+    return { path: toDistRelative(contractPath(this.env)), content: toJsonFile(contractOf(this.env, this.entries, this.kubernetes, this.stacks)) };
   }
 }
 
