@@ -12,13 +12,13 @@ import type { Platform } from '../platform/types';
 import { ModelError } from '../platform/validate';
 import { renderPlatformInto, type RenderInfo } from './render';
 import { renderPlatformThreaded, type StartRenderThread } from './render-threads';
-
-/** What render/launch.cjs runs on a render thread (the bundle's entry is this file). */
-export { serveRenderThread } from './render-threads';
 import { type CachedFiles, RenderCache, type RenderCacheProps } from './render-cache';
 import { RenderError, type RenderedFile } from './rendered-file';
 import { TreeError } from './tree-error';
 import { checkTarget, openTree, type WriteSummary } from './write-tree';
+
+/** What render/launch.cjs runs on a render thread (the bundle's entry is this file). */
+export { serveRenderThread } from './render-threads';
 
 /**
  * From this many services synth renders environments on threads. Measured on 2 cores (no cache,
@@ -37,8 +37,9 @@ Validates the platform model and renders every environment into DIR (default: di
   --releases DIR     folder of release files <env>.yaml (default: the example's, or none with --model)
   --kubernetes-only  render the Kubernetes files only (what \`cdk8s synth\` runs)
   --no-cache         render every environment, even one whose inputs did not change
-  --threads N        render up to N environments at once, each on a worker thread (default: 1 below
-                     ${THREADS_FROM_SERVICES} services; from there one per core but one, at least 2)
+  --threads N        render on N worker threads, each taking an environment's Kubernetes or Terraform
+                     part at a time (default: none below ${THREADS_FROM_SERVICES} services; from there one per core but
+                     one, at least 2)
   -h, --help         print this help`;
 
 interface Args {
@@ -96,7 +97,7 @@ function parseArgs(argv: readonly string[]): Args {
     throw new UsageError(firstSentence((err as Error).message));
   }
   const threads = values.threads === undefined ? undefined : Number(values.threads);
-  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 64 && /^[0-9]+$/.test(values.threads!))) {
+  if (threads !== undefined && !(/^[0-9]+$/.test(values.threads!) && threads >= 1 && threads <= 64)) {
     throw new UsageError(`--threads needs a whole number from 1 to 64, not ${JSON.stringify(values.threads)}`);
   }
   for (const flag of ['out', 'model', 'releases'] as const) {

@@ -165,19 +165,15 @@ class StagingWriter {
 
 /**
  * The worker side: messages {type: 'add', files} | {type: 'addBytes', files, body} | {type:
- * 'finish', manifestName, manifest, force} | {type: 'abort'}. The first failure stops all further work; it is answered at 'finish' (the
- * render thread listens only then), as is the result.
+ * 'finish', manifestName, manifest, force}. The first failure stops all further work; it is
+ * answered at 'finish' (the render thread listens only then), as is the result. To abort, the
+ * render thread terminates the worker and removes the staging folder itself.
  */
 function serveWorker() {
   const writer = new StagingWriter(workerData.out, workerData.staging);
   let failure;
   parentPort.on('message', (msg) => {
     try {
-      if (msg.type === 'abort') {
-        writer.abort();
-        parentPort.postMessage({ type: 'aborted' });
-        return;
-      }
       if (failure) {
         if (msg.type === 'finish') parentPort.postMessage({ type: 'failed', message: failure });
         return;

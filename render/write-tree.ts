@@ -197,7 +197,7 @@ interface StagingBackend {
 class InlineStaging implements StagingBackend {
   private readonly writer: StagingWriter;
   private failure?: unknown;
-  constructor(out: string, private readonly staging: string) {
+  constructor(out: string, staging: string) {
     this.writer = new StagingWriter(out, staging);
   }
   add(files: [string, string][]): void {
@@ -219,7 +219,7 @@ class InlineStaging implements StagingBackend {
     return this.writer.finish(MANIFEST_FILE, manifest, force);
   }
   abort(): void {
-    fs.rmSync(this.staging, { recursive: true, force: true });
+    this.writer.abort();
   }
 }
 
