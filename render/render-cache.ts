@@ -14,8 +14,9 @@
  *
  * A cache entry is one file per environment (the files' bytes, then an index of paths and
  * lengths), written as the files are made and renamed into place when the environment rendered
- * without a problem, and handed to the tree writer as bytes on a hit (no decoding, no copy); one that cannot be read or does not
- * match its key is a miss. Only the newest entry per environment is kept.
+ * without a problem, and handed to the tree writer as bytes on a hit (no decoding, no copy). One
+ * that cannot be read or does not match its key is a miss. Only the newest entry per environment
+ * is kept.
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';

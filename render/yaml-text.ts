@@ -93,9 +93,7 @@ function blockStringText(value: string, indent: string): string {
     text = stringifyString({ value }, context(indent, false));
     blockChars += value.length + text.length;
     if (blockChars > MAX_CACHED_BLOCK_CHARS) {
-      blockText.clear();
-      blockText.set(indent, atIndent);
-      atIndent.clear();
+      for (const texts of blockText.values()) texts.clear();
       blockChars = value.length + text.length;
     }
     atIndent.set(value, text);

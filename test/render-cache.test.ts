@@ -22,8 +22,6 @@ function render(platform: Platform, cache?: RenderCache): { files: RenderedFile[
   return { files: sorted(files), info };
 }
 
-
-
 /** The example with one image of dev changed, as App CI would edit releases/dev.yaml. */
 function withDevImage(platform: Platform, tag: string): Platform {
   return {
@@ -51,7 +49,7 @@ describe('reusing an environment whose inputs did not change', () => {
   const platform = loadPlatform();
   const full = render(platform).files;
 
-  test('a cold cache renders every environment, and a warm one reuses them all, byte-identical to a full render', async () => {
+  test('a cold cache renders every environment, and a warm one reuses them all, byte-identical to a full render', () => {
     const cache = new RenderCache({ dir: tmp(), codeKey: 'code-1' });
     const cold = render(platform, cache);
     expect(cold.info.cached).toEqual([]);
@@ -61,7 +59,7 @@ describe('reusing an environment whose inputs did not change', () => {
     expect(warm.files).toEqual(full);
   });
 
-  test('a change to one environment’s release re-renders that environment only, and the tree equals a full render of the new model', async () => {
+  test('a change to one environment’s release re-renders that environment only, and the tree equals a full render of the new model', () => {
     const cache = new RenderCache({ dir: tmp(), codeKey: 'code-1' });
     render(platform, cache);
     const changed = withDevImage(platform, '3.8.1');
@@ -72,18 +70,18 @@ describe('reusing an environment whose inputs did not change', () => {
     expect(deployment?.content).toContain(':3.8.1');
   });
 
-  test('other code, other options or a change shared by all environments re-renders every environment', async () => {
+  test('other code, other options or a change shared by all environments re-renders every environment', () => {
     const dir = tmp();
     render(platform, new RenderCache({ dir, codeKey: 'code-1' }));
-    expect((render(platform, new RenderCache({ dir, codeKey: 'code-2' }))).info.cached).toEqual([]);
+    expect(render(platform, new RenderCache({ dir, codeKey: 'code-2' })).info.cached).toEqual([]);
     const cache = new RenderCache({ dir, codeKey: 'code-2' });
     expect(renderPlatformInto(platform, () => undefined, { terraform: true, cache }).cached).toEqual([]);
     expect(renderPlatformInto(platform, () => undefined, { terraform: true, cache }).cached).toEqual(['dev', 'stg', 'prd']);
     const renamed = { ...platform, repo: `${platform.repo}.moved` };
-    expect((render(renamed, cache)).info.cached).toEqual([]);
+    expect(render(renamed, cache).info.cached).toEqual([]);
   });
 
-  test('an entry that cannot be read is a miss, and only the newest entry per environment is kept', async () => {
+  test('an entry that cannot be read is a miss, and only the newest entry per environment is kept', () => {
     const dir = tmp();
     const cache = new RenderCache({ dir, codeKey: 'code-1' });
     render(platform, cache);
